@@ -1,0 +1,22 @@
+# Compiler launcher, warnings and sanitizers shared by every target of the project.
+
+find_program(SR_CCACHE ccache)
+if(SR_CCACHE)
+  set(CMAKE_C_COMPILER_LAUNCHER ${SR_CCACHE})
+  set(CMAKE_CXX_COMPILER_LAUNCHER ${SR_CCACHE})
+endif()
+
+if(NOT CMAKE_BUILD_TYPE AND NOT CMAKE_CONFIGURATION_TYPES)
+  set(CMAKE_BUILD_TYPE RelWithDebInfo CACHE STRING "Build type" FORCE)
+endif()
+
+add_library(sr_warnings INTERFACE)
+target_compile_options(sr_warnings INTERFACE -Wall -Wextra -Werror -Wshadow
+                                             -Wnon-virtual-dtor -Wno-missing-field-initializers)
+
+if(SR_SANITIZE)
+  # Host and plugins must share one sanitizer runtime, so the flags apply to everything.
+  add_compile_options(-fsanitize=${SR_SANITIZE} -fno-omit-frame-pointer
+                      -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=${SR_SANITIZE})
+endif()

@@ -1,0 +1,38 @@
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include <sr/abi.h>
+
+#include "app/command_line.h"
+#include "app/host_app.h"
+#include "plugins/host_runtime.h"
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  std::string error;
+  auto command_line = sr::host::ParseCommandLine(args, error);
+  std::string program = argc > 0 ? argv[0] : "spawner-master";
+  if (!command_line) {
+    std::fprintf(stderr, "error: %s\n\n%s", error.c_str(),
+                 sr::host::UsageText(program).c_str());
+    return 2;
+  }
+  if (command_line->help) {
+    std::printf("%s", sr::host::UsageText(program).c_str());
+    return 0;
+  }
+  if (command_line->version) {
+    std::printf("spawner-master %.*s (plugin ABI %d.%d)\n",
+                static_cast<int>(sr::host::HostVersion().size()),
+                sr::host::HostVersion().data(), SR_ABI_MAJOR, SR_ABI_MINOR);
+    return 0;
+  }
+  try {
+    return sr::host::RunHost(*command_line);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 1;
+  }
+}

@@ -1,0 +1,22 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sr::host {
+
+struct CommandLine {
+  std::string config_path = "plugins.yaml";
+  bool check = false;
+  bool version = false;
+  bool help = false;
+  std::string ready_file;  // written once the server listens: {"port":N,"pid":P}
+};
+
+// nullopt on a usage error; `error` then says what was wrong.
+std::optional<CommandLine> ParseCommandLine(const std::vector<std::string>& args,
+                                            std::string& error);
+std::string UsageText(const std::string& program);
+
+}  // namespace sr::host

@@ -1,0 +1,148 @@
+#include "app/host_app.h"
+
+#include <signal.h>
+#include <spdlog/spdlog.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include "app/host_routes.h"
+#include "config/config_error.h"
+#include "config/env.h"
+#include "config/host_config.h"
+#include "http/http_server.h"
+#include "plugins/host_runtime.h"
+#include "plugins/plugin_manager.h"
+
+namespace sr::host {
+
+namespace {
+
+constexpr int kExitStartFailure = 1;
+constexpr int kExitConfigError = 2;
+
+sigset_t ShutdownSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  return signals;
+}
+
+void RaiseFileLimit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
+void ConfigureLogging(const std::string& level) {
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%-5l%$ %v");
+  spdlog::set_level(spdlog::level::from_str(level));
+  spdlog::flush_on(spdlog::level::info);
+}
+
+void PrintCheck(const HostRuntime& runtime, const PluginManager& plugins) {
+  std::cout << "configuration: " << runtime.config.file.string() << " is valid\n";
+  std::cout << "plugins (in start order):\n";
+  for (const auto& context : plugins.plugins()) {
+    std::cout << "  " << context->id() << " " << context->plugin.version << "  "
+              << context->plugin.path.string() << "\n";
+  }
+  std::cout << "routes:\n";
+  for (const Route* route : runtime.core.routes()->All()) {
+    std::string owner = route->owner_id.empty() ? "host" : route->owner_id;
+    std::printf("  %-7s %-44s guard=%-28s %s\n", route->method.c_str(), route->pattern.c_str(),
+                route->guard.text.c_str(), owner.c_str());
+  }
+  std::cout.flush();
+}
+
+void WriteReadyFile(const std::string& path, std::uint16_t port) {
+  if (path.empty()) return;
+  std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary);
+    out << "{\"port\":" << port << ",\"pid\":" << ::getpid() << "}\n";
+  }
+  std::rename(temporary.c_str(), path.c_str());
+}
+
+}  // namespace
+
+int RunHost(const CommandLine& command_line) {
+  // Signals are taken synchronously by the main thread only: block them before any thread
+  // starts so that every thread inherits the mask.
+  sigset_t shutdown_signals = ShutdownSignals();
+  pthread_sigmask(SIG_BLOCK, &shutdown_signals, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+  RaiseFileLimit();
+  ConfigureLogging("info");
+
+  HostConfig config;
+  try {
+    LoadDotEnv(".env");
+    config = LoadHostConfig(command_line.config_path, ProcessEnvironment());
+  } catch (const ConfigError& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return kExitConfigError;
+  }
+  ConfigureLogging(config.server.log_level);
+
+  HostRuntime runtime(std::move(config));
+  runtime.scheduler.Pause();
+  PluginManager plugins(runtime);
+  HttpServer server(runtime.core);
+  auto fail = [&](const std::string& message, int status) {
+    std::fprintf(stderr, "error: %s\n", message.c_str());
+    plugins.StopAll();
+    plugins.DestroyAll();
+    return status;
+  };
+  try {
+    RegisterHostRoutes(runtime.core);
+    plugins.LoadAndInit();
+  } catch (const ConfigError& e) {
+    return fail(e.what(), kExitConfigError);
+  }
+  if (command_line.check) {
+    PrintCheck(runtime, plugins);
+    plugins.DestroyAll();
+    return 0;
+  }
+  try {
+    plugins.StartAll();
+    const ServerConfig& server_config = runtime.config.server;
+    server.Start(server_config.bind, server_config.port, server_config.io_threads);
+  } catch (const std::exception& e) {
+    return fail(e.what(), kExitStartFailure);
+  }
+  runtime.scheduler.Resume();
+  spdlog::info("spawner-master {} listening on http://{}:{} with {} plugin(s)", HostVersion(),
+               runtime.config.server.bind, server.port(), plugins.plugins().size());
+  WriteReadyFile(command_line.ready_file, server.port());
+
+  int received = 0;
+  sigwait(&shutdown_signals, &received);
+  spdlog::info("{} received: draining (deadline {} ms)", received == SIGINT ? "SIGINT" : "SIGTERM",
+               runtime.config.server.shutdown_deadline_ms);
+  server.BeginDrain();
+  if (!server.WaitForInFlight(runtime.config.server.shutdown_deadline_ms)) {
+    spdlog::warn("shutdown deadline passed with {} request(s) in flight",
+                 runtime.stats.in_flight());
+  }
+  server.EndStreams();
+  server.Stop();
+  plugins.StopAll();
+  plugins.DestroyAll();
+  runtime.events.Shutdown();
+  runtime.scheduler.Shutdown();
+  spdlog::info("stopped cleanly");
+  return 0;
+}
+
+}  // namespace sr::host

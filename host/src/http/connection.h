@@ -1,0 +1,115 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "http/output_queue.h"
+#include "http/request_head.h"
+#include "util/time.h"
+
+namespace Pistache::Tcp {
+class Peer;
+}
+
+namespace sr::host {
+
+class Exchange;
+class HostTransport;
+class ServerCore;
+class StreamGroup;
+struct SseFrame;
+struct StreamClient;
+
+// One client socket on one I/O thread: reads and parses requests (pipelined ones in order),
+// runs them through guards and handlers, writes responses, or carries an event stream.
+// Every method runs on the owning I/O thread.
+class Connection {
+ public:
+  Connection(HostTransport& transport, ServerCore& core,
+             std::shared_ptr<Pistache::Tcp::Peer> peer, std::uint64_t id,
+             std::string client_ip);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  std::uint64_t id() const { return id_; }
+  int fd() const { return fd_; }
+  const std::shared_ptr<Pistache::Tcp::Peer>& peer() const { return peer_; }
+  bool closed() const { return closed_; }
+
+  void OnReadable();
+  void OnWritable();
+  void OnTick(SteadyClock::time_point now);
+  // A deferred or blocking exchange has its response.
+  void OnExchangeCompleted(const std::shared_ptr<Exchange>& exchange);
+  void DeliverStreamFrame(const std::shared_ptr<const SseFrame>& frame,
+                          std::uint64_t max_queued_bytes);
+  // Turns the current exchange into an event stream (from stream_open, on this thread).
+  int BeginStream(Exchange& exchange, const std::shared_ptr<StreamGroup>& group,
+                  std::shared_ptr<StreamClient>& client);
+  // Shutdown: finish an event stream cleanly.
+  void EndStream();
+  // Shutdown: close now if idle; otherwise close after the current response.
+  void BeginDrain();
+  // Closes without another byte.
+  void Abort();
+
+ private:
+  enum class State { kReadingHead, kReadingBody, kAwaitingResponse, kStreaming, kClosing };
+
+  void ReadAvailable();
+  void ProcessInput();
+  void StartExchange(RequestHead head);
+  bool ContinueBody();
+  void Dispatch(const std::shared_ptr<Exchange>& exchange);
+  void FinishExchange(const std::shared_ptr<Exchange>& exchange);
+  void FinishWithError(int status, const std::string& message);
+  void RespondEarlyError(int status, const std::string& message);
+  void QueueResponse(Exchange& exchange, bool keep_alive);
+  void Flush();
+  void CloseAfterWrite();
+  void Close();
+  void CompactInput();
+  void RequestDone();
+
+  HostTransport& transport_;
+  ServerCore& core_;
+  std::shared_ptr<Pistache::Tcp::Peer> peer_;
+  int fd_;
+  std::uint64_t id_;
+  std::string client_ip_;
+
+  State state_ = State::kReadingHead;
+  std::string input_;
+  size_t input_offset_ = 0;
+  bool read_paused_ = false;
+  bool peer_closed_ = false;
+  bool close_after_write_ = false;
+  bool write_shut_ = false;
+  bool watching_writes_ = false;
+  bool closed_ = false;
+  bool in_flight_ = false;
+
+  std::shared_ptr<Exchange> current_;
+  ChunkedDecoder chunked_;
+  std::uint64_t body_limit_ = 0;
+  bool body_complete_ = true;
+
+  OutputQueue output_;
+  SteadyClock::time_point connected_at_;
+  SteadyClock::time_point head_started_;
+  bool head_timer_running_ = false;
+  SteadyClock::time_point body_started_;
+  SteadyClock::time_point last_activity_;
+  SteadyClock::time_point last_write_progress_;
+  SteadyClock::time_point closing_since_;
+  std::uint64_t requests_served_ = 0;
+
+  std::shared_ptr<StreamGroup> stream_group_;
+  std::shared_ptr<StreamClient> stream_client_;
+  bool stream_chunked_ = true;
+};
+
+}  // namespace sr::host

@@ -1,0 +1,279 @@
+#include "http/request_head.h"
+
+#include "util/strings.h"
+
+namespace sr::host {
+
+namespace {
+
+constexpr size_t kMaxSizeLine = 1024;
+
+HeadParseResult Error(int status, std::string message) {
+  HeadParseResult result;
+  result.status = ParseStatus::kError;
+  result.error_status = status;
+  result.error = std::move(message);
+  return result;
+}
+
+bool HasControlBytes(std::string_view text) {
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    if ((byte < 0x20 && c != '\t') || byte == 0x7F) return true;
+  }
+  return false;
+}
+
+// Splits "/a/b?x=1" or "http://host/a/b?x=1" into path and query.
+bool SplitTarget(RequestHead& head) {
+  std::string_view target = head.target;
+  if (target.substr(0, 7) == "http://" || target.substr(0, 8) == "https://") {
+    size_t scheme_end = target.find("//") + 2;
+    size_t path_start = target.find('/', scheme_end);
+    target = path_start == std::string_view::npos ? std::string_view("/")
+                                                  : target.substr(path_start);
+  }
+  if (target.empty() || target.front() != '/') return false;
+  size_t question = target.find('?');
+  size_t hash = target.find('#');
+  if (hash != std::string_view::npos) target = target.substr(0, hash);
+  if (question != std::string_view::npos && question < target.size()) {
+    head.raw_path = std::string(target.substr(0, question));
+    head.query = std::string(target.substr(question + 1));
+  } else {
+    head.raw_path = std::string(target);
+  }
+  return true;
+}
+
+}  // namespace
+
+const std::string* RequestHead::Find(std::string_view name) const {
+  for (const auto& header : headers) {
+    if (EqualsIgnoreCase(header.name, name)) return &header.value;
+  }
+  return nullptr;
+}
+
+HeadParseResult ParseRequestHead(std::string_view input, const HeadLimits& limits,
+                                 RequestHead& out) {
+  // RFC 9112 allows empty lines before the request line.
+  size_t start = 0;
+  while (start < input.size() && (input[start] == '\r' || input[start] == '\n')) ++start;
+  size_t end = input.find("\r\n\r\n", start);
+  size_t terminator = 4;
+  size_t lf_end = input.find("\n\n", start);
+  if (lf_end != std::string_view::npos && (end == std::string_view::npos || lf_end < end)) {
+    end = lf_end;
+    terminator = 2;
+  }
+  if (end == std::string_view::npos) {
+    if (input.size() - start > limits.max_head_bytes) {
+      return Error(431, "request headers are larger than " +
+                            std::to_string(limits.max_head_bytes) + " bytes");
+    }
+    return HeadParseResult{};
+  }
+  if (end - start > limits.max_head_bytes) {
+    return Error(431, "request headers are larger than " +
+                          std::to_string(limits.max_head_bytes) + " bytes");
+  }
+
+  RequestHead head;
+  std::string_view block = input.substr(start, end - start);
+  std::vector<std::string_view> lines;
+  for (std::string_view line : Split(block, '\n')) {
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    lines.push_back(line);
+  }
+
+  // Request line: METHOD SP target SP HTTP/1.x
+  std::string_view request_line = lines.front();
+  size_t first_space = request_line.find(' ');
+  size_t last_space = request_line.rfind(' ');
+  if (first_space == std::string_view::npos || first_space == last_space) {
+    return Error(400, "malformed request line");
+  }
+  std::string_view method = request_line.substr(0, first_space);
+  std::string_view target = request_line.substr(first_space + 1, last_space - first_space - 1);
+  std::string_view version = request_line.substr(last_space + 1);
+  if (method.empty() || method.size() > 32) return Error(400, "malformed request method");
+  for (char c : method) {
+    if (!IsTokenChar(c)) return Error(400, "malformed request method");
+  }
+  if (target.empty() || target.find(' ') != std::string_view::npos || HasControlBytes(target)) {
+    return Error(400, "malformed request target");
+  }
+  if (version == "HTTP/1.1") {
+    head.minor_version = 1;
+  } else if (version == "HTTP/1.0") {
+    head.minor_version = 0;
+  } else if (version.substr(0, 5) == "HTTP/" && version.size() == 8 && version[6] == '.' &&
+             version[5] >= '2' && version[5] <= '9') {
+    return Error(505, "only HTTP/1.0 and HTTP/1.1 are supported");
+  } else {
+    return Error(400, "malformed HTTP version");
+  }
+  head.method = std::string(method);
+  head.target = std::string(target);
+  if (!SplitTarget(head)) return Error(400, "the request target must be an absolute path");
+  auto decoded = PercentDecode(head.raw_path, false);
+  if (!decoded) return Error(400, "malformed percent-encoding in the path");
+  if (decoded->find('\0') != std::string::npos) return Error(400, "NUL byte in the path");
+  for (std::string_view segment : Split(*decoded, '/')) {
+    if (segment == "." || segment == "..") return Error(400, "dot segments are not allowed");
+  }
+  head.path = std::move(*decoded);
+
+  // Header fields.
+  if (lines.size() - 1 > limits.max_headers) {
+    return Error(431, "more than " + std::to_string(limits.max_headers) + " request headers");
+  }
+  for (size_t i = 1; i < lines.size(); ++i) {
+    std::string_view line = lines[i];
+    if (line.empty()) continue;
+    if (line.front() == ' ' || line.front() == '\t') {
+      return Error(400, "folded header lines are not allowed");
+    }
+    size_t colon = line.find(':');
+    if (colon == std::string_view::npos || colon == 0) return Error(400, "malformed header line");
+    std::string_view name = line.substr(0, colon);
+    for (char c : name) {
+      if (!IsTokenChar(c)) return Error(400, "malformed header name");
+    }
+    std::string_view value = Trim(line.substr(colon + 1));
+    if (HasControlBytes(value)) return Error(400, "control characters in a header value");
+    head.headers.push_back(HeaderField{std::string(name), std::string(value)});
+  }
+
+  // Framing: Content-Length and Transfer-Encoding.
+  for (const auto& header : head.headers) {
+    if (EqualsIgnoreCase(header.name, "Content-Length")) {
+      auto length = ParseUint(header.value);
+      if (!length) return Error(400, "malformed Content-Length");
+      if (head.content_length && *head.content_length != *length) {
+        return Error(400, "conflicting Content-Length headers");
+      }
+      head.content_length = length;
+    } else if (EqualsIgnoreCase(header.name, "Transfer-Encoding")) {
+      if (!EqualsIgnoreCase(Trim(header.value), "chunked") || head.chunked) {
+        return Error(501, "only the chunked transfer coding is supported");
+      }
+      head.chunked = true;
+    } else if (EqualsIgnoreCase(header.name, "Connection")) {
+      for (std::string_view token : Split(header.value, ',')) {
+        token = Trim(token);
+        if (EqualsIgnoreCase(token, "close")) head.keep_alive = false;
+        if (EqualsIgnoreCase(token, "keep-alive")) head.keep_alive = true;
+      }
+    } else if (EqualsIgnoreCase(header.name, "Expect")) {
+      if (!EqualsIgnoreCase(Trim(header.value), "100-continue")) {
+        return Error(417, "unsupported expectation");
+      }
+      head.expect_continue = true;
+    }
+  }
+  if (head.chunked && head.content_length) {
+    return Error(400, "both Content-Length and Transfer-Encoding were sent");
+  }
+  if (head.minor_version == 0) {
+    // HTTP/1.0 closes unless the client asked to keep the connection.
+    const std::string* connection = head.Find("Connection");
+    head.keep_alive = connection != nullptr && EqualsIgnoreCase(Trim(*connection), "keep-alive");
+    if (head.chunked) return Error(400, "chunked bodies need HTTP/1.1");
+  }
+
+  out = std::move(head);
+  HeadParseResult result;
+  result.status = ParseStatus::kComplete;
+  result.consumed = end + terminator;
+  return result;
+}
+
+ChunkedDecoder::Result ChunkedDecoder::Fail(int status, std::string message) {
+  error_status_ = status;
+  error_ = std::move(message);
+  return Result::kError;
+}
+
+ChunkedDecoder::Result ChunkedDecoder::Feed(std::string_view input, size_t& consumed,
+                                            std::string& body, std::uint64_t max_body) {
+  consumed = 0;
+  while (consumed < input.size() || state_ == State::kData) {
+    std::string_view rest = input.substr(consumed);
+    switch (state_) {
+      case State::kSizeLine: {
+        size_t newline = rest.find('\n');
+        if (newline == std::string_view::npos) {
+          if (rest.size() > kMaxSizeLine) return Fail(400, "malformed chunk size line");
+          return Result::kNeedMore;
+        }
+        std::string_view line = rest.substr(0, newline);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        size_t extension = line.find(';');
+        std::string_view digits = Trim(line.substr(0, extension));
+        if (digits.empty() || digits.size() > 15) return Fail(400, "malformed chunk size");
+        std::uint64_t size = 0;
+        for (char c : digits) {
+          int value = (c >= '0' && c <= '9')   ? c - '0'
+                      : (c >= 'a' && c <= 'f') ? c - 'a' + 10
+                      : (c >= 'A' && c <= 'F') ? c - 'A' + 10
+                                               : -1;
+          if (value < 0) return Fail(400, "malformed chunk size");
+          size = size * 16 + static_cast<std::uint64_t>(value);
+        }
+        consumed += newline + 1;
+        if (size == 0) {
+          state_ = State::kTrailer;
+        } else {
+          if (body.size() + size > max_body) {
+            return Fail(413, "request body is larger than " + std::to_string(max_body) +
+                                 " bytes");
+          }
+          remaining_ = size;
+          state_ = State::kData;
+        }
+        break;
+      }
+      case State::kData: {
+        if (rest.empty()) return Result::kNeedMore;
+        size_t take = static_cast<size_t>(std::min<std::uint64_t>(remaining_, rest.size()));
+        body.append(rest.substr(0, take));
+        consumed += take;
+        remaining_ -= take;
+        if (remaining_ == 0) state_ = State::kDataEnd;
+        break;
+      }
+      case State::kDataEnd: {
+        if (rest.size() < 2 && !(rest.size() == 1 && rest[0] == '\n')) {
+          if (rest.size() == 1 && rest[0] != '\r') return Fail(400, "malformed chunk end");
+          return Result::kNeedMore;
+        }
+        if (rest[0] == '\n') {
+          consumed += 1;
+        } else if (rest[0] == '\r' && rest[1] == '\n') {
+          consumed += 2;
+        } else {
+          return Fail(400, "malformed chunk end");
+        }
+        state_ = State::kSizeLine;
+        break;
+      }
+      case State::kTrailer: {
+        size_t newline = rest.find('\n');
+        if (newline == std::string_view::npos) {
+          if (rest.size() > kMaxSizeLine) return Fail(400, "trailer too large");
+          return Result::kNeedMore;
+        }
+        std::string_view line = rest.substr(0, newline);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        consumed += newline + 1;
+        if (line.empty()) return Result::kDone;  // trailer fields are ignored
+        break;
+      }
+    }
+  }
+  return Result::kNeedMore;
+}
+
+}  // namespace sr::host

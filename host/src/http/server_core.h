@@ -1,0 +1,97 @@
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <sr/abi.h>
+
+#include "config/host_config.h"
+#include "http/router.h"
+
+namespace sr::host {
+
+class Exchange;
+class ErrorLog;
+class EventBus;
+class HostStats;
+class Mailbox;
+class TaskScheduler;
+
+struct GuardEntry {
+  std::string name;
+  sr_guard_fn fn = nullptr;
+  void* ctx = nullptr;
+  std::string owner;
+};
+
+struct FilterEntry {
+  sr_response_filter_fn fn = nullptr;
+  void* ctx = nullptr;
+  std::string owner;
+};
+
+// State shared by every I/O thread: limits, the route table, guards, filters, statistics.
+// Routes are copy-on-write: readers take a snapshot without locking anything long.
+class ServerCore {
+ public:
+  ServerCore(const ServerConfig& config, HostStats& stats, ErrorLog& errors, EventBus& events,
+             TaskScheduler& scheduler);
+
+  const ServerConfig& config() const { return config_; }
+  HostStats& stats() { return stats_; }
+  ErrorLog& errors() { return errors_; }
+  EventBus& events() { return events_; }
+  TaskScheduler& scheduler() { return scheduler_; }
+
+  std::shared_ptr<const RouteTable> routes() const;
+  // Empty on success, else why the route was refused.
+  std::string AddRoute(Route route);
+
+  // False if the name is already registered.
+  bool AddGuard(GuardEntry guard);
+  const GuardEntry* FindGuard(std::string_view name) const;
+  std::set<std::string> GuardNames() const;
+  void AddFilter(FilterEntry filter);
+  // Removes every route, guard and filter of a plugin that failed or is being destroyed.
+  void RemoveOwner(const std::string& owner);
+  const std::vector<FilterEntry>& filters() const { return filters_; }
+
+  // Guards that routes name but no plugin provides, with the policy in force.
+  void SetMissingGuards(std::set<std::string> names) { missing_guards_ = std::move(names); }
+  bool IsMissingGuard(const std::string& name) const { return missing_guards_.count(name) > 0; }
+
+  void RegisterMailbox(const std::shared_ptr<Mailbox>& mailbox);
+  void ForEachMailbox(const std::function<void(const std::shared_ptr<Mailbox>&)>& fn) const;
+
+  bool draining() const { return draining_.load(std::memory_order_acquire); }
+  void set_draining() { draining_.store(true, std::memory_order_release); }
+
+  // Counts an error response, stores it in the error log and publishes `http.error`.
+  void RecordError(const Exchange& exchange, int status, const std::string& message);
+  // Same for errors before an exchange exists (malformed requests).
+  void RecordError(std::string_view method, std::string_view path, int status,
+                   const std::string& message, const std::string& client_ip);
+
+ private:
+  const ServerConfig& config_;
+  HostStats& stats_;
+  ErrorLog& errors_;
+  EventBus& events_;
+  TaskScheduler& scheduler_;
+
+  mutable std::mutex mutex_;
+  std::shared_ptr<const RouteTable> routes_;
+  std::map<std::string, GuardEntry, std::less<>> guards_;
+  std::vector<FilterEntry> filters_;
+  std::set<std::string> missing_guards_;
+  std::vector<std::weak_ptr<Mailbox>> mailboxes_;
+  std::atomic<bool> draining_{false};
+};
+
+}  // namespace sr::host

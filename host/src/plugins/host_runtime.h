@@ -1,0 +1,34 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "config/host_config.h"
+#include "http/server_core.h"
+#include "runtime/error_log.h"
+#include "runtime/event_bus.h"
+#include "runtime/host_stats.h"
+#include "runtime/service_registry.h"
+#include "runtime/task_scheduler.h"
+#include "streams/stream_hub.h"
+
+namespace sr::host {
+
+// Everything the host offers plugins, in one place. Members are declared in dependency
+// order so that destruction tears down users before what they use.
+struct HostRuntime {
+  explicit HostRuntime(HostConfig config_in);
+
+  HostConfig config;
+  HostStats stats;
+  ErrorLog errors;
+  EventBus events;
+  TaskScheduler scheduler;
+  ServiceRegistry services;
+  StreamHub streams;
+  ServerCore core;
+};
+
+std::string_view HostVersion();
+
+}  // namespace sr::host

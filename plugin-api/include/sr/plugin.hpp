@@ -1,0 +1,894 @@
+// Header-only C++17 SDK over sr/abi.h.
+//
+// A plugin is a class derived from sr::Plugin with a static Info() and an Init(sr::Host&),
+// declared with SR_DECLARE_PLUGIN(Class). Every call from the host into the plugin passes
+// through a noexcept barrier: an exception thrown by Init refuses the plugin with its
+// message, one thrown by a handler becomes a logged 500, one thrown by a task or an event
+// callback is logged. Nothing C++ ever crosses the ABI.
+#ifndef SR_PLUGIN_HPP
+#define SR_PLUGIN_HPP
+
+#include <sr/abi.h>
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace sr {
+
+inline sr_str ToStr(std::string_view text) { return sr_str{text.data(), text.size()}; }
+inline std::string_view View(sr_str text) {
+  return text.data == nullptr ? std::string_view() : std::string_view(text.data, text.size);
+}
+
+// Thrown from Init (or anything it calls) to refuse the plugin with a message.
+class Error : public std::runtime_error {
+ public:
+  explicit Error(const std::string& message, sr_status status = SR_ERR_INTERNAL)
+      : std::runtime_error(message), status_(status) {}
+  sr_status status() const { return status_; }
+
+ private:
+  sr_status status_;
+};
+
+// Appends `text` to `out` as the inside of a JSON string (quotes not included).
+inline void AppendJsonEscaped(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (byte < 0x20 || c == '<' || c == '>' || c == '&') {
+          // Escaping <, > and & keeps JSON safe to embed in HTML as well.
+          out += "\\u00";
+          out += kHex[byte >> 4];
+          out += kHex[byte & 0xF];
+        } else {
+          out += c;
+        }
+    }
+  }
+}
+
+// `text` as a quoted JSON string.
+inline std::string JsonString(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  out += '"';
+  AppendJsonEscaped(out, text);
+  out += '"';
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// Requests and responses
+// ---------------------------------------------------------------------------------------
+
+class Request {
+ public:
+  Request(const sr_host_api* api, sr_request* raw) : api_(api), raw_(raw) {}
+
+  std::string_view Method() const { return View(api_->request_method(raw_)); }
+  std::string_view Path() const { return View(api_->request_path(raw_)); }
+  std::string_view Query() const { return View(api_->request_query(raw_)); }
+  std::string_view Body() const { return View(api_->request_body(raw_)); }
+  std::string_view ClientIp() const { return View(api_->request_client_ip(raw_)); }
+  bool IsSecure() const { return api_->request_is_secure(raw_) != 0; }
+
+  std::optional<std::string_view> Header(std::string_view name) const {
+    return Lookup(api_->request_header, name);
+  }
+  std::optional<std::string_view> PathParam(std::string_view name) const {
+    return Lookup(api_->request_path_param, name);
+  }
+  std::optional<std::string_view> QueryParam(std::string_view name) const {
+    return Lookup(api_->request_query_param, name);
+  }
+  std::optional<std::string_view> Cookie(std::string_view name) const {
+    return Lookup(api_->request_cookie, name);
+  }
+  std::optional<std::string_view> Attribute(std::string_view name) const {
+    return Lookup(api_->request_attribute, name);
+  }
+  void SetAttribute(std::string_view name, std::string_view value) {
+    api_->request_set_attribute(raw_, ToStr(name), ToStr(value));
+  }
+
+  sr_request* raw() const { return raw_; }
+
+ private:
+  using LookupFn = int32_t (*)(const sr_request*, sr_str, sr_str*);
+  std::optional<std::string_view> Lookup(LookupFn fn, std::string_view name) const {
+    sr_str out{nullptr, 0};
+    if (fn(raw_, ToStr(name), &out) == 0) return std::nullopt;
+    return View(out);
+  }
+
+  const sr_host_api* api_;
+  sr_request* raw_;
+};
+
+class Response {
+ public:
+  Response(const sr_host_api* api, sr_response* raw) : api_(api), raw_(raw) {}
+
+  void SetStatus(int status) { api_->response_set_status(raw_, status); }
+  int Status() const { return api_->response_status(raw_); }
+  // Returns false when the host refuses the header (see abi.h).
+  bool AddHeader(std::string_view name, std::string_view value) {
+    return api_->response_add_header(raw_, ToStr(name), ToStr(value)) == SR_OK;
+  }
+  std::optional<std::string_view> Header(std::string_view name) const {
+    sr_str out{nullptr, 0};
+    if (api_->response_header(raw_, ToStr(name), &out) == 0) return std::nullopt;
+    return View(out);
+  }
+  void Body(std::string_view body, std::string_view content_type) {
+    api_->response_set_body(raw_, ToStr(body), ToStr(content_type));
+  }
+  void Append(std::string_view chunk) { api_->response_append_body(raw_, ToStr(chunk)); }
+  void Send(int status, std::string_view body, std::string_view content_type) {
+    SetStatus(status);
+    Body(body, content_type);
+  }
+  void Json(int status, std::string_view json) { Send(status, json, "application/json"); }
+  void Text(int status, std::string_view text) {
+    Send(status, text, "text/plain; charset=utf-8");
+  }
+  void Html(int status, std::string_view html) {
+    Send(status, html, "text/html; charset=utf-8");
+  }
+  // Sends a body shared with other responses without copying it.
+  void Shared(int status, std::shared_ptr<const std::string> body,
+              std::string_view content_type) {
+    SetStatus(status);
+    auto holder = std::make_unique<std::shared_ptr<const std::string>>(std::move(body));
+    const std::string& bytes = **holder;
+    api_->response_set_body_shared(
+        raw_, ToStr(bytes), ToStr(content_type),
+        [](void* ctx) noexcept {
+          std::unique_ptr<std::shared_ptr<const std::string>>(
+              static_cast<std::shared_ptr<const std::string>*>(ctx));
+        },
+        holder.release());
+  }
+  // Sends part of an open file; takes ownership of `fd`.
+  bool File(int fd, std::uint64_t offset, std::uint64_t length,
+            std::string_view content_type) {
+    return api_->response_send_file(raw_, fd, offset, length, ToStr(content_type)) == SR_OK;
+  }
+  // {"error": message} with `status`; recorded in the host's error log.
+  void Error(int status, std::string_view message) {
+    api_->response_error(raw_, status, ToStr(message));
+  }
+
+  sr_response* raw() const { return raw_; }
+
+ private:
+  const sr_host_api* api_;
+  sr_response* raw_;
+};
+
+// A response finished later, from any thread. Completes on destruction if nobody did, so a
+// lost deferred response still reaches its client (as a 500 if no status was ever chosen).
+class DeferredResponse {
+ public:
+  DeferredResponse(const sr_host_api* api, sr_request* request, sr_response* response)
+      : api_(api), request_(api, request), response_(api, response) {}
+  DeferredResponse(const DeferredResponse&) = delete;
+  DeferredResponse& operator=(const DeferredResponse&) = delete;
+  ~DeferredResponse() {
+    if (!completed_) {
+      if (!touched_) response_.Error(500, "the request was abandoned");
+      api_->response_complete(response_.raw());
+    }
+  }
+
+  Request& request() { return request_; }
+  Response& response() {
+    touched_ = true;
+    return response_;
+  }
+  void Complete() {
+    if (completed_) return;
+    completed_ = true;
+    api_->response_complete(response_.raw());
+  }
+
+ private:
+  const sr_host_api* api_;
+  Request request_;
+  Response response_;
+  bool touched_ = false;
+  bool completed_ = false;
+};
+
+// Call from a handler to finish the response later; the handler then returns at once.
+inline std::shared_ptr<DeferredResponse> Defer(const sr_host_api* api, Request& request,
+                                               Response& response) {
+  if (api->response_defer(response.raw()) != SR_OK) {
+    throw Error("response_defer refused by the host", SR_ERR_FAILED_PRECONDITION);
+  }
+  return std::make_shared<DeferredResponse>(api, request.raw(), response.raw());
+}
+
+// ---------------------------------------------------------------------------------------
+// Configuration
+// ---------------------------------------------------------------------------------------
+
+// Typed access to the plugin's section of plugins.yaml. Every getter throws sr::Error when
+// the value is invalid; the host has then already recorded a message naming key and line.
+class Config {
+ public:
+  Config(const sr_host_api* api, sr_host* host) : api_(api), host_(host) {}
+
+  std::string_view Json() const { return View(api_->config_json(host_)); }
+  bool Has(std::string_view key) { return api_->config_has(host_, ToStr(key)) != 0; }
+  std::string String(std::string_view key, std::string_view fallback = {}) {
+    sr_str out{nullptr, 0};
+    Check(api_->config_get_string(host_, ToStr(key), ToStr(fallback), &out));
+    return std::string(View(out));
+  }
+  std::int64_t Int(std::string_view key, std::int64_t fallback,
+                   std::int64_t min = INT64_MIN, std::int64_t max = INT64_MAX) {
+    std::int64_t out = 0;
+    Check(api_->config_get_int(host_, ToStr(key), fallback, min, max, &out));
+    return out;
+  }
+  bool Bool(std::string_view key, bool fallback) {
+    int32_t out = 0;
+    Check(api_->config_get_bool(host_, ToStr(key), fallback ? 1 : 0, &out));
+    return out != 0;
+  }
+  std::chrono::milliseconds Duration(std::string_view key, std::chrono::milliseconds fallback,
+                                     std::chrono::milliseconds min = std::chrono::milliseconds(0),
+                                     std::chrono::milliseconds max = std::chrono::hours(24 * 365)) {
+    std::int64_t out = 0;
+    Check(api_->config_get_duration_ms(host_, ToStr(key), fallback.count(), min.count(),
+                                       max.count(), &out));
+    return std::chrono::milliseconds(out);
+  }
+  std::uint64_t Bytes(std::string_view key, std::uint64_t fallback, std::uint64_t min = 0,
+                      std::uint64_t max = UINT64_MAX) {
+    std::uint64_t out = 0;
+    Check(api_->config_get_bytes(host_, ToStr(key), fallback, min, max, &out));
+    return out;
+  }
+  std::string Path(std::string_view key, std::string_view fallback) {
+    sr_str out{nullptr, 0};
+    Check(api_->config_get_path(host_, ToStr(key), ToStr(fallback), &out));
+    return std::string(View(out));
+  }
+  std::size_t ArrayLength(std::string_view key) {
+    std::size_t out = 0;
+    Check(api_->config_array_length(host_, ToStr(key), &out));
+    return out;
+  }
+  // Refuses keys that no getter asked for. Call after reading everything.
+  void Finish() { Check(api_->config_finish(host_)); }
+
+ private:
+  static void Check(sr_status status) {
+    if (status != SR_OK) throw Error("invalid configuration", status);
+  }
+  const sr_host_api* api_;
+  sr_host* host_;
+};
+
+// ---------------------------------------------------------------------------------------
+// Handles owned by the plugin
+// ---------------------------------------------------------------------------------------
+
+// A periodic or delayed task; cancelled (and joined) on destruction.
+class Task {
+ public:
+  Task() = default;
+  Task(const sr_host_api* api, sr_task* raw) : api_(api), raw_(raw) {}
+  Task(Task&& other) noexcept : api_(other.api_), raw_(std::exchange(other.raw_, nullptr)) {}
+  Task& operator=(Task&& other) noexcept {
+    if (this != &other) {
+      Cancel();
+      api_ = other.api_;
+      raw_ = std::exchange(other.raw_, nullptr);
+    }
+    return *this;
+  }
+  Task(const Task&) = delete;
+  Task& operator=(const Task&) = delete;
+  ~Task() { Cancel(); }
+  void Cancel() {
+    if (raw_ != nullptr) api_->task_cancel(std::exchange(raw_, nullptr));
+  }
+
+ private:
+  const sr_host_api* api_ = nullptr;
+  sr_task* raw_ = nullptr;
+};
+
+// A reference to one event-stream client.
+class Stream {
+ public:
+  Stream() = default;
+  Stream(const sr_host_api* api, sr_stream* raw) : api_(api), raw_(raw) {}
+  Stream(Stream&& other) noexcept : api_(other.api_), raw_(std::exchange(other.raw_, nullptr)) {}
+  Stream& operator=(Stream&& other) noexcept {
+    if (this != &other) {
+      Release();
+      api_ = other.api_;
+      raw_ = std::exchange(other.raw_, nullptr);
+    }
+    return *this;
+  }
+  Stream(const Stream&) = delete;
+  Stream& operator=(const Stream&) = delete;
+  ~Stream() { Release(); }
+
+  // False once the client is gone.
+  bool Send(std::string_view event, std::string_view data) {
+    return raw_ != nullptr && api_->stream_send(raw_, ToStr(event), ToStr(data)) == SR_OK;
+  }
+  void Release() {
+    if (raw_ != nullptr) api_->stream_release(std::exchange(raw_, nullptr));
+  }
+
+ private:
+  const sr_host_api* api_ = nullptr;
+  sr_stream* raw_ = nullptr;
+};
+
+class StreamGroup {
+ public:
+  StreamGroup() = default;
+  StreamGroup(const sr_host_api* api, sr_stream_group* raw) : api_(api), raw_(raw) {}
+
+  // Turns the request into an event stream of this group (from the handler, before it
+  // returns). The returned Stream may be used to greet this one client.
+  Stream Open(Request& request, Response& response) {
+    sr_stream* stream = nullptr;
+    sr_status status = api_->stream_open(request.raw(), response.raw(), raw_, &stream);
+    if (status != SR_OK) throw Error("the host refused to open the event stream", status);
+    return Stream(api_, stream);
+  }
+  std::uint64_t Broadcast(std::string_view event, std::string_view data,
+                          std::uint32_t flags = 0) {
+    std::uint64_t id = 0;
+    api_->stream_group_broadcast(raw_, ToStr(event), ToStr(data), flags, &id);
+    return id;
+  }
+  std::size_t Clients() const { return raw_ == nullptr ? 0 : api_->stream_group_clients(raw_); }
+
+ private:
+  const sr_host_api* api_ = nullptr;
+  sr_stream_group* raw_ = nullptr;
+};
+
+// Ends an event subscription on destruction.
+class Subscription {
+ public:
+  Subscription() = default;
+  Subscription(const sr_host_api* api, sr_subscription* raw) : api_(api), raw_(raw) {}
+  Subscription(Subscription&& other) noexcept
+      : api_(other.api_), raw_(std::exchange(other.raw_, nullptr)) {}
+  Subscription& operator=(Subscription&& other) noexcept {
+    if (this != &other) {
+      Reset();
+      api_ = other.api_;
+      raw_ = std::exchange(other.raw_, nullptr);
+    }
+    return *this;
+  }
+  Subscription(const Subscription&) = delete;
+  Subscription& operator=(const Subscription&) = delete;
+  ~Subscription() { Reset(); }
+  void Reset() {
+    if (raw_ != nullptr) api_->event_unsubscribe(std::exchange(raw_, nullptr));
+  }
+
+ private:
+  const sr_host_api* api_ = nullptr;
+  sr_subscription* raw_ = nullptr;
+};
+
+struct RouteOptions {
+  bool blocking = false;            // run on a worker thread: the handler may block
+  std::uint64_t max_body_bytes = 0; // 0: the server's limit
+};
+
+struct ErrorEntry {
+  std::uint64_t sequence = 0;
+  int status = 0;
+  std::int64_t timestamp_ms = 0;
+  std::string method;
+  std::string path;
+  std::string message;
+  std::string client_ip;
+};
+
+// ---------------------------------------------------------------------------------------
+// The host, as seen by one plugin
+// ---------------------------------------------------------------------------------------
+
+class Host {
+ public:
+  using Handler = std::function<void(Request&, Response&)>;
+  using Guard = std::function<int32_t(Request&, Response&, std::string_view argument)>;
+  using Filter = std::function<void(const Request&, Response&)>;
+  using EventHandler = std::function<void(std::string_view topic, std::string_view payload)>;
+
+  Host(sr_host* raw, const sr_host_api* api) : raw_(raw), api_(api), config_(api, raw) {}
+  Host(const Host&) = delete;
+  Host& operator=(const Host&) = delete;
+
+  const sr_host_api* api() const { return api_; }
+  sr_host* raw() const { return raw_; }
+  Config& config() { return config_; }
+
+  void Log(int level, std::string_view message) { api_->log(raw_, level, ToStr(message)); }
+  void Debug(std::string_view message) { Log(SR_LOG_DEBUG, message); }
+  void Info(std::string_view message) { Log(SR_LOG_INFO, message); }
+  void Warn(std::string_view message) { Log(SR_LOG_WARN, message); }
+  void LogError(std::string_view message) { Log(SR_LOG_ERROR, message); }
+
+  void Route(std::string_view method, std::string_view pattern, std::string_view guard,
+             Handler handler, RouteOptions options = {}) {
+    auto& stored = Keep(std::move(handler));
+    sr_route route{};
+    route.struct_size = sizeof(route);
+    route.flags = options.blocking ? SR_ROUTE_BLOCKING : 0u;
+    route.method = ToStr(method);
+    route.pattern = ToStr(pattern);
+    route.guard = ToStr(guard);
+    route.handler = &Host::HandlerTrampoline;
+    route.ctx = &stored;
+    route.max_body_bytes = options.max_body_bytes;
+    sr_status status = api_->route_add(raw_, &route);
+    if (status != SR_OK) {
+      throw Error("cannot add route " + std::string(method) + " " + std::string(pattern),
+                  status);
+    }
+  }
+
+  void RegisterGuard(std::string_view name, Guard guard) {
+    auto& stored = Keep(std::move(guard));
+    Check(api_->guard_register(raw_, ToStr(name), &Host::GuardTrampoline, &stored),
+          "cannot register guard");
+  }
+
+  void AddResponseFilter(Filter filter) {
+    auto& stored = Keep(std::move(filter));
+    Check(api_->response_filter_add(raw_, &Host::FilterTrampoline, &stored),
+          "cannot add response filter");
+  }
+
+  StreamGroup CreateStreamGroup(std::string_view name,
+                                const sr_stream_group_options* options = nullptr) {
+    sr_stream_group* group = nullptr;
+    Check(api_->stream_group_create(raw_, ToStr(name), options, &group),
+          "cannot create stream group");
+    return StreamGroup(api_, group);
+  }
+
+  // Runs `fn` every `period`, first after `period` (or `initial_delay` when given).
+  Task Every(std::string_view name, std::chrono::milliseconds period, std::function<void()> fn,
+             std::optional<std::chrono::milliseconds> initial_delay = std::nullopt) {
+    auto& stored = Keep(std::move(fn));
+    sr_task* task = nullptr;
+    Check(Schedule(name, &stored, initial_delay.value_or(period), period, &task),
+          "cannot schedule task");
+    return Task(api_, task);
+  }
+
+  // Runs `fn` once on a worker thread after `delay`. The host owns it; the closure is freed
+  // once it has run, or when the plugin is destroyed if it never did.
+  void Run(std::string_view name, std::function<void()> fn,
+           std::chrono::milliseconds delay = std::chrono::milliseconds(0)) {
+    auto* slot = OneShotSlot(std::move(fn));
+    sr_task_spec spec{};
+    spec.struct_size = sizeof(spec);
+    spec.name = ToStr(name);
+    spec.fn = &Host::OneShotTrampoline;
+    spec.ctx = slot;
+    spec.initial_delay_ms = static_cast<std::uint64_t>(delay.count());
+    spec.period_ms = 0;
+    if (api_->task_schedule(raw_, &spec, nullptr) != SR_OK) {
+      DropOneShot(slot);
+      throw Error("cannot schedule task " + std::string(name));
+    }
+  }
+
+  void Provide(std::string_view name, std::uint32_t version, const void* vtable) {
+    Check(api_->service_provide(raw_, ToStr(name), version, vtable), "cannot provide service");
+  }
+
+  // The service's vtable, or nullptr when no enabled plugin provides it.
+  template <typename VTable>
+  const VTable* Lookup(std::string_view name, std::uint32_t min_version) {
+    const void* out = nullptr;
+    sr_status status = api_->service_lookup(raw_, ToStr(name), min_version, &out);
+    if (status == SR_ERR_NOT_FOUND) return nullptr;
+    Check(status, "cannot look up service " + std::string(name));
+    auto* vtable = static_cast<const VTable*>(out);
+    if (vtable->struct_size < sizeof(std::uint32_t)) return nullptr;
+    return vtable;
+  }
+
+  Subscription Subscribe(std::string_view topic, EventHandler handler) {
+    auto& stored = Keep(std::move(handler));
+    sr_subscription* subscription = nullptr;
+    Check(api_->event_subscribe(raw_, ToStr(topic), &Host::EventTrampoline, &stored,
+                                &subscription),
+          "cannot subscribe to " + std::string(topic));
+    return Subscription(api_, subscription);
+  }
+
+  void Publish(std::string_view topic, std::string_view json) {
+    api_->event_publish(raw_, ToStr(topic), ToStr(json));
+  }
+
+  sr_host_stats Stats() const {
+    sr_host_stats stats{};
+    stats.struct_size = sizeof(stats);
+    api_->stats_read(raw_, &stats);
+    return stats;
+  }
+
+  std::vector<ErrorEntry> Errors(std::uint64_t after_sequence, std::size_t limit,
+                                 bool newest_first) const {
+    std::vector<ErrorEntry> entries;
+    api_->error_log_read(
+        raw_, after_sequence, limit, newest_first ? 1 : 0,
+        [](void* ctx, const sr_error_entry* entry) noexcept -> int32_t {
+          try {
+            auto* out = static_cast<std::vector<ErrorEntry>*>(ctx);
+            out->push_back(ErrorEntry{entry->sequence, entry->status, entry->timestamp_ms,
+                                      std::string(View(entry->method)),
+                                      std::string(View(entry->path)),
+                                      std::string(View(entry->message)),
+                                      std::string(View(entry->client_ip))});
+            return 1;
+          } catch (...) {
+            return 0;
+          }
+        },
+        &entries);
+    return entries;
+  }
+
+ private:
+  // A callback together with the Host it belongs to; the host passes a pointer to it back
+  // as the callback's ctx.
+  template <typename Fn>
+  struct Bound {
+    Host* host;
+    Fn fn;
+  };
+
+  template <typename Fn>
+  Bound<Fn>& Keep(Fn fn) {
+    auto holder = std::make_shared<Bound<Fn>>(Bound<Fn>{this, std::move(fn)});
+    Bound<Fn>& ref = *holder;
+    std::lock_guard<std::mutex> lock(mutex_);
+    kept_.push_back(std::move(holder));
+    return ref;
+  }
+
+  using OneShot = Bound<std::function<void()>>;
+
+  OneShot* OneShotSlot(std::function<void()> fn) {
+    auto holder = std::make_unique<OneShot>(OneShot{this, std::move(fn)});
+    auto* raw = holder.get();
+    std::lock_guard<std::mutex> lock(mutex_);
+    one_shots_.emplace(raw, std::move(holder));
+    return raw;
+  }
+
+  // Takes a one-shot closure back out of the table (nullptr if already taken).
+  std::unique_ptr<OneShot> TakeOneShot(OneShot* slot) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = one_shots_.find(slot);
+    if (it == one_shots_.end()) return nullptr;
+    auto owned = std::move(it->second);
+    one_shots_.erase(it);
+    return owned;
+  }
+
+  void DropOneShot(OneShot* slot) { TakeOneShot(slot); }
+
+  sr_status Schedule(std::string_view name, Bound<std::function<void()>>* fn,
+                     std::chrono::milliseconds initial_delay, std::chrono::milliseconds period,
+                     sr_task** out) {
+    sr_task_spec spec{};
+    spec.struct_size = sizeof(spec);
+    spec.name = ToStr(name);
+    spec.fn = &Host::TaskTrampoline;
+    spec.ctx = fn;
+    spec.initial_delay_ms = static_cast<std::uint64_t>(initial_delay.count());
+    spec.period_ms = static_cast<std::uint64_t>(period.count());
+    return api_->task_schedule(raw_, &spec, out);
+  }
+
+  void Check(sr_status status, const std::string& what) {
+    if (status != SR_OK) throw Error(what, status);
+  }
+
+  static sr_status HandlerTrampoline(void* ctx, sr_request* req, sr_response* resp) noexcept;
+  static int32_t GuardTrampoline(void* ctx, sr_request* req, sr_response* resp,
+                                 sr_str argument) noexcept;
+  static void FilterTrampoline(void* ctx, const sr_request* req, sr_response* resp) noexcept;
+  static void EventTrampoline(void* ctx, sr_str topic, sr_str payload) noexcept;
+  static void TaskTrampoline(void* ctx) noexcept;
+  static void OneShotTrampoline(void* ctx) noexcept;
+
+  sr_host* raw_;
+  const sr_host_api* api_;
+  Config config_;
+  std::mutex mutex_;
+  std::vector<std::shared_ptr<void>> kept_;
+  std::unordered_map<OneShot*, std::unique_ptr<OneShot>> one_shots_;
+
+  template <typename T>
+  friend struct PluginGlue;
+};
+
+// ---------------------------------------------------------------------------------------
+// The plugin base class and its declaration macro
+// ---------------------------------------------------------------------------------------
+
+struct Capability {
+  std::string name;
+  std::uint32_t version = 1;
+  std::uint32_t kind = SR_CAPABILITY_SERVICE;
+};
+
+inline Capability Service(std::string name, std::uint32_t version) {
+  return Capability{std::move(name), version, SR_CAPABILITY_SERVICE};
+}
+inline Capability GuardCapability(std::string name) {
+  return Capability{std::move(name), 1, SR_CAPABILITY_GUARD};
+}
+
+struct PluginInfo {
+  std::string id;
+  std::string version;
+  std::string description;
+  std::vector<Capability> provides;
+  std::vector<Capability> required;  // hard dependencies
+  std::vector<Capability> uses;       // optional dependencies
+};
+
+class Plugin {
+ public:
+  Plugin() = default;
+  Plugin(const Plugin&) = delete;
+  Plugin& operator=(const Plugin&) = delete;
+  virtual ~Plugin() = default;
+
+  // Read config, register routes, tasks, services. Throw to refuse the plugin.
+  virtual void Init(Host& host) = 0;
+  // After every plugin is initialized. Throw to abort start-up.
+  virtual void Start() {}
+  // At shutdown, after the plugin's tasks were joined. Flush what must be kept.
+  virtual void Stop() {}
+};
+
+namespace detail {
+
+inline void LogException(const sr_host_api* api, sr_host* host, const char* where) noexcept {
+  try {
+    throw;
+  } catch (const std::exception& e) {
+    std::string message = std::string(where) + " threw: " + e.what();
+    api->log(host, SR_LOG_ERROR, ToStr(message));
+  } catch (...) {
+    std::string message = std::string(where) + " threw a non-standard exception";
+    api->log(host, SR_LOG_ERROR, ToStr(message));
+  }
+}
+
+template <typename T>
+struct Instance {
+  Instance(sr_host* raw, const sr_host_api* api) : host(raw, api) {}
+  Host host;
+  T plugin;
+};
+
+}  // namespace detail
+
+template <typename T>
+struct PluginGlue {
+  static sr_status Init(sr_host* raw, const sr_host_api* api, void** out) noexcept {
+    try {
+      auto instance = std::make_unique<detail::Instance<T>>(raw, api);
+      instance->plugin.Init(instance->host);
+      *out = instance.release();
+      return SR_OK;
+    } catch (const Error& e) {
+      api->set_error(raw, ToStr(e.what()));
+      return e.status() == SR_OK ? SR_ERR_INTERNAL : e.status();
+    } catch (const std::exception& e) {
+      api->set_error(raw, ToStr(e.what()));
+      return SR_ERR_INTERNAL;
+    } catch (...) {
+      api->set_error(raw, ToStr("Init threw a non-standard exception"));
+      return SR_ERR_INTERNAL;
+    }
+  }
+  static sr_status Start(void* ctx) noexcept {
+    auto* instance = static_cast<detail::Instance<T>*>(ctx);
+    try {
+      instance->plugin.Start();
+      return SR_OK;
+    } catch (const std::exception& e) {
+      instance->host.api()->set_error(instance->host.raw(), ToStr(e.what()));
+      return SR_ERR_INTERNAL;
+    } catch (...) {
+      instance->host.api()->set_error(instance->host.raw(),
+                                      ToStr("Start threw a non-standard exception"));
+      return SR_ERR_INTERNAL;
+    }
+  }
+  static void Stop(void* ctx) noexcept {
+    auto* instance = static_cast<detail::Instance<T>*>(ctx);
+    try {
+      instance->plugin.Stop();
+    } catch (...) {
+      detail::LogException(instance->host.api(), instance->host.raw(), "Stop");
+    }
+  }
+  static void Destroy(void* ctx) noexcept {
+    std::unique_ptr<detail::Instance<T>> instance(static_cast<detail::Instance<T>*>(ctx));
+    try {
+      instance.reset();
+    } catch (...) {
+      // A destructor that throws has nowhere to report to; swallowing keeps the host alive.
+    }
+  }
+};
+
+namespace detail {
+
+template <typename T>
+struct DescriptorHolder {
+  explicit DescriptorHolder(PluginInfo info_in) : info(std::move(info_in)) {
+    Fill(info.provides, provides);
+    Fill(info.required, required);
+    Fill(info.uses, uses);
+    descriptor.struct_size = sizeof(sr_plugin_descriptor);
+    descriptor.abi_major = SR_ABI_MAJOR;
+    descriptor.abi_minor = SR_ABI_MINOR;
+    descriptor.id = info.id.c_str();
+    descriptor.version = info.version.c_str();
+    descriptor.description = info.description.c_str();
+    descriptor.provides = provides.data();
+    descriptor.provides_count = provides.size();
+    descriptor.required = required.data();
+    descriptor.required_count = required.size();
+    descriptor.uses = uses.data();
+    descriptor.uses_count = uses.size();
+    descriptor.on_plugin_init = &PluginGlue<T>::Init;
+    descriptor.on_plugin_start = &PluginGlue<T>::Start;
+    descriptor.on_plugin_stop = &PluginGlue<T>::Stop;
+    descriptor.on_plugin_destroy = &PluginGlue<T>::Destroy;
+  }
+  static void Fill(const std::vector<Capability>& from, std::vector<sr_capability>& to) {
+    for (const auto& capability : from) {
+      to.push_back(sr_capability{capability.name.c_str(), capability.version, capability.kind});
+    }
+  }
+  PluginInfo info;
+  std::vector<sr_capability> provides;
+  std::vector<sr_capability> required;
+  std::vector<sr_capability> uses;
+  sr_plugin_descriptor descriptor{};
+};
+
+template <typename T>
+const sr_plugin_descriptor* DescriptorFor() noexcept {
+  try {
+    static const DescriptorHolder<T> holder(T::Info());
+    return &holder.descriptor;
+  } catch (...) {
+    return nullptr;
+  }
+}
+
+}  // namespace detail
+
+// ---------------------------------------------------------------------------------------
+// Trampolines: the noexcept barrier between the host and plugin code
+// ---------------------------------------------------------------------------------------
+
+inline sr_status Host::HandlerTrampoline(void* ctx, sr_request* req,
+                                         sr_response* resp) noexcept {
+  auto& bound = *static_cast<Bound<Handler>*>(ctx);
+  const sr_host_api* api = bound.host->api_;
+  try {
+    Request request(api, req);
+    Response response(api, resp);
+    bound.fn(request, response);
+    return SR_OK;
+  } catch (...) {
+    detail::LogException(api, bound.host->raw_, "route handler");
+    api->response_error(resp, 500, ToStr("internal error"));
+    return SR_ERR_INTERNAL;
+  }
+}
+
+inline int32_t Host::GuardTrampoline(void* ctx, sr_request* req, sr_response* resp,
+                                     sr_str argument) noexcept {
+  auto& bound = *static_cast<Bound<Guard>*>(ctx);
+  const sr_host_api* api = bound.host->api_;
+  try {
+    Request request(api, req);
+    Response response(api, resp);
+    return bound.fn(request, response, View(argument));
+  } catch (...) {
+    // A guard that fails must fail closed.
+    detail::LogException(api, bound.host->raw_, "guard");
+    return SR_GUARD_DENY;
+  }
+}
+
+inline void Host::FilterTrampoline(void* ctx, const sr_request* req,
+                                   sr_response* resp) noexcept {
+  auto& bound = *static_cast<Bound<Filter>*>(ctx);
+  const sr_host_api* api = bound.host->api_;
+  try {
+    const Request request(api, const_cast<sr_request*>(req));
+    Response response(api, resp);
+    bound.fn(request, response);
+  } catch (...) {
+    detail::LogException(api, bound.host->raw_, "response filter");
+  }
+}
+
+inline void Host::EventTrampoline(void* ctx, sr_str topic, sr_str payload) noexcept {
+  auto& bound = *static_cast<Bound<EventHandler>*>(ctx);
+  try {
+    bound.fn(View(topic), View(payload));
+  } catch (...) {
+    detail::LogException(bound.host->api_, bound.host->raw_, "event handler");
+  }
+}
+
+inline void Host::TaskTrampoline(void* ctx) noexcept {
+  auto& bound = *static_cast<Bound<std::function<void()>>*>(ctx);
+  try {
+    bound.fn();
+  } catch (...) {
+    detail::LogException(bound.host->api_, bound.host->raw_, "task");
+  }
+}
+
+inline void Host::OneShotTrampoline(void* ctx) noexcept {
+  auto* slot = static_cast<OneShot*>(ctx);
+  Host* host = slot->host;
+  std::unique_ptr<OneShot> owned = host->TakeOneShot(slot);
+  if (owned == nullptr) return;
+  try {
+    owned->fn();
+  } catch (...) {
+    detail::LogException(host->api_, host->raw_, "task");
+  }
+}
+
+}  // namespace sr
+
+#endif  // SR_PLUGIN_HPP
