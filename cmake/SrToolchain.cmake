@@ -12,7 +12,8 @@ endif()
 
 add_library(sr_warnings INTERFACE)
 target_compile_options(sr_warnings INTERFACE -Wall -Wextra -Werror -Wshadow
-                                             -Wnon-virtual-dtor -Wno-missing-field-initializers)
+                                             -Wno-missing-field-initializers
+                                             $<$<COMPILE_LANGUAGE:CXX>:-Wnon-virtual-dtor>)
 
 if(SR_SANITIZE)
   # Host and plugins must share one sanitizer runtime, so the flags apply to everything.

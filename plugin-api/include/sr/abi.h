@@ -81,6 +81,13 @@ typedef struct sr_str {
   size_t size;
 } sr_str;
 
+/* An sr_str for a string literal: SR_LIT("application/json"). */
+#ifdef __cplusplus
+#define SR_LIT(literal) (sr_str{(literal), sizeof(literal) - 1})
+#else
+#define SR_LIT(literal) ((sr_str){(literal), sizeof(literal) - 1})
+#endif
+
 /* Log levels for sr_host_api.log. */
 enum { SR_LOG_DEBUG = 0, SR_LOG_INFO = 1, SR_LOG_WARN = 2, SR_LOG_ERROR = 3 };
 

@@ -451,7 +451,7 @@ class Host {
     auto& stored = Keep(std::move(handler));
     sr_route route{};
     route.struct_size = sizeof(route);
-    route.flags = options.blocking ? SR_ROUTE_BLOCKING : 0u;
+    route.flags = options.blocking ? static_cast<std::uint32_t>(SR_ROUTE_BLOCKING) : 0u;
     route.method = ToStr(method);
     route.pattern = ToStr(pattern);
     route.guard = ToStr(guard);
@@ -890,5 +890,13 @@ inline void Host::OneShotTrampoline(void* ctx) noexcept {
 }
 
 }  // namespace sr
+
+// Exports the plugin's entry symbol. Use once per plugin, at namespace scope:
+//   SR_DECLARE_PLUGIN(MyPlugin)
+// MyPlugin needs a default constructor, `static sr::PluginInfo Info()` and Init().
+#define SR_DECLARE_PLUGIN(PluginClass)                                                \
+  extern "C" SR_PLUGIN_EXPORT const sr_plugin_descriptor* sr_plugin_entry_v1(void) { \
+    return ::sr::detail::DescriptorFor<PluginClass>();                                \
+  }
 
 #endif  // SR_PLUGIN_HPP
