@@ -513,6 +513,12 @@ class Host {
     }
   }
 
+  // Finishes the response later, from any thread: call in a handler, keep the returned
+  // object (e.g. in a lambda) and call Complete() on it, or let it go out of scope.
+  std::shared_ptr<DeferredResponse> Defer(Request& request, Response& response) {
+    return sr::Defer(api_, request, response);
+  }
+
   void Provide(std::string_view name, std::uint32_t version, const void* vtable) {
     Check(api_->service_provide(raw_, ToStr(name), version, vtable), "cannot provide service");
   }
