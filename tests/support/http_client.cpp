@@ -68,6 +68,7 @@ void HttpClient::Close() {
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
   buffer_.clear();
+  must_reconnect_ = false;
 }
 
 void HttpClient::SendRaw(const std::string& bytes) {
@@ -165,7 +166,9 @@ HttpResponse HttpClient::ReadResponse(bool head_only) {
     response.body = std::move(buffer_);
     buffer_.clear();
   }
-  if (IEquals(response.Header("Connection"), "close")) Close();
+  // The server will close: the next Request() starts a new connection, but the socket stays
+  // open until then so that tests can watch the server close it.
+  if (IEquals(response.Header("Connection"), "close")) must_reconnect_ = true;
   return response;
 }
 
@@ -181,6 +184,7 @@ HttpResponse HttpClient::Request(const std::string& method, const std::string& t
     request += "Content-Length: " + std::to_string(body.size()) + "\r\n";
   }
   request += "\r\n" + body;
+  if (must_reconnect_) Close();
   for (int attempt = 0; attempt < 2; ++attempt) {
     bool reused = fd_ >= 0;
     try {

@@ -68,6 +68,7 @@ class HttpClient {
   std::uint16_t port_;
   std::string host_;
   int fd_ = -1;
+  bool must_reconnect_ = false;
   std::string buffer_;
   std::chrono::milliseconds timeout_{10000};
 };

@@ -51,6 +51,7 @@ ServerConfig ReadServer(const ConfigValue* section, const HostConfig& config) {
                       "warn, error; got \"" + out.log_level + "\"");
   }
   out.plugin_dir = server.GetPath("plugin_dir", "");
+  out.data_dir = server.GetPath("data_dir", "data");
   std::string policy = server.GetString("missing_guards", "refuse");
   if (policy == "refuse") {
     out.missing_guards = MissingGuardPolicy::kRefuse;

@@ -40,6 +40,7 @@ struct ServerConfig {
   std::int64_t error_log_capacity = 1000;
   std::string log_level = "info";
   std::string plugin_dir;  // where plugins without a `path` are found; empty: next to the host
+  std::string data_dir;    // plugins' files; resolved against plugins.yaml's folder
   MissingGuardPolicy missing_guards = MissingGuardPolicy::kRefuse;
   TlsConfig tls;
 };

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <cstring>
+#include <filesystem>
 
 #include "config/config_error.h"
 #include "http/connection.h"
@@ -662,6 +663,20 @@ sr_status ErrorLogRead(sr_host* host, uint64_t after, size_t limit, int32_t newe
   return SR_OK;
 }
 
+// ---- 1.1 ----------------------------------------------------------------------------------
+
+sr_str DataDir(sr_host* host) {
+  const std::string& dir = Runtime(host).config.server.data_dir;
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (error) {
+    spdlog::error("[{}] cannot create the data folder {}: {}", Context(host).id(), dir,
+                  error.message());
+    return Str("");
+  }
+  return Str(dir);
+}
+
 // Wraps a table entry so that no C++ exception can reach the plugin.
 template <auto Fn, typename Result, typename... Args>
 Result Guarded(Args... args) noexcept {
@@ -747,6 +762,7 @@ const sr_host_api kHostApi = {
     SR_BARRIER(EventPublish),
     SR_BARRIER(StatsRead),
     SR_BARRIER(ErrorLogRead),
+    SR_BARRIER(DataDir),
 };
 
 #undef SR_BARRIER

@@ -210,9 +210,9 @@ void PluginManager::CheckGuards() {
     std::string provider = SuggestProvider(wanted);
     std::string what = "route " + routes.front() +
                        (routes.size() > 1 ? " and " + std::to_string(routes.size() - 1) +
-                                                " more route(s)"
-                                          : std::string()) +
-                       " need guard '" + guard + "', which no enabled plugin provides";
+                                                " more route(s) need"
+                                          : std::string(" needs")) +
+                       " guard '" + guard + "', which no enabled plugin provides";
     std::string fix = provider.empty() ? "enable a plugin that provides it"
                                        : "enable plugin '" + provider + "'";
     switch (runtime_.config.server.missing_guards) {

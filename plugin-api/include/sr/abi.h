@@ -37,7 +37,7 @@ extern "C" {
 #endif
 
 #define SR_ABI_MAJOR 1
-#define SR_ABI_MINOR 0
+#define SR_ABI_MINOR 1
 
 /* The one symbol a plugin exports. Its type is sr_plugin_entry_fn. */
 #define SR_PLUGIN_ENTRY_SYMBOL "sr_plugin_entry_v1"
@@ -486,6 +486,13 @@ struct sr_host_api {
    * newest first when `newest_first` is non-zero (to show the latest errors). */
   sr_status (*error_log_read)(sr_host* host, uint64_t after_sequence, size_t limit,
                               int32_t newest_first, sr_error_entry_fn fn, void* ctx);
+
+  /* ---- 1.1 ---- */
+
+  /* The host's data folder (server.data_dir, default "data" beside plugins.yaml), created
+   * on first call. A plugin keeps its files there under names that start with its id.
+   * Empty if the folder cannot be created (the reason is logged). LIFETIME: process. */
+  sr_str (*data_dir)(sr_host* host);
 };
 
 #ifdef __cplusplus

@@ -548,6 +548,12 @@ class Host {
     api_->event_publish(raw_, ToStr(topic), ToStr(json));
   }
 
+  // The host's data folder for the plugin's files (empty if unavailable). ABI 1.1.
+  std::string DataDir() const {
+    if (!SR_HOST_API_HAS(api_, data_dir)) return "data";
+    return std::string(View(api_->data_dir(raw_)));
+  }
+
   sr_host_stats Stats() const {
     sr_host_stats stats{};
     stats.struct_size = sizeof(stats);
