@@ -58,6 +58,8 @@ class HttpClient {
   std::string ReadSome(std::chrono::milliseconds wait);
 
   void set_timeout(std::chrono::milliseconds timeout) { timeout_ = timeout; }
+  // A small receive buffer, applied before connecting: models a client that reads slowly.
+  void set_receive_buffer(int bytes) { receive_buffer_ = bytes; }
   int fd() const { return fd_; }
 
  private:
@@ -69,6 +71,7 @@ class HttpClient {
   std::string host_;
   int fd_ = -1;
   bool must_reconnect_ = false;
+  int receive_buffer_ = 0;
   std::string buffer_;
   std::chrono::milliseconds timeout_{10000};
 };

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Sets up, builds and runs every test:
+#   1. the release build: unit, loader, end-to-end, SDK out-of-tree and browser tests;
+#   2. everything again under AddressSanitizer + UndefinedBehaviorSanitizer;
+#   3. the concurrency tests (streams, tasks, events, shutdown) under ThreadSanitizer;
+#   4. each fuzz target for a short, bounded time.
+# Stages can be chosen: scripts/test.sh release asan tsan fuzz (default: all).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+root=$(pwd)
+stages=("$@")
+if ((${#stages[@]} == 0)); then stages=(release asan tsan fuzz); fi
+
+scripts/setup.sh --test
+jobs=$(nproc)
+export CTEST_OUTPUT_ON_FAILURE=1
+
+stage() { echo; echo "=== $* ($(date +%H:%M:%S)) ==="; }
+
+for name in "${stages[@]}"; do
+  case "$name" in
+    release)
+      stage "release build"
+      scripts/build.sh build-release -DCMAKE_BUILD_TYPE=RelWithDebInfo
+      stage "release tests"
+      ctest --test-dir build-release -j "$jobs" --timeout 300
+      ;;
+    asan)
+      stage "ASan+UBSan build"
+      scripts/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug -DSR_SANITIZE=address,undefined \
+        -DSR_BUILD_BENCH=OFF
+      stage "ASan+UBSan tests"
+      ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1 \
+      UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+      LSAN_OPTIONS=suppressions=$root/tests/sanitizers/lsan.supp \
+        ctest --test-dir build-asan -j "$jobs" --timeout 600 -LE browser
+      ;;
+    tsan)
+      stage "TSan build (concurrency tests only)"
+      export CCACHE_NOHASHDIR=1
+      cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSR_SANITIZE=thread \
+        -DSR_BUILD_BENCH=OFF > /dev/null
+      cmake --build build-tsan --target tsan_targets -- -j "$jobs"
+      stage "TSan tests"
+      TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$root/tests/sanitizers/tsan.supp" \
+        ctest --test-dir build-tsan -j "$jobs" --timeout 600 -L concurrency
+      ;;
+    fuzz)
+      stage "fuzzers (bounded runs)"
+      scripts/fuzz.sh --seconds 20
+      ;;
+    *)
+      echo "unknown stage '$name' (release, asan, tsan, fuzz)" >&2
+      exit 2
+      ;;
+  esac
+done
+stage "all tests passed"
