@@ -29,3 +29,7 @@ function(sr_add_test name)
   gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST DISCOVERY_TIMEOUT 60
                        PROPERTIES LABELS "${ARG_LABELS}")
 endfunction()
+
+# What the ThreadSanitizer stage builds: the tests labelled "concurrency" and what they load.
+add_custom_target(tsan_targets)
+add_dependencies(tsan_targets spawner-master)

@@ -87,7 +87,7 @@ TestHost::TestHost(std::string yaml, std::map<std::string, std::string> env,
 }
 
 TestHost::~TestHost() {
-  if (pid_ > 0 && Running()) Kill();
+  if (Running()) Kill();
 }
 
 void TestHost::SetYaml(const std::string& yaml) {
@@ -99,10 +99,12 @@ bool TestHost::Start(std::chrono::milliseconds timeout) {
   auto ready = dir_->path() / "ready.json";
   std::filesystem::remove(ready);
   port_ = 0;
+  std::unique_lock<std::mutex> lock(mutex_);
   exit_code_ = -1;
   pid_ = Spawn({HostBinary(), "--config", (dir_->path() / "plugins.yaml").string(),
                 "--ready-file", ready.string()},
                dir_->path(), env_, dir_->path() / "host.log", runs_++ > 0);
+  lock.unlock();
   auto deadline = std::chrono::steady_clock::now() + timeout;
   static const std::regex kPort("\"port\":([0-9]+)");
   while (std::chrono::steady_clock::now() < deadline) {
@@ -122,6 +124,7 @@ bool TestHost::Start(std::chrono::milliseconds timeout) {
 }
 
 bool TestHost::Reap(bool block) {
+  std::lock_guard<std::mutex> lock(mutex_);
   if (pid_ <= 0) return true;
   int status = 0;
   pid_t done = ::waitpid(pid_, &status, block ? 0 : WNOHANG);
@@ -136,28 +139,34 @@ bool TestHost::Reap(bool block) {
 bool TestHost::Running() { return !Reap(false); }
 
 int TestHost::Stop(int signal, std::chrono::milliseconds timeout) {
-  if (pid_ <= 0) return exit_code_;
-  ::kill(pid_, signal);
+  pid_t running = pid();
+  if (running <= 0) return exit_code();
+  ::kill(running, signal);
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
-    if (Reap(false)) return exit_code_;
+    if (Reap(false)) return exit_code();
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   Kill();
-  return exit_code_;
+  return exit_code();
 }
 
 void TestHost::Kill() {
-  if (pid_ <= 0) return;
-  ::kill(pid_, SIGKILL);
+  pid_t running = pid();
+  if (running <= 0) return;
+  ::kill(running, SIGKILL);
   Reap(true);
 }
 
 std::string TestHost::Output() const { return ReadFile(dir_->path() / "host.log"); }
 
-std::uint64_t TestHost::RssKib() const { return pid_ > 0 ? ProcessStatusKib(pid_, "VmRSS") : 0; }
+std::uint64_t TestHost::RssKib() const {
+  pid_t running = pid();
+  return running > 0 ? ProcessStatusKib(running, "VmRSS") : 0;
+}
 std::uint64_t TestHost::PeakRssKib() const {
-  return pid_ > 0 ? ProcessStatusKib(pid_, "VmHWM") : 0;
+  pid_t running = pid();
+  return running > 0 ? ProcessStatusKib(running, "VmHWM") : 0;
 }
 
 RunResult TestHost::Run(const std::vector<std::string>& args, const TempDir& dir,

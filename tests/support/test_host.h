@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -49,8 +50,14 @@ class TestHost {
   bool Running();
 
   std::uint16_t port() const { return port_; }
-  pid_t pid() const { return pid_; }
-  int exit_code() const { return exit_code_; }
+  pid_t pid() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return pid_;
+  }
+  int exit_code() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return exit_code_;
+  }
   std::string Output() const;
   const std::shared_ptr<TempDir>& dir() const { return dir_; }
   // Writes plugins.yaml again (before a restart).
@@ -68,6 +75,8 @@ class TestHost {
  private:
   bool Reap(bool block);
 
+  // Tests poll Running() from client threads while the main thread stops the host.
+  mutable std::mutex mutex_;
   std::string yaml_;
   std::map<std::string, std::string> env_;
   std::shared_ptr<TempDir> dir_;

@@ -19,7 +19,7 @@ struct SourceMark {
 class ConfigValue {
  public:
   enum class Kind { kNull, kBool, kInt, kDouble, kString, kArray, kObject };
-  using Member = std::pair<std::string, ConfigValue>;
+  struct Member;
 
   Kind kind = Kind::kNull;
   bool bool_value = false;
@@ -34,6 +34,12 @@ class ConfigValue {
   const ConfigValue* Find(std::string_view key) const;
   const char* TypeName() const;
   void AppendJson(std::string& out) const;
+};
+
+// A key and its value; a struct rather than std::pair, which needs a complete ConfigValue.
+struct ConfigValue::Member {
+  std::string first;
+  ConfigValue second;
 };
 
 }  // namespace sr::host

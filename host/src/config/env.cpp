@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 
 #include "config/config_error.h"
 #include "util/strings.h"
@@ -55,26 +56,32 @@ std::string UnquoteValue(std::string_view raw, const std::string& where) {
 
 }  // namespace
 
-void LoadDotEnv(const std::string& path) {
-  std::ifstream file(path);
-  if (!file) return;
-  std::string line;
+std::vector<std::pair<std::string, std::string>> ParseDotEnv(std::string_view text,
+                                                            const std::string& label) {
+  std::vector<std::pair<std::string, std::string>> variables;
   int line_number = 0;
-  while (std::getline(file, line)) {
+  for (std::string_view raw : Split(text, '\n')) {
     ++line_number;
-    std::string where = path + ":" + std::to_string(line_number);
-    std::string_view text = Trim(line);
-    if (text.empty() || text.front() == '#') continue;
-    if (text.substr(0, 7) == "export ") text = Trim(text.substr(7));
-    size_t equals = text.find('=');
-    if (equals == std::string_view::npos) {
-      throw ConfigError(where + ": expected KEY=VALUE");
-    }
-    std::string name(Trim(text.substr(0, equals)));
+    std::string where = label + ":" + std::to_string(line_number);
+    std::string_view line = Trim(raw);
+    if (line.empty() || line.front() == '#') continue;
+    if (line.substr(0, 7) == "export ") line = Trim(line.substr(7));
+    size_t equals = line.find('=');
+    if (equals == std::string_view::npos) throw ConfigError(where + ": expected KEY=VALUE");
+    std::string name(Trim(line.substr(0, equals)));
     if (!IsValidName(name)) {
       throw ConfigError(where + ": '" + name + "' is not a valid variable name");
     }
-    std::string value = UnquoteValue(text.substr(equals + 1), where);
+    variables.emplace_back(std::move(name), UnquoteValue(line.substr(equals + 1), where));
+  }
+  return variables;
+}
+
+void LoadDotEnv(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return;
+  std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  for (const auto& [name, value] : ParseDotEnv(text, path)) {
     // Real environment variables win over the file.
     ::setenv(name.c_str(), value.c_str(), /*overwrite=*/0);
   }

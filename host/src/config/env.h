@@ -4,6 +4,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace sr::host {
 
@@ -11,6 +13,10 @@ namespace sr::host {
 // quotes) and sets each variable that the real environment does not already define.
 // A missing file is not an error. Throws ConfigError naming the file and line of a bad line.
 void LoadDotEnv(const std::string& path);
+
+// Parses .env text into (name, value) pairs in file order. `label` prefixes errors.
+std::vector<std::pair<std::string, std::string>> ParseDotEnv(std::string_view text,
+                                                            const std::string& label);
 
 using EnvLookup = std::function<std::optional<std::string>(std::string_view name)>;
 EnvLookup ProcessEnvironment();

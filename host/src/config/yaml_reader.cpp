@@ -98,7 +98,7 @@ ConfigValue Convert(const YAML::Node& node, const std::string& file_label,
         if (member.mark.line == 0 || entry.second.IsNull()) {
           member.mark = SourceMark{entry.first.Mark().line + 1, entry.first.Mark().column + 1};
         }
-        value.members.emplace_back(key, std::move(member));
+        value.members.push_back(ConfigValue::Member{key, std::move(member)});
       }
       return value;
     }
