@@ -16,7 +16,7 @@ build_packages=(
   nodejs npm
 )
 test_packages=(
-  chromium wrk nginx-light clang libclang-rt-14-dev zip unzip python3 curl
+  chromium wrk nginx-light clang libclang-rt-14-dev zip unzip python3 curl openssl
 )
 
 wanted=("${build_packages[@]}")

@@ -14,6 +14,7 @@
 #include "config/env.h"
 #include "config/host_config.h"
 #include "http/http_server.h"
+#include "http/socket_channel.h"
 #include "plugins/host_runtime.h"
 #include "plugins/plugin_manager.h"
 
@@ -115,15 +116,20 @@ int RunHost(const CommandLine& command_line) {
     return 0;
   }
   try {
-    plugins.StartAll();
     const ServerConfig& server_config = runtime.config.server;
+    if (server_config.tls.enabled()) {
+      runtime.core.set_tls(std::make_shared<const TlsContext>(server_config.tls.cert_path,
+                                                              server_config.tls.key_path));
+    }
+    plugins.StartAll();
     server.Start(server_config.bind, server_config.port, server_config.io_threads);
   } catch (const std::exception& e) {
     return fail(e.what(), kExitStartFailure);
   }
   runtime.scheduler.Resume();
-  spdlog::info("spawner-master {} listening on http://{}:{} with {} plugin(s)", HostVersion(),
-               runtime.config.server.bind, server.port(), plugins.plugins().size());
+  spdlog::info("spawner-master {} listening on {}://{}:{} with {} plugin(s)", HostVersion(),
+               runtime.core.tls() != nullptr ? "https" : "http", runtime.config.server.bind,
+               server.port(), plugins.plugins().size());
   WriteReadyFile(command_line.ready_file, server.port());
 
   int received = 0;

@@ -55,6 +55,11 @@ Connection::Connection(HostTransport& transport, ServerCore& core,
       fd_(peer_->fd()),
       id_(id),
       client_ip_(std::move(client_ip)) {
+  if (core_.tls() != nullptr) {
+    channel_ = core_.tls()->Wrap(fd_);
+    handshaking_ = channel_ != nullptr;
+  }
+  if (channel_ == nullptr) channel_ = MakePlainChannel(fd_);
   auto now = SteadyClock::now();
   connected_at_ = now;
   last_activity_ = now;
@@ -66,11 +71,36 @@ Connection::~Connection() {
   if (!closed_) Close();
 }
 
+bool Connection::AdvanceHandshake() {
+  if (!handshaking_) return true;
+  switch (channel_->Handshake()) {
+    case SocketChannel::Status::kOk:
+      handshaking_ = false;
+      return true;
+    case SocketChannel::Status::kWantRead:
+      return false;
+    case SocketChannel::Status::kWantWrite:
+      if (!watching_writes_) {
+        watching_writes_ = true;
+        transport_.WatchWrites(fd_);
+      }
+      return false;
+    case SocketChannel::Status::kClosed:
+    case SocketChannel::Status::kError:
+      Close();  // not TLS, or a failed handshake: nothing useful can be said in plain text
+      return false;
+  }
+  return false;
+}
+
 void Connection::OnReadable() {
   if (closed_) return;
+  if (!AdvanceHandshake()) return;
   ReadAvailable();
   if (closed_) return;
   ProcessInput();
+  if (closed_) return;
+  if (!output_.empty()) Flush();
   if (closed_) return;
   if (peer_closed_) {
     if (state_ == State::kClosing && write_shut_) {
@@ -88,37 +118,45 @@ void Connection::ReadAvailable() {
   char buffer[kReadChunk];
   while (!closed_ && !peer_closed_) {
     if (read_paused_) return;
-    ssize_t received = ::recv(fd_, buffer, sizeof(buffer), 0);
-    if (received > 0) {
-      auto bytes = static_cast<size_t>(received);
-      core_.stats().AddReceived(bytes);
-      last_activity_ = SteadyClock::now();
-      if (state_ == State::kStreaming || state_ == State::kClosing) continue;  // discarded
-      if (state_ == State::kReadingHead && input_offset_ == input_.size() &&
-          !head_timer_running_) {
-        head_started_ = last_activity_;
-        head_timer_running_ = true;
-      }
-      input_.append(buffer, bytes);
-      if (input_.size() - input_offset_ > kMaxBufferedInput &&
-          state_ != State::kReadingBody) {
-        read_paused_ = true;
-      }
-      continue;
+    SocketChannel::Result result = channel_->Read(buffer, sizeof(buffer));
+    switch (result.status) {
+      case SocketChannel::Status::kOk:
+        break;
+      case SocketChannel::Status::kWantRead:
+        return;
+      case SocketChannel::Status::kWantWrite:
+        if (!watching_writes_) {
+          watching_writes_ = true;
+          transport_.WatchWrites(fd_);
+        }
+        return;
+      case SocketChannel::Status::kClosed:
+        peer_closed_ = true;
+        return;
+      case SocketChannel::Status::kError:
+        Close();
+        return;
     }
-    if (received == 0) {
-      peer_closed_ = true;
-      return;
+    core_.stats().AddReceived(result.bytes);
+    last_activity_ = SteadyClock::now();
+    if (state_ == State::kStreaming || state_ == State::kClosing) continue;  // discarded
+    if (state_ == State::kReadingHead && input_offset_ == input_.size() && !head_timer_running_) {
+      head_started_ = last_activity_;
+      head_timer_running_ = true;
     }
-    if (errno == EINTR) continue;
-    if (errno == EAGAIN || errno == EWOULDBLOCK) return;
-    Close();
-    return;
+    input_.append(buffer, result.bytes);
+    if (input_.size() - input_offset_ > kMaxBufferedInput && state_ != State::kReadingBody) {
+      read_paused_ = true;
+    }
   }
 }
 
 void Connection::OnWritable() {
   if (closed_) return;
+  if (handshaking_) {
+    if (AdvanceHandshake()) OnReadable();
+    return;
+  }
   Flush();
 }
 
@@ -178,7 +216,7 @@ void Connection::StartExchange(RequestHead head) {
   auto exchange = std::make_shared<Exchange>();
   exchange->head = std::move(head);
   exchange->client_ip = client_ip_;
-  exchange->secure = false;
+  exchange->secure = channel_->secure();
   exchange->mailbox = transport_.mailbox();
   exchange->connection_id = id_;
   current_ = exchange;
@@ -494,7 +532,7 @@ void Connection::CloseAfterWrite() {
 void Connection::Flush() {
   if (closed_ || write_shut_) return;
   std::uint64_t written = 0;
-  auto result = output_.WriteTo(fd_, written);
+  auto result = output_.WriteTo(*channel_, written);
   if (written > 0) {
     core_.stats().AddSent(written);
     last_write_progress_ = SteadyClock::now();
@@ -507,7 +545,7 @@ void Connection::Flush() {
           return;
         }
         // Half-close and wait briefly for the client's FIN (see kLingerTime).
-        ::shutdown(fd_, SHUT_WR);
+        channel_->ShutdownWrite();
         write_shut_ = true;
         state_ = State::kClosing;
         closing_since_ = SteadyClock::now();

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "http/output_queue.h"
+#include "http/socket_channel.h"
 #include "http/request_head.h"
 #include "util/time.h"
 
@@ -60,6 +61,8 @@ class Connection {
   enum class State { kReadingHead, kReadingBody, kAwaitingResponse, kStreaming, kClosing };
 
   void ReadAvailable();
+  // Advances a TLS handshake; false while it is still under way (or failed and closed).
+  bool AdvanceHandshake();
   void ProcessInput();
   void StartExchange(RequestHead head);
   bool ContinueBody();
@@ -80,6 +83,8 @@ class Connection {
   int fd_;
   std::uint64_t id_;
   std::string client_ip_;
+  std::unique_ptr<SocketChannel> channel_;
+  bool handshaking_ = false;
 
   State state_ = State::kReadingHead;
   std::string input_;

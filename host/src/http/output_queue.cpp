@@ -1,9 +1,8 @@
 #include "http/output_queue.h"
 
-#include <sys/sendfile.h>
-#include <sys/socket.h>
+#include "http/socket_channel.h"
 
-#include <cerrno>
+#include <algorithm>
 
 namespace sr::host {
 
@@ -40,61 +39,57 @@ void OutputQueue::AppendFile(UniqueFd file, std::uint64_t offset, std::uint64_t 
   segments_.push_back(std::move(segment));
 }
 
-OutputQueue::WriteResult OutputQueue::WriteTo(int socket_fd, std::uint64_t& written) {
+OutputQueue::WriteResult OutputQueue::WriteTo(SocketChannel& channel, std::uint64_t& written) {
   while (!segments_.empty()) {
     Segment& front = segments_.front();
+    SocketChannel::Result result;
     if (front.is_file()) {
-      auto offset = static_cast<off_t>(front.file_offset);
       size_t chunk = static_cast<size_t>(std::min<std::uint64_t>(front.file_remaining,
                                                                   kSendfileChunk));
-      ssize_t sent = ::sendfile(socket_fd, front.file.get(), &offset, chunk);
-      if (sent < 0) {
-        if (errno == EAGAIN || errno == EWOULDBLOCK) return WriteResult::kBlocked;
-        if (errno == EINTR) continue;
-        return WriteResult::kError;
+      result = channel.SendFile(front.file.get(), front.file_offset, chunk);
+    } else {
+      // Gather consecutive memory segments into one write.
+      iovec vectors[kMaxIovecs];
+      int count = 0;
+      for (auto it = segments_.begin(); it != segments_.end() && count < kMaxIovecs; ++it) {
+        if (it->is_file()) break;
+        vectors[count].iov_base = const_cast<char*>(it->data + it->offset);
+        vectors[count].iov_len = it->size - it->offset;
+        ++count;
       }
-      if (sent == 0) return WriteResult::kError;  // the file shrank under us
-      written += static_cast<std::uint64_t>(sent);
-      front.file_offset += static_cast<std::uint64_t>(sent);
-      front.file_remaining -= static_cast<std::uint64_t>(sent);
-      if (front.file_remaining == 0) segments_.pop_front();
-      continue;
+      result = channel.Write(vectors, count);
     }
-    // Gather consecutive memory segments into one writev.
-    iovec vectors[kMaxIovecs];
-    int count = 0;
-    for (auto it = segments_.begin(); it != segments_.end() && count < kMaxIovecs; ++it) {
-      if (it->is_file()) break;
-      vectors[count].iov_base = const_cast<char*>(it->data + it->offset);
-      vectors[count].iov_len = it->size - it->offset;
-      ++count;
+    switch (result.status) {
+      case SocketChannel::Status::kOk: break;
+      case SocketChannel::Status::kWantRead:
+      case SocketChannel::Status::kWantWrite: return WriteResult::kBlocked;
+      case SocketChannel::Status::kClosed:
+      case SocketChannel::Status::kError: return WriteResult::kError;
     }
-    msghdr message{};
-    message.msg_iov = vectors;
-    message.msg_iovlen = static_cast<size_t>(count);
-    ssize_t sent = ::sendmsg(socket_fd, &message, MSG_NOSIGNAL);
-    if (sent < 0) {
-      if (errno == EAGAIN || errno == EWOULDBLOCK) return WriteResult::kBlocked;
-      if (errno == EINTR) continue;
-      return WriteResult::kError;
-    }
-    written += static_cast<std::uint64_t>(sent);
-    auto remaining = static_cast<size_t>(sent);
-    while (remaining > 0 && !segments_.empty()) {
-      Segment& segment = segments_.front();
-      size_t left = segment.size - segment.offset;
-      if (remaining >= left) {
-        remaining -= left;
-        memory_bytes_ -= left;
-        segments_.pop_front();
-      } else {
-        segment.offset += remaining;
-        memory_bytes_ -= remaining;
-        remaining = 0;
-      }
-    }
+    written += result.bytes;
+    Consume(result.bytes);
   }
   return WriteResult::kDone;
+}
+
+void OutputQueue::Consume(size_t bytes) {
+  while (bytes > 0 && !segments_.empty()) {
+    Segment& segment = segments_.front();
+    if (segment.is_file()) {
+      size_t used = static_cast<size_t>(std::min<std::uint64_t>(bytes, segment.file_remaining));
+      segment.file_offset += used;
+      segment.file_remaining -= used;
+      bytes -= used;
+      if (segment.file_remaining == 0) segments_.pop_front();
+      continue;
+    }
+    size_t left = segment.size - segment.offset;
+    size_t used = std::min(bytes, left);
+    segment.offset += used;
+    memory_bytes_ -= used;
+    bytes -= used;
+    if (segment.offset == segment.size) segments_.pop_front();
+  }
 }
 
 }  // namespace sr::host

@@ -10,6 +10,10 @@
 #include "util/unique_fd.h"
 
 namespace sr::host {
+class SocketChannel;
+}
+
+namespace sr::host {
 
 // Bytes waiting to be written to one socket: memory segments (owned or shared with other
 // connections) and file ranges that go out with sendfile(2) without touching user memory.
@@ -25,10 +29,13 @@ class OutputQueue {
   size_t memory_bytes() const { return memory_bytes_; }
 
   enum class WriteResult { kDone, kBlocked, kError };
-  // Writes as much as the socket takes. `written` accumulates bytes sent.
-  WriteResult WriteTo(int socket_fd, std::uint64_t& written);
+  // Writes as much as the channel takes. `written` accumulates bytes sent.
+  WriteResult WriteTo(SocketChannel& channel, std::uint64_t& written);
 
  private:
+  // Drops `bytes` from the front of the queue after a write.
+  void Consume(size_t bytes);
+
   struct Segment {
     std::shared_ptr<const void> owner;
     const char* data = nullptr;

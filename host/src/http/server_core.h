@@ -22,6 +22,7 @@ class EventBus;
 class HostStats;
 class Mailbox;
 class TaskScheduler;
+class TlsContext;
 
 struct GuardEntry {
   std::string name;
@@ -69,6 +70,10 @@ class ServerCore {
   void RegisterMailbox(const std::shared_ptr<Mailbox>& mailbox);
   void ForEachMailbox(const std::function<void(const std::shared_ptr<Mailbox>&)>& fn) const;
 
+  // Null when the server speaks plain HTTP.
+  const TlsContext* tls() const { return tls_.get(); }
+  void set_tls(std::shared_ptr<const TlsContext> tls) { tls_ = std::move(tls); }
+
   bool draining() const { return draining_.load(std::memory_order_acquire); }
   void set_draining() { draining_.store(true, std::memory_order_release); }
 
@@ -92,6 +97,7 @@ class ServerCore {
   std::set<std::string> missing_guards_;
   std::vector<std::weak_ptr<Mailbox>> mailboxes_;
   std::atomic<bool> draining_{false};
+  std::shared_ptr<const TlsContext> tls_;
 };
 
 }  // namespace sr::host
