@@ -677,41 +677,40 @@ sr_str DataDir(sr_host* host) {
   return Str(dir);
 }
 
-// Wraps a table entry so that no C++ exception can reach the plugin.
-template <auto Fn, typename Result, typename... Args>
-Result Guarded(Args... args) noexcept {
-  try {
-    return Fn(args...);
-  } catch (const std::exception& e) {
-    spdlog::error("host API: {}", e.what());
-  } catch (...) {
-    spdlog::error("host API: unknown error");
-  }
-  if constexpr (std::is_same_v<Result, sr_status>) {
-    return SR_ERR_INTERNAL;
-  } else if constexpr (!std::is_void_v<Result>) {
-    return Result{};
-  }
-}
-
-template <auto Fn>
+// Wraps a table entry so that no C++ exception can reach the plugin. `kFailure` is what the
+// entry answers if the host fails inside it: an error status for sr_status entries, "absent"
+// (0) for lookups, an empty view for accessors.
+template <auto Fn, auto kFailure>
 struct Barrier;
-template <typename Result, typename... Args, Result (*Fn)(Args...)>
-struct Barrier<Fn> {
-  static Result Call(Args... args) noexcept { return Guarded<Fn, Result, Args...>(args...); }
+template <typename Result, typename... Args, Result (*Fn)(Args...), auto kFailure>
+struct Barrier<Fn, kFailure> {
+  static Result Call(Args... args) noexcept {
+    try {
+      return Fn(args...);
+    } catch (const std::exception& e) {
+      spdlog::error("host API: {}", e.what());
+    } catch (...) {
+      spdlog::error("host API: unknown error");
+    }
+    if constexpr (!std::is_void_v<Result>) return Result(kFailure);
+  }
 };
 
-#define SR_BARRIER(fn) &Barrier<&fn>::Call
+constexpr sr_str kEmptyView{nullptr, 0};
+
+// SR_BARRIER: for sr_status entries and void ones; SR_BARRIER_OR: with another failure value.
+#define SR_BARRIER(fn) &Barrier<&fn, SR_ERR_INTERNAL>::Call
+#define SR_BARRIER_OR(fn, failure) &Barrier<&fn, failure>::Call
 
 const sr_host_api kHostApi = {
     sizeof(sr_host_api),
     SR_ABI_MAJOR,
     SR_ABI_MINOR,
-    SR_BARRIER(HostVersionView),
+    SR_BARRIER_OR(HostVersionView, kEmptyView),
     SR_BARRIER(Log),
     SR_BARRIER(SetError),
-    SR_BARRIER(ConfigJson),
-    SR_BARRIER(ConfigHas),
+    SR_BARRIER_OR(ConfigJson, kEmptyView),
+    SR_BARRIER_OR(ConfigHas, 0),
     SR_BARRIER(ConfigGetString),
     SR_BARRIER(ConfigGetInt),
     SR_BARRIER(ConfigGetBool),
@@ -723,23 +722,23 @@ const sr_host_api kHostApi = {
     SR_BARRIER(RouteAdd),
     SR_BARRIER(GuardRegister),
     SR_BARRIER(ResponseFilterAdd),
-    SR_BARRIER(RequestMethod),
-    SR_BARRIER(RequestPath),
-    SR_BARRIER(RequestQuery),
-    SR_BARRIER(RequestBody),
-    SR_BARRIER(RequestClientIp),
-    SR_BARRIER(RequestIsSecure),
-    SR_BARRIER(RequestHeader),
-    SR_BARRIER(RequestHeaderAt),
-    SR_BARRIER(RequestPathParam),
-    SR_BARRIER(RequestQueryParam),
-    SR_BARRIER(RequestCookie),
+    SR_BARRIER_OR(RequestMethod, kEmptyView),
+    SR_BARRIER_OR(RequestPath, kEmptyView),
+    SR_BARRIER_OR(RequestQuery, kEmptyView),
+    SR_BARRIER_OR(RequestBody, kEmptyView),
+    SR_BARRIER_OR(RequestClientIp, kEmptyView),
+    SR_BARRIER_OR(RequestIsSecure, 0),
+    SR_BARRIER_OR(RequestHeader, 0),
+    SR_BARRIER_OR(RequestHeaderAt, 0),
+    SR_BARRIER_OR(RequestPathParam, 0),
+    SR_BARRIER_OR(RequestQueryParam, 0),
+    SR_BARRIER_OR(RequestCookie, 0),
     SR_BARRIER(RequestSetAttribute),
-    SR_BARRIER(RequestAttribute),
+    SR_BARRIER_OR(RequestAttribute, 0),
     SR_BARRIER(ResponseSetStatus),
-    SR_BARRIER(ResponseStatus),
+    SR_BARRIER_OR(ResponseStatus, 500),
     SR_BARRIER(ResponseAddHeader),
-    SR_BARRIER(ResponseHeader),
+    SR_BARRIER_OR(ResponseHeader, 0),
     SR_BARRIER(ResponseSetBody),
     SR_BARRIER(ResponseAppendBody),
     SR_BARRIER(ResponseSetBodyShared),
@@ -752,7 +751,7 @@ const sr_host_api kHostApi = {
     SR_BARRIER(StreamSend),
     SR_BARRIER(StreamRelease),
     SR_BARRIER(StreamGroupBroadcast),
-    SR_BARRIER(StreamGroupClients),
+    SR_BARRIER_OR(StreamGroupClients, size_t{0}),
     SR_BARRIER(TaskSchedule),
     SR_BARRIER(TaskCancel),
     SR_BARRIER(ServiceProvide),
@@ -762,10 +761,11 @@ const sr_host_api kHostApi = {
     SR_BARRIER(EventPublish),
     SR_BARRIER(StatsRead),
     SR_BARRIER(ErrorLogRead),
-    SR_BARRIER(DataDir),
+    SR_BARRIER_OR(DataDir, kEmptyView),
 };
 
 #undef SR_BARRIER
+#undef SR_BARRIER_OR
 
 }  // namespace
 
