@@ -15,8 +15,7 @@ int main(int argc, char** argv) {
   auto command_line = sr::host::ParseCommandLine(args, error);
   std::string program = argc > 0 ? argv[0] : "spawner-master";
   if (!command_line) {
-    std::fprintf(stderr, "error: %s\n\n%s", error.c_str(),
-                 sr::host::UsageText(program).c_str());
+    std::fprintf(stderr, "error: %s\n\n%s", error.c_str(), sr::host::UsageText(program).c_str());
     return 2;
   }
   if (command_line->help) {
@@ -25,8 +24,8 @@ int main(int argc, char** argv) {
   }
   if (command_line->version) {
     std::printf("spawner-master %.*s (plugin ABI %d.%d)\n",
-                static_cast<int>(sr::host::HostVersion().size()),
-                sr::host::HostVersion().data(), SR_ABI_MAJOR, SR_ABI_MINOR);
+                static_cast<int>(sr::host::HostVersion().size()), sr::host::HostVersion().data(),
+                SR_ABI_MAJOR, SR_ABI_MINOR);
     return 0;
   }
   try {

@@ -28,9 +28,9 @@ static void on_tick(void* ctx) {
 static sr_status on_hello(void* ctx, sr_request* request, sr_response* response) {
   hello_c* self = (hello_c*)ctx;
   char body[512];
-  int length = snprintf(body, sizeof body, "{\"message\":\"%.*s\",\"ticks\":%llu}",
-                        (int)self->greeting.size, self->greeting.data,
-                        (unsigned long long)atomic_load(&self->ticks));
+  int length =
+      snprintf(body, sizeof body, "{\"message\":\"%.*s\",\"ticks\":%llu}", (int)self->greeting.size,
+               self->greeting.data, (unsigned long long)atomic_load(&self->ticks));
   (void)request;
   if (length < 0 || (size_t)length >= sizeof body) {
     self->api->response_error(response, 500, SR_LIT("greeting too long"));
@@ -117,9 +117,12 @@ static const sr_plugin_descriptor kDescriptor = {
     "hello-c",
     "1.0.0",
     "Example plugin in plain C: one route and one periodic task",
-    NULL, 0,
-    NULL, 0,
-    NULL, 0,
+    NULL,
+    0,
+    NULL,
+    0,
+    NULL,
+    0,
     on_init,
     NULL,
     on_stop,

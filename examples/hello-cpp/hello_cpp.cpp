@@ -12,7 +12,8 @@ class HelloCpp final : public sr::Plugin {
     host.config().Finish();
     host.Route("GET", "/examples/hello-cpp/{name}", "public",
                [this](sr::Request& request, sr::Response& response) {
-                 std::string text = greeting_ + ", " + std::string(*request.PathParam("name")) + "!";
+                 std::string text =
+                     greeting_ + ", " + std::string(*request.PathParam("name")) + "!";
                  response.Json(200, "{\"message\":" + sr::JsonString(text) + "}");
                });
   }

@@ -6,8 +6,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define SR_FROZEN_SIZE(type, size, align)                                  \
-  _Static_assert(sizeof(struct type) == (size), #type " changed size");     \
+#define SR_FROZEN_SIZE(type, size, align)                               \
+  _Static_assert(sizeof(struct type) == (size), #type " changed size"); \
   _Static_assert(_Alignof(struct type) == (align), #type " changed alignment")
 #define SR_FROZEN_OFFSET(type, field, offset) \
   _Static_assert(offsetof(struct type, field) == (offset), #type "." #field " moved")

@@ -8,8 +8,8 @@
 
 #include <cstddef>
 
-#define SR_FROZEN_SIZE(type, size, align)                           \
-  static_assert(sizeof(type) == (size), #type " changed size");     \
+#define SR_FROZEN_SIZE(type, size, align)                       \
+  static_assert(sizeof(type) == (size), #type " changed size"); \
   static_assert(alignof(type) == (align), #type " changed alignment")
 #define SR_FROZEN_OFFSET(type, field, offset) \
   static_assert(offsetof(type, field) == (offset), #type "." #field " moved")

@@ -16,7 +16,7 @@ void ExpectOneClearLine(const RunResult& result, const std::vector<std::string>&
   EXPECT_EQ(result.exit_code, 2) << result.output;
   ASSERT_EQ(result.output.rfind("error: ", 0), 0u) << result.output;
   EXPECT_EQ(result.output.find('\n'), result.output.size() - 1) << "more than one line:\n"
-                                                                 << result.output;
+                                                                << result.output;
   for (const auto& fragment : fragments) {
     EXPECT_NE(result.output.find(fragment), std::string::npos)
         << "missing '" << fragment << "' in: " << result.output;
@@ -75,8 +75,7 @@ TEST(ConfigErrors, BinaryGarbage) {
 TEST(ConfigErrors, DotEnvDoesNotOverrideTheEnvironment) {
   TempDir dir;
   dir.Write(".env", "# comment\nSR_TEST_PORT_A=1234\nexport SR_TEST_PORT_B=\"99999\"\n");
-  dir.Write("plugins.yaml",
-            "server:\n  port: ${SR_TEST_PORT_B}\n  bind: 127.0.0.1\nplugins: []\n");
+  dir.Write("plugins.yaml", "server:\n  port: ${SR_TEST_PORT_B}\n  bind: 127.0.0.1\nplugins: []\n");
   // From the .env file alone, port 99999 is out of range...
   auto from_file = TestHost::Run({"--check"}, dir);
   EXPECT_EQ(from_file.exit_code, 2);
@@ -112,8 +111,7 @@ TEST(Cli, CheckListsPluginsAndRoutesWithGuards) {
   EXPECT_EQ(result.exit_code, 0) << result.output;
   for (const char* expected : {"hello-c 1.0.0", "hello-cpp 1.0.0", "/examples/hello-c",
                                "/examples/hello-cpp/{name}", "guard=public", "/health"}) {
-    EXPECT_NE(result.output.find(expected), std::string::npos) << expected << "\n"
-                                                               << result.output;
+    EXPECT_NE(result.output.find(expected), std::string::npos) << expected << "\n" << result.output;
   }
 }
 

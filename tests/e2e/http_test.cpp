@@ -16,7 +16,8 @@ using namespace std::chrono_literals;
 class HttpTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    host_ = new TestHost(KitYaml("  header_timeout: 1s\n  body_timeout: 1s\n  idle_timeout: 1500ms\n"));
+    host_ =
+        new TestHost(KitYaml("  header_timeout: 1s\n  body_timeout: 1s\n  idle_timeout: 1500ms\n"));
     ASSERT_TRUE(host_->Start()) << host_->Output();
   }
   static void TearDownTestSuite() {
@@ -109,9 +110,9 @@ TEST_F(HttpTest, OversizedHeadersGet431) {
 }
 
 TEST_F(HttpTest, MalformedRequestsGet400AndClose) {
-  for (const char* raw : {"GARBAGE\r\n\r\n", "GET /a%zz HTTP/1.1\r\n\r\n",
-                          "GET / HTTP/1.1\r\nBad Header: x\r\n\r\n",
-                          "POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n"}) {
+  for (const char* raw :
+       {"GARBAGE\r\n\r\n", "GET /a%zz HTTP/1.1\r\n\r\n", "GET / HTTP/1.1\r\nBad Header: x\r\n\r\n",
+        "POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n"}) {
     HttpClient client(port());
     client.SendRaw(raw);
     auto response = client.ReadResponse();

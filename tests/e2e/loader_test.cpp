@@ -8,8 +8,8 @@ namespace sr::test {
 namespace {
 
 std::string Yaml(const std::string& plugins, const std::string& server_extra = "") {
-  return "server:\n  bind: 127.0.0.1\n  port: 0\n  plugin_dir: {{FIXTURE_DIR}}\n" +
-         server_extra + "plugins:\n" + plugins;
+  return "server:\n  bind: 127.0.0.1\n  port: 0\n  plugin_dir: {{FIXTURE_DIR}}\n" + server_extra +
+         "plugins:\n" + plugins;
 }
 
 // Starting with `yaml` must fail cleanly: a non-zero exit (not a signal), one "error:" line
@@ -33,8 +33,8 @@ void ExpectRefused(const std::string& yaml, const std::vector<std::string>& frag
     EXPECT_NE(error_line.find(fragment), std::string::npos)
         << "missing '" << fragment << "' in: " << error_line;
   }
-  for (const char* crash : {"terminate called", "Segmentation", "Aborted", "AddressSanitizer",
-                            "runtime error"}) {
+  for (const char* crash :
+       {"terminate called", "Segmentation", "Aborted", "AddressSanitizer", "runtime error"}) {
     EXPECT_EQ(output.find(crash), std::string::npos) << output;
   }
 }
@@ -58,8 +58,8 @@ TEST(Loader, AbiMajorMismatchNamesBothVersions) {
 }
 
 TEST(Loader, NewerMinorIsRefused) {
-  ExpectRefused(Yaml("  - id: newer-minor\n"), {"plugin 'newer-minor'", "needs plugin ABI 1.",
-                                                "newer than this host"});
+  ExpectRefused(Yaml("  - id: newer-minor\n"),
+                {"plugin 'newer-minor'", "needs plugin ABI 1.", "newer than this host"});
 }
 
 TEST(Loader, OlderMinorWithASmallerDescriptorLoads) {
@@ -141,9 +141,8 @@ TEST(Loader, ProvidersInitializeBeforeTheirUsers) {
 }
 
 TEST(Loader, RouteNeedingAnAbsentGuardRefusesToStart) {
-  ExpectRefused(Yaml("  - id: guarded-route\n"),
-                {"GET /fixtures/guarded-route", "guard 'api-key'", "no enabled plugin provides",
-                 "missing_guards"});
+  ExpectRefused(Yaml("  - id: guarded-route\n"), {"GET /fixtures/guarded-route", "guard 'api-key'",
+                                                  "no enabled plugin provides", "missing_guards"});
 }
 
 TEST(Loader, MissingGuardOptOutDenyFailsClosed) {

@@ -117,7 +117,8 @@ TEST(Streams, AClientThatNeverReadsIsDroppedAndMemoryStaysFlat) {
   EXPECT_NE(stats.find("\"streams\":1"), std::string::npos) << stats;
   EXPECT_TRUE(stuck.WaitForClose(5s));
   std::uint64_t rss_after = host.RssKib();
-  EXPECT_LT(rss_after, rss_before + 16 * 1024 * kMemorySlack) << rss_before << " -> " << rss_after << " KiB";
+  EXPECT_LT(rss_after, rss_before + 16 * 1024 * kMemorySlack)
+      << rss_before << " -> " << rss_after << " KiB";
   EXPECT_NE(host.Output().find("dropping event-stream client"), std::string::npos);
   EXPECT_EQ(host.Stop(), 0);
 }

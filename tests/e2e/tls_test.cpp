@@ -58,21 +58,25 @@ std::string HttpsRequest(std::uint16_t port, const std::string& request) {
 class TlsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string command = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost"
-                          " -keyout " + (dir_ / "key.pem").string() +
-                          " -out " + (dir_ / "cert.pem").string() + " > /dev/null 2>&1";
+    std::string command =
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost"
+        " -keyout " +
+        (dir_ / "key.pem").string() + " -out " + (dir_ / "cert.pem").string() + " > /dev/null 2>&1";
     ASSERT_EQ(std::system(command.c_str()), 0) << "openssl could not make a certificate";
   }
   TempDir dir_;
 };
 
 TEST_F(TlsTest, ServesHttpsAndRefusesPlainHttp) {
-  TestHost host("server:\n  bind: 127.0.0.1\n  port: 0\n  plugin_dir: {{PLUGIN_DIR}}\n"
-                "  tls:\n    cert: " + (dir_ / "cert.pem").string() + "\n    key: " +
-                (dir_ / "key.pem").string() + "\nplugins:\n  - id: hello-cpp\n");
+  TestHost host(
+      "server:\n  bind: 127.0.0.1\n  port: 0\n  plugin_dir: {{PLUGIN_DIR}}\n"
+      "  tls:\n    cert: " +
+      (dir_ / "cert.pem").string() + "\n    key: " + (dir_ / "key.pem").string() +
+      "\nplugins:\n  - id: hello-cpp\n");
   ASSERT_TRUE(host.Start()) << host.Output();
   std::string response = HttpsRequest(
-      host.port(), "GET /examples/hello-cpp/secure HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+      host.port(),
+      "GET /examples/hello-cpp/secure HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(response.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << response;
   EXPECT_NE(response.find("{\"message\":\"Hello, secure!\"}"), std::string::npos) << response;
   EXPECT_NE(host.Output().find("listening on https://"), std::string::npos);
@@ -102,8 +106,9 @@ TEST_F(TlsTest, SilentClientsDoNotStallOtherHandshakes) {
 }
 
 TEST_F(TlsTest, ABadCertificatePathStopsStartUpWithAClearMessage) {
-  TestHost host("server:\n  bind: 127.0.0.1\n  port: 0\n  tls:\n    cert: /nowhere/cert.pem\n"
-                "    key: /nowhere/key.pem\nplugins: []\n");
+  TestHost host(
+      "server:\n  bind: 127.0.0.1\n  port: 0\n  tls:\n    cert: /nowhere/cert.pem\n"
+      "    key: /nowhere/key.pem\nplugins: []\n");
   EXPECT_FALSE(host.Start());
   EXPECT_EQ(host.exit_code(), 1);
   EXPECT_NE(host.Output().find("error: TLS certificate /nowhere/cert.pem"), std::string::npos)

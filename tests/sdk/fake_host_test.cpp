@@ -139,9 +139,8 @@ class ShopPlugin final : public sr::Plugin {
           std::lock_guard<std::mutex> lock(mutex_);
           last_inventory_ = std::string(topic) + " " + std::string(payload);
         });
-    http_errors_ = host.Subscribe("http.error", [this](std::string_view, std::string_view) {
-      ++http_error_events_;
-    });
+    http_errors_ = host.Subscribe(
+        "http.error", [this](std::string_view, std::string_view) { ++http_error_events_; });
   }
 
   void Stop() override {
@@ -490,8 +489,9 @@ TEST(FakeHostRoutes, TwoPluginsClaimingOneRouteIsAnErrorNamingBoth) {
   ASSERT_TRUE(host.Load(sr::detail::DescriptorFor<ShopPlugin>()).ok());
   auto loaded = host.Load(sr::detail::DescriptorFor<Copycat>());
   EXPECT_EQ(loaded.status, SR_ERR_ALREADY_EXISTS);
-  EXPECT_NE(loaded.error.find("claimed by both plugin 'shop' (as /items/{id}) and plugin 'copycat'"),
-            std::string::npos)
+  EXPECT_NE(
+      loaded.error.find("claimed by both plugin 'shop' (as /items/{id}) and plugin 'copycat'"),
+      std::string::npos)
       << loaded.error;
 }
 

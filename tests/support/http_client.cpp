@@ -42,7 +42,8 @@ bool HttpResponse::HasHeader(const std::string& name) const {
   return false;
 }
 
-HttpClient::HttpClient(std::uint16_t port, std::string host) : port_(port), host_(std::move(host)) {}
+HttpClient::HttpClient(std::uint16_t port, std::string host)
+    : port_(port), host_(std::move(host)) {}
 
 HttpClient::~HttpClient() { Close(); }
 

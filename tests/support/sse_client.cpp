@@ -6,7 +6,8 @@ SseClient::SseClient(std::uint16_t port) : client_(port) {}
 
 HttpResponse SseClient::Open(const std::string& target, const std::string& last_event_id,
                              const HttpClient::Headers& headers) {
-  std::string request = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n";
+  std::string request =
+      "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n";
   if (!last_event_id.empty()) request += "Last-Event-ID: " + last_event_id + "\r\n";
   for (const auto& [name, value] : headers) request += name + ": " + value + "\r\n";
   request += "\r\n";
@@ -30,8 +31,8 @@ HttpResponse SseClient::Open(const std::string& target, const std::string& last_
   size_t at = line_end;
   while (at != std::string::npos && at < lines.size()) {
     size_t next = lines.find("\r\n", at + 2);
-    std::string line = lines.substr(at + 2, next == std::string::npos ? std::string::npos
-                                                                      : next - at - 2);
+    std::string line =
+        lines.substr(at + 2, next == std::string::npos ? std::string::npos : next - at - 2);
     size_t colon = line.find(':');
     if (colon != std::string::npos) {
       std::string value = line.substr(colon + 1);
@@ -69,8 +70,8 @@ void SseClient::Parse(std::vector<SseEvent>& out) {
     size_t start = 0;
     while (start <= block.size()) {
       size_t stop = block.find('\n', start);
-      std::string line = block.substr(start, stop == std::string::npos ? std::string::npos
-                                                                        : stop - start);
+      std::string line =
+          block.substr(start, stop == std::string::npos ? std::string::npos : stop - start);
       if (!line.empty() && line[0] == ':') {
         ++comments_;
       } else if (line.rfind("id: ", 0) == 0) {

@@ -35,8 +35,8 @@ class SseClient {
   void Parse(std::vector<SseEvent>& out);
 
   HttpClient client_;
-  std::string raw_;     // undecoded chunked bytes
-  std::string text_;    // decoded event text
+  std::string raw_;   // undecoded chunked bytes
+  std::string text_;  // decoded event text
   bool ended_ = false;
   size_t comments_ = 0;
 };

@@ -101,8 +101,8 @@ bool TestHost::Start(std::chrono::milliseconds timeout) {
   port_ = 0;
   std::unique_lock<std::mutex> lock(mutex_);
   exit_code_ = -1;
-  pid_ = Spawn({HostBinary(), "--config", (dir_->path() / "plugins.yaml").string(),
-                "--ready-file", ready.string()},
+  pid_ = Spawn({HostBinary(), "--config", (dir_->path() / "plugins.yaml").string(), "--ready-file",
+                ready.string()},
                dir_->path(), env_, dir_->path() / "host.log", runs_++ > 0);
   lock.unlock();
   auto deadline = std::chrono::steady_clock::now() + timeout;

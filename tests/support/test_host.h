@@ -35,8 +35,7 @@ class TestHost {
   // `yaml` is the plugins.yaml text (placeholders as in Expand). `env` adds variables.
   explicit TestHost(std::string yaml, std::map<std::string, std::string> env = {});
   // Uses an existing directory (for restarts over the same data); it is not removed.
-  TestHost(std::string yaml, std::map<std::string, std::string> env,
-           std::shared_ptr<TempDir> dir);
+  TestHost(std::string yaml, std::map<std::string, std::string> env, std::shared_ptr<TempDir> dir);
   ~TestHost();
   TestHost(const TestHost&) = delete;
   TestHost& operator=(const TestHost&) = delete;

@@ -81,8 +81,9 @@ TEST(HostConfig, RejectsBadPluginLists) {
 }
 
 TEST(HostConfig, ExpandsEnvironmentVariables) {
-  auto config = ParseHostConfig("server:\n  port: ${PORT}\n  bind: ${BIND:-127.0.0.1}\nplugins: []\n",
-                                "p.yaml", FakeEnv({{"PORT", "9000"}}));
+  auto config =
+      ParseHostConfig("server:\n  port: ${PORT}\n  bind: ${BIND:-127.0.0.1}\nplugins: []\n",
+                      "p.yaml", FakeEnv({{"PORT", "9000"}}));
   EXPECT_EQ(config.server.port, 9000);
   EXPECT_EQ(config.server.bind, "127.0.0.1");
   std::string error = ErrorOf("server:\n  port: ${NOPE}\nplugins: []\n");
@@ -154,8 +155,8 @@ TEST(ConfigSection, UnitParsers) {
 }
 
 TEST(ConfigValue, JsonRendering) {
-  ConfigValue root = ReadYaml("a: [1, \"x\", true, null, 1.5]\nb: {c: \"q\\\"\"}\n", "p",
-                              FakeEnv({}));
+  ConfigValue root =
+      ReadYaml("a: [1, \"x\", true, null, 1.5]\nb: {c: \"q\\\"\"}\n", "p", FakeEnv({}));
   std::string json;
   root.AppendJson(json);
   EXPECT_EQ(json, "{\"a\":[1,\"x\",true,null,1.5],\"b\":{\"c\":\"q\\\"\"}}");

@@ -13,8 +13,8 @@ HeadParseResult Parse(std::string_view text, RequestHead& head, size_t limit = 1
 
 TEST(RequestHead, ParsesRequestLineHeadersAndQuery) {
   RequestHead head;
-  auto result = Parse("GET /api/spawners/7?x=1&y=%20 HTTP/1.1\r\nHost: a\r\nX-Api-Key: k\r\n\r\nrest",
-                      head);
+  auto result =
+      Parse("GET /api/spawners/7?x=1&y=%20 HTTP/1.1\r\nHost: a\r\nX-Api-Key: k\r\n\r\nrest", head);
   ASSERT_EQ(result.status, ParseStatus::kComplete);
   EXPECT_EQ(result.consumed, std::string_view("GET /api/spawners/7?x=1&y=%20 HTTP/1.1\r\nHost: "
                                               "a\r\nX-Api-Key: k\r\n\r\n")
@@ -85,9 +85,9 @@ TEST(RequestHead, ConnectionSemantics) {
   ASSERT_EQ(Parse("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", head).status,
             ParseStatus::kComplete);
   EXPECT_TRUE(head.keep_alive);
-  ASSERT_EQ(Parse("POST / HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n", head)
-                .status,
-            ParseStatus::kComplete);
+  ASSERT_EQ(
+      Parse("POST / HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n", head).status,
+      ParseStatus::kComplete);
   EXPECT_TRUE(head.expect_continue);
   EXPECT_EQ(head.content_length, 3u);
 }

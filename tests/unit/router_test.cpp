@@ -67,8 +67,8 @@ TEST(RouteTable, ConflictsNameBothOwners) {
 
 TEST(RouteTable, RejectsMalformedPatterns) {
   RouteTable table;
-  for (const char* pattern : {"", "nope", "/a//b", "/{", "/{a}/{a}", "/{rest*}/x", "/a{b}",
-                              "/../x", "/{bad-name}"}) {
+  for (const char* pattern :
+       {"", "nope", "/a//b", "/{", "/{a}/{a}", "/{rest*}/x", "/a{b}", "/../x", "/{bad-name}"}) {
     EXPECT_NE(table.Add(MakeRoute("GET", pattern)), "") << pattern;
   }
 }

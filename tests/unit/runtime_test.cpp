@@ -4,8 +4,8 @@
 #include <chrono>
 #include <thread>
 
-#include "plugins/dependency_resolver.h"
 #include "config/config_error.h"
+#include "plugins/dependency_resolver.h"
 #include "runtime/error_log.h"
 #include "runtime/event_bus.h"
 #include "runtime/task_scheduler.h"
@@ -44,11 +44,13 @@ TEST(TaskScheduler, CancelWaitsForARunningInvocation) {
   TaskScheduler scheduler(2);
   std::atomic<bool> started{false};
   std::atomic<bool> finished{false};
-  auto id = scheduler.Schedule({"t", "slow", [&] {
+  auto id = scheduler.Schedule({"t", "slow",
+                                [&] {
                                   started = true;
                                   std::this_thread::sleep_for(50ms);
                                   finished = true;
-                                }, 0ms, 1000ms});
+                                },
+                                0ms, 1000ms});
   ASSERT_TRUE(WaitFor([&] { return started.load(); }));
   scheduler.Cancel(id);
   EXPECT_TRUE(finished);
@@ -59,12 +61,14 @@ TEST(TaskScheduler, PeriodicTaskNeverOverlapsItself) {
   std::atomic<int> running{0};
   std::atomic<int> overlaps{0};
   std::atomic<int> runs{0};
-  scheduler.Schedule({"t", "tick", [&] {
+  scheduler.Schedule({"t", "tick",
+                      [&] {
                         if (++running > 1) ++overlaps;
                         std::this_thread::sleep_for(3ms);
                         --running;
                         ++runs;
-                      }, 0ms, 1ms});
+                      },
+                      0ms, 1ms});
   EXPECT_TRUE(WaitFor([&] { return runs >= 10; }));
   EXPECT_EQ(overlaps, 0);
 }
@@ -121,9 +125,8 @@ TEST(EventBus, UnsubscribeWaitsForDeliveryAndBoundsTheQueue) {
   bus.Unsubscribe(id);
   EXPECT_TRUE(done);
   // The queue holds two events; more are dropped and counted while nothing drains it fast.
-  bus.Subscribe("a", "slow", [&](std::string_view, std::string_view) {
-    std::this_thread::sleep_for(20ms);
-  });
+  bus.Subscribe("a", "slow",
+                [&](std::string_view, std::string_view) { std::this_thread::sleep_for(20ms); });
   int accepted = 0;
   for (int i = 0; i < 10; ++i) accepted += bus.Publish("slow", "") ? 1 : 0;
   EXPECT_LT(accepted, 10);
@@ -159,8 +162,8 @@ TEST(DependencyResolver, ReportsMissingVersionDuplicateAndCycle) {
   EXPECT_NE(old.find("provides version 1"), std::string::npos) << old;
   std::string twice = message({{"a", {{"kv", 1, 0}}, {}, {}}, {"b", {{"kv", 1, 0}}, {}, {}}});
   EXPECT_NE(twice.find("both plugin 'a' and plugin 'b'"), std::string::npos) << twice;
-  std::string cycle = message({{"a", {{"x", 1, 0}}, {{"y", 1, 0}}, {}},
-                               {"b", {{"y", 1, 0}}, {{"x", 1, 0}}, {}}});
+  std::string cycle =
+      message({{"a", {{"x", 1, 0}}, {{"y", 1, 0}}, {}}, {"b", {{"y", 1, 0}}, {{"x", 1, 0}}, {}}});
   EXPECT_NE(cycle.find("dependency cycle"), std::string::npos) << cycle;
   EXPECT_NE(cycle.find("'a'"), std::string::npos) << cycle;
   EXPECT_NE(cycle.find("'b'"), std::string::npos) << cycle;

@@ -46,7 +46,8 @@ std::optional<CommandLine> ParseCommandLine(const std::vector<std::string>& args
 }
 
 std::string UsageText(const std::string& program) {
-  return "Usage: " + program + " [--config PATH] [--check] [--version] [--help]\n"
+  return "Usage: " + program +
+         " [--config PATH] [--check] [--version] [--help]\n"
          "\n"
          "Spawner Registry master server: a plugin host for game-server fleets.\n"
          "\n"

@@ -59,11 +59,10 @@ std::optional<std::uint64_t> ParseBytes(std::string_view text) {
     std::string_view suffix;
     double bytes;
   };
-  static constexpr Unit kUnits[] = {{"KiB", 1024.0},         {"MiB", 1048576.0},
-                                    {"GiB", 1073741824.0},   {"KB", 1000.0},
-                                    {"MB", 1000000.0},       {"GB", 1000000000.0},
-                                    {"K", 1024.0},           {"M", 1048576.0},
-                                    {"G", 1073741824.0},     {"B", 1.0}};
+  static constexpr Unit kUnits[] = {{"KiB", 1024.0}, {"MiB", 1048576.0}, {"GiB", 1073741824.0},
+                                    {"KB", 1000.0},  {"MB", 1000000.0},  {"GB", 1000000000.0},
+                                    {"K", 1024.0},   {"M", 1048576.0},   {"G", 1073741824.0},
+                                    {"B", 1.0}};
   double factor = 1;
   for (const auto& unit : kUnits) {
     if (text.size() > unit.suffix.size() &&
@@ -80,8 +79,8 @@ std::optional<std::uint64_t> ParseBytes(std::string_view text) {
   return static_cast<std::uint64_t>(std::llround(bytes));
 }
 
-ConfigSection::ConfigSection(const ConfigValue* root, std::string owner,
-                             std::string file_label, std::filesystem::path base_dir)
+ConfigSection::ConfigSection(const ConfigValue* root, std::string owner, std::string file_label,
+                             std::filesystem::path base_dir)
     : root_(root),
       owner_(std::move(owner)),
       file_label_(std::move(file_label)),
@@ -138,8 +137,8 @@ std::string ConfigSection::GetString(std::string_view key, std::string_view fall
   return value->text;
 }
 
-std::int64_t ConfigSection::GetInt(std::string_view key, std::int64_t fallback,
-                                   std::int64_t min, std::int64_t max) {
+std::int64_t ConfigSection::GetInt(std::string_view key, std::int64_t fallback, std::int64_t min,
+                                   std::int64_t max) {
   const ConfigValue* value = Resolve(key);
   if (value == nullptr) return fallback;
   std::optional<std::int64_t> parsed;
@@ -150,8 +149,9 @@ std::int64_t ConfigSection::GetInt(std::string_view key, std::int64_t fallback,
   }
   if (!parsed) Fail(value, key, "must be an integer, got " + Quote(*value));
   if (*parsed < min || *parsed > max) {
-    Fail(value, key, "must be between " + std::to_string(min) + " and " + std::to_string(max) +
-                         ", got " + std::to_string(*parsed));
+    Fail(value, key,
+         "must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " +
+             std::to_string(*parsed));
   }
   return *parsed;
 }
@@ -182,8 +182,9 @@ std::int64_t ConfigSection::GetDurationMs(std::string_view key, std::int64_t fal
              Quote(*value));
   }
   if (*millis < min_ms || *millis > max_ms) {
-    Fail(value, key, "must be between " + std::to_string(min_ms) + "ms and " +
-                         std::to_string(max_ms) + "ms, got " + std::to_string(*millis) + "ms");
+    Fail(value, key,
+         "must be between " + std::to_string(min_ms) + "ms and " + std::to_string(max_ms) +
+             "ms, got " + std::to_string(*millis) + "ms");
   }
   return *millis;
 }
@@ -198,12 +199,13 @@ std::uint64_t ConfigSection::GetBytes(std::string_view key, std::uint64_t fallba
     bytes = ParseBytes(value->text);
   }
   if (!bytes) {
-    Fail(value, key, "must be a size such as \"64KiB\", \"8MiB\" or a number of bytes, got " +
-                         Quote(*value));
+    Fail(value, key,
+         "must be a size such as \"64KiB\", \"8MiB\" or a number of bytes, got " + Quote(*value));
   }
   if (*bytes < min || *bytes > max) {
-    Fail(value, key, "must be between " + std::to_string(min) + " and " + std::to_string(max) +
-                         " bytes, got " + std::to_string(*bytes));
+    Fail(value, key,
+         "must be between " + std::to_string(min) + " and " + std::to_string(max) + " bytes, got " +
+             std::to_string(*bytes));
   }
   return *bytes;
 }

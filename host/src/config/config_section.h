@@ -26,8 +26,8 @@ class ConfigSection {
   std::int64_t GetInt(std::string_view key, std::int64_t fallback, std::int64_t min,
                       std::int64_t max);
   bool GetBool(std::string_view key, bool fallback);
-  std::int64_t GetDurationMs(std::string_view key, std::int64_t fallback_ms,
-                             std::int64_t min_ms, std::int64_t max_ms);
+  std::int64_t GetDurationMs(std::string_view key, std::int64_t fallback_ms, std::int64_t min_ms,
+                             std::int64_t max_ms);
   std::uint64_t GetBytes(std::string_view key, std::uint64_t fallback, std::uint64_t min,
                          std::uint64_t max);
   // Relative paths are resolved against the base folder.

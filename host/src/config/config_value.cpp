@@ -16,22 +16,35 @@ const ConfigValue* ConfigValue::Find(std::string_view key) const {
 
 const char* ConfigValue::TypeName() const {
   switch (kind) {
-    case Kind::kNull: return "null";
-    case Kind::kBool: return "a boolean";
-    case Kind::kInt: return "an integer";
-    case Kind::kDouble: return "a number";
-    case Kind::kString: return "a string";
-    case Kind::kArray: return "a list";
-    case Kind::kObject: return "a mapping";
+    case Kind::kNull:
+      return "null";
+    case Kind::kBool:
+      return "a boolean";
+    case Kind::kInt:
+      return "an integer";
+    case Kind::kDouble:
+      return "a number";
+    case Kind::kString:
+      return "a string";
+    case Kind::kArray:
+      return "a list";
+    case Kind::kObject:
+      return "a mapping";
   }
   return "unknown";
 }
 
 void ConfigValue::AppendJson(std::string& out) const {
   switch (kind) {
-    case Kind::kNull: out += "null"; return;
-    case Kind::kBool: out += bool_value ? "true" : "false"; return;
-    case Kind::kInt: out += std::to_string(int_value); return;
+    case Kind::kNull:
+      out += "null";
+      return;
+    case Kind::kBool:
+      out += bool_value ? "true" : "false";
+      return;
+    case Kind::kInt:
+      out += std::to_string(int_value);
+      return;
     case Kind::kDouble: {
       if (!std::isfinite(double_value)) {
         out += "null";

@@ -57,7 +57,7 @@ std::string UnquoteValue(std::string_view raw, const std::string& where) {
 }  // namespace
 
 std::vector<std::pair<std::string, std::string>> ParseDotEnv(std::string_view text,
-                                                            const std::string& label) {
+                                                             const std::string& label) {
   std::vector<std::pair<std::string, std::string>> variables;
   int line_number = 0;
   for (std::string_view raw : Split(text, '\n')) {

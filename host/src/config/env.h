@@ -16,7 +16,7 @@ void LoadDotEnv(const std::string& path);
 
 // Parses .env text into (name, value) pairs in file order. `label` prefixes errors.
 std::vector<std::pair<std::string, std::string>> ParseDotEnv(std::string_view text,
-                                                            const std::string& label);
+                                                             const std::string& label);
 
 using EnvLookup = std::function<std::optional<std::string>(std::string_view name)>;
 EnvLookup ProcessEnvironment();

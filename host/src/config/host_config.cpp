@@ -31,19 +31,16 @@ ServerConfig ReadServer(const ConfigValue* section, const HostConfig& config) {
   out.worker_threads =
       static_cast<int>(server.GetInt("worker_threads", out.worker_threads, 1, 256));
   out.max_body_bytes = server.GetBytes("max_body_bytes", out.max_body_bytes, 1024, 1ull << 32);
-  out.max_header_bytes =
-      server.GetBytes("max_header_bytes", out.max_header_bytes, 1024, 1 << 20);
+  out.max_header_bytes = server.GetBytes("max_header_bytes", out.max_header_bytes, 1024, 1 << 20);
   out.header_timeout_ms =
       server.GetDurationMs("header_timeout", out.header_timeout_ms, 100, 3600000);
   out.body_timeout_ms = server.GetDurationMs("body_timeout", out.body_timeout_ms, 100, 3600000);
   out.idle_timeout_ms = server.GetDurationMs("idle_timeout", out.idle_timeout_ms, 100, 86400000);
-  out.write_timeout_ms =
-      server.GetDurationMs("write_timeout", out.write_timeout_ms, 100, 3600000);
+  out.write_timeout_ms = server.GetDurationMs("write_timeout", out.write_timeout_ms, 100, 3600000);
   out.shutdown_deadline_ms =
       server.GetDurationMs("shutdown_deadline", out.shutdown_deadline_ms, 0, 3600000);
   out.max_connections = server.GetInt("max_connections", out.max_connections, 1, 1000000);
-  out.error_log_capacity =
-      server.GetInt("error_log_capacity", out.error_log_capacity, 1, 1000000);
+  out.error_log_capacity = server.GetInt("error_log_capacity", out.error_log_capacity, 1, 1000000);
   out.log_level = server.GetString("log_level", out.log_level);
   static const std::set<std::string> kLevels = {"debug", "info", "warn", "error"};
   if (kLevels.count(out.log_level) == 0) {
@@ -157,8 +154,7 @@ HostConfig LoadHostConfig(const std::filesystem::path& file, const EnvLookup& lo
   std::ifstream in(file);
   if (!in) {
     throw ConfigError(file.string() + ": cannot read the configuration file (" +
-                      (std::filesystem::exists(file) ? "permission denied" : "no such file") +
-                      ")");
+                      (std::filesystem::exists(file) ? "permission denied" : "no such file") + ")");
   }
   std::stringstream text;
   text << in.rdbuf();

@@ -57,8 +57,8 @@ void ResolvePlainScalar(ConfigValue& value) {
   }
 }
 
-ConfigValue Convert(const YAML::Node& node, const std::string& file_label,
-                    const EnvLookup& lookup, int depth) {
+ConfigValue Convert(const YAML::Node& node, const std::string& file_label, const EnvLookup& lookup,
+                    int depth) {
   if (depth > 64) throw ConfigError(Where(file_label, node.Mark()) + ": nesting is too deep");
   ConfigValue value;
   value.mark = SourceMark{node.Mark().line + 1, node.Mark().column + 1};

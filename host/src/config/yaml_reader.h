@@ -10,7 +10,6 @@ namespace sr::host {
 
 // Parses one YAML document into a ConfigValue tree, expanding ${VAR} in every scalar value.
 // `file_label` prefixes every error ("plugins.yaml:3:7: ..."). Throws ConfigError.
-ConfigValue ReadYaml(std::string_view text, const std::string& file_label,
-                     const EnvLookup& lookup);
+ConfigValue ReadYaml(std::string_view text, const std::string& file_label, const EnvLookup& lookup);
 
 }  // namespace sr::host

@@ -8,12 +8,12 @@
 
 #include "http/exchange.h"
 #include "http/exchange_flow.h"
-#include "runtime/task_scheduler.h"
 #include "http/host_transport.h"
 #include "http/mailbox.h"
 #include "http/server_core.h"
 #include "http/status_text.h"
 #include "runtime/host_stats.h"
+#include "runtime/task_scheduler.h"
 #include "streams/sse_frame.h"
 #include "streams/stream_group.h"
 #include "util/strings.h"
@@ -42,7 +42,9 @@ std::string DateHeader() {
   return cached;
 }
 
-bool StatusHasNoBody(int status) { return (status >= 100 && status < 200) || status == 204 || status == 304; }
+bool StatusHasNoBody(int status) {
+  return (status >= 100 && status < 200) || status == 204 || status == 304;
+}
 
 }  // namespace
 
@@ -176,8 +178,8 @@ void Connection::ProcessInput() {
       RequestHead head;
       HeadLimits limits;
       limits.max_head_bytes = core_.config().max_header_bytes;
-      HeadParseResult result = ParseRequestHead(
-          std::string_view(input_).substr(input_offset_), limits, head);
+      HeadParseResult result =
+          ParseRequestHead(std::string_view(input_).substr(input_offset_), limits, head);
       if (result.status == ParseStatus::kIncomplete) break;
       if (result.status == ParseStatus::kError) {
         RespondEarlyError(result.error_status, result.error);
@@ -232,11 +234,10 @@ void Connection::StartExchange(RequestHead head) {
   if (match.route == nullptr) {
     if (match.status == 405) {
       exchange->response.headers.push_back(HeaderField{"Allow", match.allow});
-      FinishWithError(405, "method " + exchange->head.method + " is not allowed for " +
-                               exchange->head.path);
+      FinishWithError(
+          405, "method " + exchange->head.method + " is not allowed for " + exchange->head.path);
     } else {
-      FinishWithError(404, "no route for " + exchange->head.method + " " +
-                               exchange->head.path);
+      FinishWithError(404, "no route for " + exchange->head.method + " " + exchange->head.path);
     }
     return;
   }
@@ -245,8 +246,7 @@ void Connection::StartExchange(RequestHead head) {
   body_limit_ = match.route->max_body_bytes != 0 ? match.route->max_body_bytes
                                                  : core_.config().max_body_bytes;
   if (exchange->head.content_length && *exchange->head.content_length > body_limit_) {
-    FinishWithError(413, "request body is larger than " + std::to_string(body_limit_) +
-                             " bytes");
+    FinishWithError(413, "request body is larger than " + std::to_string(body_limit_) + " bytes");
     return;
   }
   exchange->PrepareRequestViews();
@@ -307,17 +307,15 @@ void Connection::Dispatch(const std::shared_ptr<Exchange>& exchange) {
   exchange->phase.store(Exchange::Phase::kHandling);
   if ((exchange->route->flags & SR_ROUTE_BLOCKING) != 0) {
     std::weak_ptr<Mailbox> mailbox = transport_.mailbox();
-    ServerCore& core = core_;
     std::string owner = exchange->route->owner_id;
     TaskScheduler& scheduler = core_.scheduler();
-    auto id = scheduler.Submit(owner, "blocking handler", [exchange, mailbox, &core] {
-      InvokeHandler(core, *exchange);
+    auto id = scheduler.Submit(owner, "blocking handler", [exchange, mailbox] {
+      InvokeHandler(*exchange);
       auto expected = Exchange::Phase::kHandling;
       if (exchange->phase.compare_exchange_strong(expected, Exchange::Phase::kCompleted)) {
         if (auto target = mailbox.lock()) {
-          target->Post([exchange](HostTransport& transport) {
-            transport.CompleteExchange(exchange);
-          });
+          target->Post(
+              [exchange](HostTransport& transport) { transport.CompleteExchange(exchange); });
         }
       }
     });
@@ -325,7 +323,7 @@ void Connection::Dispatch(const std::shared_ptr<Exchange>& exchange) {
     return;
   }
   transport_.set_current_connection(this);
-  InvokeHandler(core_, *exchange);
+  InvokeHandler(*exchange);
   transport_.set_current_connection(nullptr);
   if (closed_) return;
   if (exchange->phase.load() == Exchange::Phase::kHandling) {
@@ -418,8 +416,11 @@ void Connection::QueueResponse(Exchange& exchange, bool keep_alive) {
   output_.Append(std::move(head));
   if (!send_body) return;
   switch (body.kind) {
-    case ResponseBody::Kind::kNone: break;
-    case ResponseBody::Kind::kBytes: output_.Append(std::move(body.bytes)); break;
+    case ResponseBody::Kind::kNone:
+      break;
+    case ResponseBody::Kind::kBytes:
+      output_.Append(std::move(body.bytes));
+      break;
     case ResponseBody::Kind::kShared:
       output_.AppendShared(body.shared_owner, body.shared_data, body.shared_size);
       break;
@@ -433,10 +434,11 @@ void Connection::RespondEarlyError(int status, const std::string& message) {
   core_.stats().CountRequest();
   core_.RecordError("", "", status, message, client_ip_);
   std::string body = JsonError(message);
-  std::string response = "HTTP/1.1 " + std::to_string(status) + " " +
-                         std::string(ReasonPhrase(status)) + "\r\n" + DateHeader() +
-                         "Content-Type: application/json\r\nContent-Length: " +
-                         std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+  std::string response =
+      "HTTP/1.1 " + std::to_string(status) + " " + std::string(ReasonPhrase(status)) + "\r\n" +
+      DateHeader() +
+      "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+      "\r\nConnection: close\r\n\r\n" + body;
   output_.Append(std::move(response));
   input_.clear();
   input_offset_ = 0;
@@ -473,11 +475,7 @@ int Connection::BeginStream(Exchange& exchange, const std::shared_ptr<StreamGrou
   head += stream_chunked_ ? "Transfer-Encoding: chunked\r\n" : "Connection: close\r\n";
   head += "\r\n";
   output_.Append(std::move(head));
-  auto retry = MakeRetryFrame(group->options().retry_ms);
-  for (const auto& frame : {retry}) {
-    std::string_view bytes = stream_chunked_ ? frame->chunked() : frame->raw();
-    output_.AppendShared(frame, bytes.data(), bytes.size());
-  }
+  replay.insert(replay.begin(), MakeRetryFrame(group->options().retry_ms));
   for (const auto& frame : replay) {
     std::string_view bytes = stream_chunked_ ? frame->chunked() : frame->raw();
     output_.AppendShared(frame, bytes.data(), bytes.size());

@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "http/output_queue.h"
-#include "http/socket_channel.h"
 #include "http/request_head.h"
+#include "http/socket_channel.h"
 #include "util/time.h"
 
 namespace Pistache::Tcp {
@@ -28,9 +28,8 @@ struct StreamClient;
 // Every method runs on the owning I/O thread.
 class Connection {
  public:
-  Connection(HostTransport& transport, ServerCore& core,
-             std::shared_ptr<Pistache::Tcp::Peer> peer, std::uint64_t id,
-             std::string client_ip);
+  Connection(HostTransport& transport, ServerCore& core, std::shared_ptr<Pistache::Tcp::Peer> peer,
+             std::uint64_t id, std::string client_ip);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;

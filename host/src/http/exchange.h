@@ -42,10 +42,14 @@ struct ResponseBody {
 
   std::uint64_t size() const {
     switch (kind) {
-      case Kind::kNone: return 0;
-      case Kind::kBytes: return bytes.size();
-      case Kind::kShared: return shared_size;
-      case Kind::kFile: return file_length;
+      case Kind::kNone:
+        return 0;
+      case Kind::kBytes:
+        return bytes.size();
+      case Kind::kShared:
+        return shared_size;
+      case Kind::kFile:
+        return file_length;
     }
     return 0;
   }

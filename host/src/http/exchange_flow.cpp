@@ -14,9 +14,8 @@ namespace sr::host {
 namespace {
 
 std::string PluginName(const Exchange& exchange) {
-  return exchange.route != nullptr && !exchange.route->owner_id.empty()
-             ? exchange.route->owner_id
-             : "host";
+  return exchange.route != nullptr && !exchange.route->owner_id.empty() ? exchange.route->owner_id
+                                                                        : "host";
 }
 
 }  // namespace
@@ -89,8 +88,7 @@ bool RunGuards(ServerCore& core, Exchange& exchange) {
   return false;
 }
 
-void InvokeHandler(ServerCore& core, Exchange& exchange) {
-  (void)core;
+void InvokeHandler(Exchange& exchange) {
   const Route& route = *exchange.route;
   sr_status status = SR_ERR_INTERNAL;
   try {
@@ -103,8 +101,7 @@ void InvokeHandler(ServerCore& core, Exchange& exchange) {
       SetErrorResponse(exchange, 500, "internal error");
     }
   } catch (...) {
-    spdlog::error("[{}] handler of {} {} threw", PluginName(exchange), route.method,
-                  route.pattern);
+    spdlog::error("[{}] handler of {} {} threw", PluginName(exchange), route.method, route.pattern);
     status = SR_ERR_INTERNAL;
     if (exchange.phase.load() == Exchange::Phase::kHandling) {
       SetErrorResponse(exchange, 500, "internal error");

@@ -15,7 +15,7 @@ void SetErrorResponse(Exchange& exchange, int status, const std::string& message
 // Asks the route's guards; true when the request may proceed. Otherwise the response is set.
 bool RunGuards(ServerCore& core, Exchange& exchange);
 // Calls the route's handler.
-void InvokeHandler(ServerCore& core, Exchange& exchange);
+void InvokeHandler(Exchange& exchange);
 // Lets every response filter see the response.
 void RunResponseFilters(ServerCore& core, Exchange& exchange);
 // Extracts the message of an error response: what the plugin recorded, the "error" field of

@@ -14,8 +14,8 @@ struct GuardTerm {
 };
 
 struct GuardExpression {
-  std::string text;               // as written, for --check and errors
-  std::vector<GuardTerm> terms;   // empty: public
+  std::string text;              // as written, for --check and errors
+  std::vector<GuardTerm> terms;  // empty: public
   bool is_public() const { return terms.empty(); }
 };
 

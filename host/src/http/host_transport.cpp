@@ -91,7 +91,6 @@ void HostTransport::registerPoller(Pistache::Polling::Epoll& poller) {
   poller.addFd(tick_fd_.get(), Pistache::Flags<NotifyOn>(NotifyOn::Read),
                Pistache::Polling::Tag(static_cast<std::uint64_t>(tick_fd_.get())));
   core_.RegisterMailbox(mailbox_);
-  registered_ = true;
 }
 
 void HostTransport::onReady(const Pistache::Aio::FdSet& fds) {

@@ -37,8 +37,7 @@ class HostTransport final : public Pistache::Tcp::Transport {
   void WatchWrites(int fd);
   void ScheduleRemoval(int fd);
   void CompleteExchange(const std::shared_ptr<Exchange>& exchange);
-  void DeliverStreamFrame(std::uint64_t connection_id,
-                          const std::shared_ptr<const SseFrame>& frame,
+  void DeliverStreamFrame(std::uint64_t connection_id, const std::shared_ptr<const SseFrame>& frame,
                           std::uint64_t max_queued_bytes);
   void BeginDrain();
   void EndStreams();
@@ -62,7 +61,6 @@ class HostTransport final : public Pistache::Tcp::Transport {
   std::unordered_map<std::uint64_t, Connection*> by_id_;
   std::vector<int> to_remove_;
   Connection* current_connection_ = nullptr;
-  bool registered_ = false;
 };
 
 // Pistache's per-transport handler: only hands new peers to their HostTransport.

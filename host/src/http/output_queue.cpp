@@ -19,8 +19,7 @@ void OutputQueue::Append(std::string bytes) {
   AppendShared(std::move(owned), data, size);
 }
 
-void OutputQueue::AppendShared(std::shared_ptr<const void> owner, const char* data,
-                               size_t size) {
+void OutputQueue::AppendShared(std::shared_ptr<const void> owner, const char* data, size_t size) {
   if (size == 0) return;
   Segment segment;
   segment.owner = std::move(owner);
@@ -44,8 +43,8 @@ OutputQueue::WriteResult OutputQueue::WriteTo(SocketChannel& channel, std::uint6
     Segment& front = segments_.front();
     SocketChannel::Result result;
     if (front.is_file()) {
-      size_t chunk = static_cast<size_t>(std::min<std::uint64_t>(front.file_remaining,
-                                                                  kSendfileChunk));
+      size_t chunk =
+          static_cast<size_t>(std::min<std::uint64_t>(front.file_remaining, kSendfileChunk));
       result = channel.SendFile(front.file.get(), front.file_offset, chunk);
     } else {
       // Gather consecutive memory segments into one write.
@@ -60,11 +59,14 @@ OutputQueue::WriteResult OutputQueue::WriteTo(SocketChannel& channel, std::uint6
       result = channel.Write(vectors, count);
     }
     switch (result.status) {
-      case SocketChannel::Status::kOk: break;
+      case SocketChannel::Status::kOk:
+        break;
       case SocketChannel::Status::kWantRead:
-      case SocketChannel::Status::kWantWrite: return WriteResult::kBlocked;
+      case SocketChannel::Status::kWantWrite:
+        return WriteResult::kBlocked;
       case SocketChannel::Status::kClosed:
-      case SocketChannel::Status::kError: return WriteResult::kError;
+      case SocketChannel::Status::kError:
+        return WriteResult::kError;
     }
     written += result.bytes;
     Consume(result.bytes);

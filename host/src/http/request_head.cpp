@@ -30,8 +30,8 @@ bool SplitTarget(RequestHead& head) {
   if (target.substr(0, 7) == "http://" || target.substr(0, 8) == "https://") {
     size_t scheme_end = target.find("//") + 2;
     size_t path_start = target.find('/', scheme_end);
-    target = path_start == std::string_view::npos ? std::string_view("/")
-                                                  : target.substr(path_start);
+    target =
+        path_start == std::string_view::npos ? std::string_view("/") : target.substr(path_start);
   }
   if (target.empty() || target.front() != '/') return false;
   size_t question = target.find('?');
@@ -69,14 +69,14 @@ HeadParseResult ParseRequestHead(std::string_view input, const HeadLimits& limit
   }
   if (end == std::string_view::npos) {
     if (input.size() - start > limits.max_head_bytes) {
-      return Error(431, "request headers are larger than " +
-                            std::to_string(limits.max_head_bytes) + " bytes");
+      return Error(431, "request headers are larger than " + std::to_string(limits.max_head_bytes) +
+                            " bytes");
     }
     return HeadParseResult{};
   }
   if (end - start > limits.max_head_bytes) {
-    return Error(431, "request headers are larger than " +
-                          std::to_string(limits.max_head_bytes) + " bytes");
+    return Error(
+        431, "request headers are larger than " + std::to_string(limits.max_head_bytes) + " bytes");
   }
 
   RequestHead head;
@@ -227,8 +227,7 @@ ChunkedDecoder::Result ChunkedDecoder::Feed(std::string_view input, size_t& cons
           state_ = State::kTrailer;
         } else {
           if (body.size() + size > max_body) {
-            return Fail(413, "request body is larger than " + std::to_string(max_body) +
-                                 " bytes");
+            return Fail(413, "request body is larger than " + std::to_string(max_body) + " bytes");
           }
           remaining_ = size;
           state_ = State::kData;

@@ -35,9 +35,9 @@ enum class ParseStatus { kIncomplete, kComplete, kError };
 
 struct HeadParseResult {
   ParseStatus status = ParseStatus::kIncomplete;
-  size_t consumed = 0;     // bytes of the head, including the blank line
-  int error_status = 0;    // 400, 414, 431, 501, 505
-  std::string error;       // for the client and the error log
+  size_t consumed = 0;   // bytes of the head, including the blank line
+  int error_status = 0;  // 400, 414, 431, 501, 505
+  std::string error;     // for the client and the error log
 };
 
 struct HeadLimits {
@@ -57,8 +57,7 @@ class ChunkedDecoder {
 
   // Consumes what it can of `input` (sets `consumed`), appending data to `body`. Fails with
   // 413 when the body would exceed `max_body`, 400 when the framing is broken.
-  Result Feed(std::string_view input, size_t& consumed, std::string& body,
-              std::uint64_t max_body);
+  Result Feed(std::string_view input, size_t& consumed, std::string& body, std::uint64_t max_body);
   int error_status() const { return error_status_; }
   const std::string& error() const { return error_; }
 

@@ -33,8 +33,8 @@ struct Route {
 struct RouteMatch {
   const Route* route = nullptr;
   std::vector<std::pair<std::string, std::string>> params;  // decoded
-  int status = 200;                                          // 404 or 405 when no route
-  std::string allow;                                         // for 405
+  int status = 200;                                         // 404 or 405 when no route
+  std::string allow;                                        // for 405
 };
 
 // The host's own routing table: a trie over path segments where literals win over `{param}`,

@@ -106,8 +106,8 @@ void ServerCore::RecordError(std::string_view method, std::string_view path, int
   entry.message = message.substr(0, 1024);
   entry.client_ip = client_ip;
   ErrorLog::Entry stored = errors_.Record(std::move(entry));
-  std::string payload = "{\"sequence\":" + std::to_string(stored.sequence) +
-                        ",\"timestamp\":\"" + Rfc3339Millis(stored.timestamp_ms) +
+  std::string payload = "{\"sequence\":" + std::to_string(stored.sequence) + ",\"timestamp\":\"" +
+                        Rfc3339Millis(stored.timestamp_ms) +
                         "\",\"status\":" + std::to_string(stored.status) + ",\"method\":\"";
   AppendJsonEscaped(payload, stored.method);
   payload += "\",\"path\":\"";

@@ -134,10 +134,14 @@ class TlsChannel final : public SocketChannel {
 
   Status Classify(int result) {
     switch (SSL_get_error(ssl_, result)) {
-      case SSL_ERROR_WANT_READ: return Status::kWantRead;
-      case SSL_ERROR_WANT_WRITE: return Status::kWantWrite;
-      case SSL_ERROR_ZERO_RETURN: return Status::kClosed;
-      default: return Status::kError;
+      case SSL_ERROR_WANT_READ:
+        return Status::kWantRead;
+      case SSL_ERROR_WANT_WRITE:
+        return Status::kWantWrite;
+      case SSL_ERROR_ZERO_RETURN:
+        return Status::kClosed;
+      default:
+        return Status::kError;
     }
   }
 
@@ -170,8 +174,8 @@ TlsContext::TlsContext(const std::string& cert_path, const std::string& key_path
   if (context_ == nullptr) throw std::runtime_error("TLS: cannot create a context");
   SSL_CTX_set_min_proto_version(context_, TLS1_2_VERSION);
   SSL_CTX_set_mode(context_, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_RELEASE_BUFFERS);
-  SSL_CTX_set_options(context_, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
-                                    SSL_OP_CIPHER_SERVER_PREFERENCE);
+  SSL_CTX_set_options(
+      context_, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
   if (SSL_CTX_use_certificate_chain_file(context_, cert_path.c_str()) != 1) {
     std::string error = OpenSslError();
     SSL_CTX_free(context_);
@@ -184,8 +188,7 @@ TlsContext::TlsContext(const std::string& cert_path, const std::string& key_path
   }
   if (SSL_CTX_check_private_key(context_) != 1) {
     SSL_CTX_free(context_);
-    throw std::runtime_error("TLS key " + key_path + " does not match certificate " +
-                             cert_path);
+    throw std::runtime_error("TLS key " + key_path + " does not match certificate " + cert_path);
   }
 }
 

@@ -7,9 +7,8 @@
 
 namespace sr::host {
 
-std::vector<size_t> ResolveInitOrder(
-    const std::vector<DependencyNode>& nodes,
-    const std::function<std::string(const Capability&)>& hint) {
+std::vector<size_t> ResolveInitOrder(const std::vector<DependencyNode>& nodes,
+                                     const std::function<std::string(const Capability&)>& hint) {
   // Who provides what.
   std::map<std::pair<std::uint32_t, std::string>, size_t> providers;
   for (size_t i = 0; i < nodes.size(); ++i) {
@@ -29,8 +28,7 @@ std::vector<size_t> ResolveInitOrder(
     for (const auto& need : nodes[i].required) {
       auto it = providers.find(std::make_pair(need.kind, need.name));
       if (it == providers.end()) {
-        std::string message = "plugin '" + nodes[i].id + "' requires " +
-                              DescribeCapability(need) +
+        std::string message = "plugin '" + nodes[i].id + "' requires " + DescribeCapability(need) +
                               (need.kind == 0 ? " (version >= " + std::to_string(need.version) + ")"
                                               : std::string()) +
                               ", which no enabled plugin provides";
@@ -44,8 +42,7 @@ std::vector<size_t> ResolveInitOrder(
             offered.version < need.version) {
           throw ConfigError("plugin '" + nodes[i].id + "' requires " + DescribeCapability(need) +
                             " version >= " + std::to_string(need.version) + ", but plugin '" +
-                            provider.id + "' provides version " +
-                            std::to_string(offered.version));
+                            provider.id + "' provides version " + std::to_string(offered.version));
         }
       }
       if (it->second != i) before[i].insert(it->second);

@@ -111,16 +111,22 @@ void Log(sr_host* host, int32_t level, sr_str message) {
   std::string text = OneLine(View(message));
   const std::string& id = Context(host).id();
   switch (level) {
-    case SR_LOG_DEBUG: spdlog::debug("[{}] {}", id, text); break;
-    case SR_LOG_INFO: spdlog::info("[{}] {}", id, text); break;
-    case SR_LOG_WARN: spdlog::warn("[{}] {}", id, text); break;
-    default: spdlog::error("[{}] {}", id, text); break;
+    case SR_LOG_DEBUG:
+      spdlog::debug("[{}] {}", id, text);
+      break;
+    case SR_LOG_INFO:
+      spdlog::info("[{}] {}", id, text);
+      break;
+    case SR_LOG_WARN:
+      spdlog::warn("[{}] {}", id, text);
+      break;
+    default:
+      spdlog::error("[{}] {}", id, text);
+      break;
   }
 }
 
-void SetError(sr_host* host, sr_str message) {
-  Context(host).RecordError(OneLine(View(message)));
-}
+void SetError(sr_host* host, sr_str message) { Context(host).RecordError(OneLine(View(message))); }
 
 // ---- configuration ----------------------------------------------------------------------
 
@@ -142,9 +148,8 @@ sr_status ConfigGetString(sr_host* host, sr_str key, sr_str fallback, sr_str* ou
 
 sr_status ConfigGetInt(sr_host* host, sr_str key, int64_t fallback, int64_t min, int64_t max,
                        int64_t* out) {
-  return ConfigCall(host, [&](ConfigSection& config) {
-    *out = config.GetInt(View(key), fallback, min, max);
-  });
+  return ConfigCall(
+      host, [&](ConfigSection& config) { *out = config.GetInt(View(key), fallback, min, max); });
 }
 
 sr_status ConfigGetBool(sr_host* host, sr_str key, int32_t fallback, int32_t* out) {
@@ -153,18 +158,17 @@ sr_status ConfigGetBool(sr_host* host, sr_str key, int32_t fallback, int32_t* ou
   });
 }
 
-sr_status ConfigGetDurationMs(sr_host* host, sr_str key, int64_t fallback, int64_t min,
-                              int64_t max, int64_t* out) {
+sr_status ConfigGetDurationMs(sr_host* host, sr_str key, int64_t fallback, int64_t min, int64_t max,
+                              int64_t* out) {
   return ConfigCall(host, [&](ConfigSection& config) {
     *out = config.GetDurationMs(View(key), fallback, min, max);
   });
 }
 
-sr_status ConfigGetBytes(sr_host* host, sr_str key, uint64_t fallback, uint64_t min,
-                         uint64_t max, uint64_t* out) {
-  return ConfigCall(host, [&](ConfigSection& config) {
-    *out = config.GetBytes(View(key), fallback, min, max);
-  });
+sr_status ConfigGetBytes(sr_host* host, sr_str key, uint64_t fallback, uint64_t min, uint64_t max,
+                         uint64_t* out) {
+  return ConfigCall(
+      host, [&](ConfigSection& config) { *out = config.GetBytes(View(key), fallback, min, max); });
 }
 
 sr_status ConfigGetPath(sr_host* host, sr_str key, sr_str fallback, sr_str* out) {
@@ -475,8 +479,7 @@ sr_status StreamGroupCreate(sr_host* host, sr_str name, const sr_stream_group_op
   return SR_OK;
 }
 
-sr_status StreamOpen(sr_request* request, sr_response*, sr_stream_group* group,
-                     sr_stream** out) {
+sr_status StreamOpen(sr_request* request, sr_response*, sr_stream_group* group, sr_stream** out) {
   if (group == nullptr) return SR_ERR_INVALID_ARGUMENT;
   Exchange& exchange = Of(request);
   HostTransport* transport = CurrentTransport();
@@ -503,8 +506,8 @@ sr_status StreamSend(sr_stream* stream, sr_str event, sr_str data) {
 
 void StreamRelease(sr_stream* stream) { std::unique_ptr<sr_stream> owned(stream); }
 
-sr_status StreamGroupBroadcast(sr_stream_group* group, sr_str event, sr_str data,
-                               uint32_t flags, uint64_t* out_id) {
+sr_status StreamGroupBroadcast(sr_stream_group* group, sr_str event, sr_str data, uint32_t flags,
+                               uint64_t* out_id) {
   if (group == nullptr) return SR_ERR_INVALID_ARGUMENT;
   uint64_t id = group->group->Broadcast(View(event), View(data), flags);
   if (out_id != nullptr) *out_id = id;
@@ -569,7 +572,8 @@ sr_status ServiceProvide(sr_host* host, sr_str name_in, uint32_t version, const 
                         " is not listed in the plugin's provides");
     return SR_ERR_FAILED_PRECONDITION;
   }
-  if (!Runtime(host).services.Provide(name, ServiceRegistry::Entry{context.id(), version, vtable})) {
+  if (!Runtime(host).services.Provide(name,
+                                      ServiceRegistry::Entry{context.id(), version, vtable})) {
     context.RecordError("service '" + name + "' is already provided");
     return SR_ERR_ALREADY_EXISTS;
   }
@@ -618,8 +622,7 @@ void EventUnsubscribe(sr_subscription* subscription) {
 
 sr_status EventPublish(sr_host* host, sr_str topic, sr_str payload) {
   if (View(topic).empty()) return SR_ERR_INVALID_ARGUMENT;
-  bool queued = Runtime(host).events.Publish(std::string(View(topic)),
-                                             std::string(View(payload)));
+  bool queued = Runtime(host).events.Publish(std::string(View(topic)), std::string(View(payload)));
   return queued ? SR_OK : SR_ERR_UNAVAILABLE;
 }
 

@@ -23,15 +23,24 @@ std::filesystem::path ExecutableDir() {
 
 std::string StatusName(sr_status status) {
   switch (status) {
-    case SR_ERR_INVALID_ARGUMENT: return "invalid argument";
-    case SR_ERR_NOT_FOUND: return "not found";
-    case SR_ERR_ALREADY_EXISTS: return "already exists";
-    case SR_ERR_FAILED_PRECONDITION: return "failed precondition";
-    case SR_ERR_UNAVAILABLE: return "unavailable";
-    case SR_ERR_CLOSED: return "closed";
-    case SR_ERR_TOO_LARGE: return "too large";
-    case SR_ERR_UNSUPPORTED: return "unsupported";
-    default: return "internal error";
+    case SR_ERR_INVALID_ARGUMENT:
+      return "invalid argument";
+    case SR_ERR_NOT_FOUND:
+      return "not found";
+    case SR_ERR_ALREADY_EXISTS:
+      return "already exists";
+    case SR_ERR_FAILED_PRECONDITION:
+      return "failed precondition";
+    case SR_ERR_UNAVAILABLE:
+      return "unavailable";
+    case SR_ERR_CLOSED:
+      return "closed";
+    case SR_ERR_TOO_LARGE:
+      return "too large";
+    case SR_ERR_UNSUPPORTED:
+      return "unsupported";
+    default:
+      return "internal error";
   }
 }
 
@@ -41,8 +50,7 @@ PluginManager::PluginManager(HostRuntime& runtime) : runtime_(runtime) {}
 
 PluginManager::~PluginManager() = default;
 
-std::string PluginManager::PluginPath(const std::string& id,
-                                      const std::string& configured) const {
+std::string PluginManager::PluginPath(const std::string& id, const std::string& configured) const {
   if (!configured.empty()) return configured;
   std::string file = id + ".so";
   if (!runtime_.config.server.plugin_dir.empty()) {
@@ -82,9 +90,9 @@ void PluginManager::LoadAndInit() {
     }
     try {
       LoadedPlugin plugin = LoadPlugin(entry.id, PluginPath(entry.id, entry.path));
-      auto config = std::make_unique<ConfigSection>(entry.config, "plugin '" + entry.id + "'",
-                                                    runtime_.config.file_label,
-                                                    runtime_.config.dir);
+      auto config =
+          std::make_unique<ConfigSection>(entry.config, "plugin '" + entry.id + "'",
+                                          runtime_.config.file_label, runtime_.config.dir);
       loaded.push_back(
           std::make_unique<PluginContext>(runtime_, std::move(plugin), std::move(config)));
     } catch (const ConfigError& e) {
@@ -102,9 +110,8 @@ void PluginManager::LoadAndInit() {
                                      context->plugin.required, context->plugin.uses});
     }
     try {
-      order = ResolveInitOrder(nodes, [this](const Capability& capability) {
-        return SuggestProvider(capability);
-      });
+      order = ResolveInitOrder(
+          nodes, [this](const Capability& capability) { return SuggestProvider(capability); });
       break;
     } catch (const ConfigError& e) {
       std::string message = e.what();
@@ -208,13 +215,13 @@ void PluginManager::CheckGuards() {
   for (const auto& [guard, routes] : missing) {
     Capability wanted{guard, 1, SR_CAPABILITY_GUARD};
     std::string provider = SuggestProvider(wanted);
-    std::string what = "route " + routes.front() +
-                       (routes.size() > 1 ? " and " + std::to_string(routes.size() - 1) +
-                                                " more route(s) need"
-                                          : std::string(" needs")) +
-                       " guard '" + guard + "', which no enabled plugin provides";
-    std::string fix = provider.empty() ? "enable a plugin that provides it"
-                                       : "enable plugin '" + provider + "'";
+    std::string what =
+        "route " + routes.front() +
+        (routes.size() > 1 ? " and " + std::to_string(routes.size() - 1) + " more route(s) need"
+                           : std::string(" needs")) +
+        " guard '" + guard + "', which no enabled plugin provides";
+    std::string fix =
+        provider.empty() ? "enable a plugin that provides it" : "enable plugin '" + provider + "'";
     switch (runtime_.config.server.missing_guards) {
       case MissingGuardPolicy::kRefuse:
         throw ConfigError(what + "; " + fix +
@@ -245,8 +252,8 @@ void PluginManager::StartAll() {
     }
     if (status != SR_OK) {
       std::string error = context->error();
-      throw ConfigError("plugin '" + context->id() + "' failed to start: " +
-                        (error.empty() ? StatusName(status) : error));
+      throw ConfigError("plugin '" + context->id() +
+                        "' failed to start: " + (error.empty() ? StatusName(status) : error));
     }
     context->started = true;
   }

@@ -24,9 +24,9 @@ class HostStats {
   void RequestFinished() { in_flight_.fetch_sub(1, std::memory_order_relaxed); }
 
   std::uint64_t uptime_ms() const {
-    return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                          SteadyClock::now() - started_)
-                                          .count());
+    return static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - started_)
+            .count());
   }
   std::uint64_t requests() const { return requests_.load(std::memory_order_relaxed); }
   std::uint64_t errors() const { return errors_.load(std::memory_order_relaxed); }

@@ -47,8 +47,8 @@ std::shared_ptr<const SseFrame> MakeEventFrame(std::uint64_t id, std::string_vie
   while (true) {
     size_t end = data.find_first_of("\r\n", start);
     text += "data: ";
-    text += data.substr(start, end == std::string_view::npos ? std::string_view::npos
-                                                              : end - start);
+    text +=
+        data.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
     text += '\n';
     if (end == std::string_view::npos) break;
     start = end + 1;

@@ -49,9 +49,9 @@ extern "C" {
 #endif
 
 /* True when the host API table `api` is large enough to contain `field`. */
-#define SR_HOST_API_HAS(api, field)                                                  \
-  ((api) != NULL && (api)->struct_size >= offsetof(sr_host_api, field) +             \
-                                              sizeof(((const sr_host_api*)0)->field) && \
+#define SR_HOST_API_HAS(api, field)                                                               \
+  ((api) != NULL &&                                                                               \
+   (api)->struct_size >= offsetof(sr_host_api, field) + sizeof(((const sr_host_api*)0)->field) && \
    (api)->field != NULL)
 
 /* ----------------------------------------------------------------------------------------- */
@@ -62,15 +62,15 @@ extern "C" {
 typedef int32_t sr_status;
 enum {
   SR_OK = 0,
-  SR_ERR_INVALID_ARGUMENT = 1,  /* bad input from the caller */
-  SR_ERR_NOT_FOUND = 2,         /* the named thing does not exist */
-  SR_ERR_ALREADY_EXISTS = 3,    /* a name or route is already taken */
+  SR_ERR_INVALID_ARGUMENT = 1,    /* bad input from the caller */
+  SR_ERR_NOT_FOUND = 2,           /* the named thing does not exist */
+  SR_ERR_ALREADY_EXISTS = 3,      /* a name or route is already taken */
   SR_ERR_FAILED_PRECONDITION = 4, /* called at the wrong time or in the wrong state */
-  SR_ERR_UNAVAILABLE = 5,       /* a resource is temporarily unusable (disk full, read-only) */
-  SR_ERR_CLOSED = 6,            /* the peer or stream has gone away */
-  SR_ERR_TOO_LARGE = 7,         /* a size limit was exceeded */
-  SR_ERR_INTERNAL = 8,          /* a bug or an unexpected failure; see the log */
-  SR_ERR_UNSUPPORTED = 9        /* not offered by this host or service version */
+  SR_ERR_UNAVAILABLE = 5,         /* a resource is temporarily unusable (disk full, read-only) */
+  SR_ERR_CLOSED = 6,              /* the peer or stream has gone away */
+  SR_ERR_TOO_LARGE = 7,           /* a size limit was exceeded */
+  SR_ERR_INTERNAL = 8,            /* a bug or an unexpected failure; see the log */
+  SR_ERR_UNSUPPORTED = 9          /* not offered by this host or service version */
 };
 
 /* A borrowed byte string: `data` need not be NUL-terminated. {NULL, 0} is the empty string.
@@ -195,8 +195,7 @@ typedef int32_t (*sr_guard_fn)(void* ctx, sr_request* request, sr_response* resp
 
 /* Sees every response just before it is sent, e.g. to add security headers.
  * THREAD: the thread completing the response. Must not block. */
-typedef void (*sr_response_filter_fn)(void* ctx, const sr_request* request,
-                                      sr_response* response);
+typedef void (*sr_response_filter_fn)(void* ctx, const sr_request* request, sr_response* response);
 
 /* Receives a published event. `payload` is JSON. THREAD: the host's event thread; events of
  * one publisher are delivered in order. LIFETIME of the views: the call. */
@@ -225,10 +224,10 @@ enum {
  * ("session:admin"), or alternatives separated by '|' ("session:operator|api-key"). */
 typedef struct sr_route {
   uint32_t struct_size;
-  uint32_t flags;          /* SR_ROUTE_* */
-  sr_str method;           /* "GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS" */
-  sr_str pattern;          /* "/api/spawners/{id}" */
-  sr_str guard;            /* required; "public" for none */
+  uint32_t flags; /* SR_ROUTE_* */
+  sr_str method;  /* "GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS" */
+  sr_str pattern; /* "/api/spawners/{id}" */
+  sr_str guard;   /* required; "public" for none */
   sr_handler_fn handler;
   void* ctx;               /* passed to handler; must outlive the plugin's stop */
   uint64_t max_body_bytes; /* larger bodies get 413 before they are read; 0: server default */
@@ -237,13 +236,13 @@ typedef struct sr_route {
 /* Options of a stream group. Zero fields take the defaults given. */
 typedef struct sr_stream_group_options {
   uint32_t struct_size;
-  uint32_t replay_events;       /* events kept for Last-Event-ID replay; default 256 */
-  uint64_t replay_bytes;        /* byte cap of the replay buffer; default 4 MiB */
-  uint64_t max_queued_bytes;    /* a client further behind than this is dropped; default 8 MiB */
-  uint32_t keepalive_ms;        /* comment line sent to idle clients; default 15000 */
-  uint32_t max_clients;         /* further clients get 503; default 10000 */
-  uint32_t retry_ms;            /* "retry:" advice sent to new clients; default 3000 */
-  uint32_t reserved;            /* zero */
+  uint32_t replay_events;    /* events kept for Last-Event-ID replay; default 256 */
+  uint64_t replay_bytes;     /* byte cap of the replay buffer; default 4 MiB */
+  uint64_t max_queued_bytes; /* a client further behind than this is dropped; default 8 MiB */
+  uint32_t keepalive_ms;     /* comment line sent to idle clients; default 15000 */
+  uint32_t max_clients;      /* further clients get 503; default 10000 */
+  uint32_t retry_ms;         /* "retry:" advice sent to new clients; default 3000 */
+  uint32_t reserved;         /* zero */
 } sr_stream_group_options;
 
 /* Broadcast flags. */
@@ -281,8 +280,8 @@ typedef struct sr_host_stats {
 typedef struct sr_error_entry {
   uint32_t struct_size;
   int32_t status;
-  uint64_t sequence;     /* increasing, starts at 1 */
-  int64_t timestamp_ms;  /* Unix epoch, milliseconds */
+  uint64_t sequence;    /* increasing, starts at 1 */
+  int64_t timestamp_ms; /* Unix epoch, milliseconds */
   sr_str method;
   sr_str path;
   sr_str message;
@@ -326,8 +325,8 @@ struct sr_host_api {
   /* 1 if the key is present, else 0. Marks it as known. */
   int32_t (*config_has)(sr_host* host, sr_str key);
   sr_status (*config_get_string)(sr_host* host, sr_str key, sr_str fallback, sr_str* out);
-  sr_status (*config_get_int)(sr_host* host, sr_str key, int64_t fallback, int64_t min,
-                              int64_t max, int64_t* out);
+  sr_status (*config_get_int)(sr_host* host, sr_str key, int64_t fallback, int64_t min, int64_t max,
+                              int64_t* out);
   sr_status (*config_get_bool)(sr_host* host, sr_str key, int32_t fallback, int32_t* out);
   /* A duration: a number of seconds, or a string with a unit: "250ms", "5s", "2m", "1h". */
   sr_status (*config_get_duration_ms)(sr_host* host, sr_str key, int64_t fallback_ms,
@@ -420,8 +419,7 @@ struct sr_host_api {
   /* Creates a named group of streams. THREAD: main thread, during on_plugin_init.
    * LIFETIME: until the plugin is destroyed. `options` may be NULL. */
   sr_status (*stream_group_create)(sr_host* host, sr_str name,
-                                   const sr_stream_group_options* options,
-                                   sr_stream_group** out);
+                                   const sr_stream_group_options* options, sr_stream_group** out);
   /* Turns the request into an event stream in `group`: the host sends the headers, replays
    * the events after the client's Last-Event-ID and keeps the connection. The handler then
    * returns without touching the response. If `out` is not NULL, it receives a reference to
@@ -457,13 +455,11 @@ struct sr_host_api {
   /* Publishes `vtable` (a struct starting with uint32_t struct_size) under `name` and
    * `version`. Both must be listed in the descriptor's `provides`. LIFETIME: `vtable` must
    * stay valid until the plugin is destroyed. THREAD: main thread, during on_plugin_init. */
-  sr_status (*service_provide)(sr_host* host, sr_str name, uint32_t version,
-                               const void* vtable);
+  sr_status (*service_provide)(sr_host* host, sr_str name, uint32_t version, const void* vtable);
   /* Finds a service of at least `min_version`, which the plugin must list in `required` or
    * `uses`. SR_ERR_NOT_FOUND when no enabled plugin provides it. LIFETIME of the vtable:
    * until the calling plugin is destroyed (providers outlive their users). */
-  sr_status (*service_lookup)(sr_host* host, sr_str name, uint32_t min_version,
-                              const void** out);
+  sr_status (*service_lookup)(sr_host* host, sr_str name, uint32_t min_version, const void** out);
 
   /* ---- 1.0: events ---- */
 

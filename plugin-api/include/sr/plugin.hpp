@@ -49,11 +49,21 @@ inline void AppendJsonEscaped(std::string& out, std::string_view text) {
   for (char c : text) {
     auto byte = static_cast<unsigned char>(c);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (byte < 0x20 || c == '<' || c == '>' || c == '&') {
           // Escaping <, > and & keeps JSON safe to embed in HTML as well.
@@ -149,15 +159,10 @@ class Response {
     Body(body, content_type);
   }
   void Json(int status, std::string_view json) { Send(status, json, "application/json"); }
-  void Text(int status, std::string_view text) {
-    Send(status, text, "text/plain; charset=utf-8");
-  }
-  void Html(int status, std::string_view html) {
-    Send(status, html, "text/html; charset=utf-8");
-  }
+  void Text(int status, std::string_view text) { Send(status, text, "text/plain; charset=utf-8"); }
+  void Html(int status, std::string_view html) { Send(status, html, "text/html; charset=utf-8"); }
   // Sends a body shared with other responses without copying it.
-  void Shared(int status, std::shared_ptr<const std::string> body,
-              std::string_view content_type) {
+  void Shared(int status, std::shared_ptr<const std::string> body, std::string_view content_type) {
     SetStatus(status);
     auto holder = std::make_unique<std::shared_ptr<const std::string>>(std::move(body));
     const std::string& bytes = **holder;
@@ -170,8 +175,7 @@ class Response {
         holder.release());
   }
   // Sends part of an open file; takes ownership of `fd`.
-  bool File(int fd, std::uint64_t offset, std::uint64_t length,
-            std::string_view content_type) {
+  bool File(int fd, std::uint64_t offset, std::uint64_t length, std::string_view content_type) {
     return api_->response_send_file(raw_, fd, offset, length, ToStr(content_type)) == SR_OK;
   }
   // {"error": message} with `status`; recorded in the host's error log.
@@ -246,8 +250,8 @@ class Config {
     Check(api_->config_get_string(host_, ToStr(key), ToStr(fallback), &out));
     return std::string(View(out));
   }
-  std::int64_t Int(std::string_view key, std::int64_t fallback,
-                   std::int64_t min = INT64_MIN, std::int64_t max = INT64_MAX) {
+  std::int64_t Int(std::string_view key, std::int64_t fallback, std::int64_t min = INT64_MIN,
+                   std::int64_t max = INT64_MAX) {
     std::int64_t out = 0;
     Check(api_->config_get_int(host_, ToStr(key), fallback, min, max, &out));
     return out;
@@ -366,8 +370,7 @@ class StreamGroup {
     if (status != SR_OK) throw Error("the host refused to open the event stream", status);
     return Stream(api_, stream);
   }
-  std::uint64_t Broadcast(std::string_view event, std::string_view data,
-                          std::uint32_t flags = 0) {
+  std::uint64_t Broadcast(std::string_view event, std::string_view data, std::uint32_t flags = 0) {
     std::uint64_t id = 0;
     api_->stream_group_broadcast(raw_, ToStr(event), ToStr(data), flags, &id);
     return id;
@@ -407,8 +410,8 @@ class Subscription {
 };
 
 struct RouteOptions {
-  bool blocking = false;            // run on a worker thread: the handler may block
-  std::uint64_t max_body_bytes = 0; // 0: the server's limit
+  bool blocking = false;             // run on a worker thread: the handler may block
+  std::uint64_t max_body_bytes = 0;  // 0: the server's limit
 };
 
 struct ErrorEntry {
@@ -460,8 +463,7 @@ class Host {
     route.max_body_bytes = options.max_body_bytes;
     sr_status status = api_->route_add(raw_, &route);
     if (status != SR_OK) {
-      throw Error("cannot add route " + std::string(method) + " " + std::string(pattern),
-                  status);
+      throw Error("cannot add route " + std::string(method) + " " + std::string(pattern), status);
     }
   }
 
@@ -538,8 +540,7 @@ class Host {
   Subscription Subscribe(std::string_view topic, EventHandler handler) {
     auto& stored = Keep(std::move(handler));
     sr_subscription* subscription = nullptr;
-    Check(api_->event_subscribe(raw_, ToStr(topic), &Host::EventTrampoline, &stored,
-                                &subscription),
+    Check(api_->event_subscribe(raw_, ToStr(topic), &Host::EventTrampoline, &stored, &subscription),
           "cannot subscribe to " + std::string(topic));
     return Subscription(api_, subscription);
   }
@@ -569,11 +570,10 @@ class Host {
         [](void* ctx, const sr_error_entry* entry) noexcept -> int32_t {
           try {
             auto* out = static_cast<std::vector<ErrorEntry>*>(ctx);
-            out->push_back(ErrorEntry{entry->sequence, entry->status, entry->timestamp_ms,
-                                      std::string(View(entry->method)),
-                                      std::string(View(entry->path)),
-                                      std::string(View(entry->message)),
-                                      std::string(View(entry->client_ip))});
+            out->push_back(
+                ErrorEntry{entry->sequence, entry->status, entry->timestamp_ms,
+                           std::string(View(entry->method)), std::string(View(entry->path)),
+                           std::string(View(entry->message)), std::string(View(entry->client_ip))});
             return 1;
           } catch (...) {
             return 0;
@@ -682,7 +682,7 @@ struct PluginInfo {
   std::string description;
   std::vector<Capability> provides;
   std::vector<Capability> required;  // hard dependencies
-  std::vector<Capability> uses;       // optional dependencies
+  std::vector<Capability> uses;      // optional dependencies
 };
 
 class Plugin {
@@ -827,8 +827,7 @@ const sr_plugin_descriptor* DescriptorFor() noexcept {
 // Trampolines: the noexcept barrier between the host and plugin code
 // ---------------------------------------------------------------------------------------
 
-inline sr_status Host::HandlerTrampoline(void* ctx, sr_request* req,
-                                         sr_response* resp) noexcept {
+inline sr_status Host::HandlerTrampoline(void* ctx, sr_request* req, sr_response* resp) noexcept {
   auto& bound = *static_cast<Bound<Handler>*>(ctx);
   const sr_host_api* api = bound.host->api_;
   try {
@@ -858,8 +857,7 @@ inline int32_t Host::GuardTrampoline(void* ctx, sr_request* req, sr_response* re
   }
 }
 
-inline void Host::FilterTrampoline(void* ctx, const sr_request* req,
-                                   sr_response* resp) noexcept {
+inline void Host::FilterTrampoline(void* ctx, const sr_request* req, sr_response* resp) noexcept {
   auto& bound = *static_cast<Bound<Filter>*>(ctx);
   const sr_host_api* api = bound.host->api_;
   try {
@@ -906,9 +904,9 @@ inline void Host::OneShotTrampoline(void* ctx) noexcept {
 // Exports the plugin's entry symbol. Use once per plugin, at namespace scope:
 //   SR_DECLARE_PLUGIN(MyPlugin)
 // MyPlugin needs a default constructor, `static sr::PluginInfo Info()` and Init().
-#define SR_DECLARE_PLUGIN(PluginClass)                                                \
+#define SR_DECLARE_PLUGIN(PluginClass)                                               \
   extern "C" SR_PLUGIN_EXPORT const sr_plugin_descriptor* sr_plugin_entry_v1(void) { \
-    return ::sr::detail::DescriptorFor<PluginClass>();                                \
+    return ::sr::detail::DescriptorFor<PluginClass>();                               \
   }
 
 #endif  // SR_PLUGIN_HPP
