@@ -105,7 +105,9 @@ void TaskScheduler::WorkerLoop() {
     }
     auto next = queue_.begin();
     if (next->first > Clock::now()) {
-      work_ready_.wait_until(lock, next->first);
+      // A copy: wait_until reads its deadline again after waking, when the node may be gone.
+      const auto deadline = next->first;
+      work_ready_.wait_until(lock, deadline);
       continue;
     }
     TaskId id = next->second;

@@ -70,7 +70,8 @@ typedef struct sr_kv_store_v1 {
   sr_status (*write)(void* self, const sr_kv_op* ops, size_t count);
 
   /* The same without blocking: `ops` are copied before the call returns and `done` is called
-   * exactly once after the commit (or the failure). */
+   * exactly once after the commit (or the failure). If write_async itself returns an error
+   * (the store is stopping, bad arguments), nothing was queued and `done` is never called. */
   sr_status (*write_async)(void* self, const sr_kv_op* ops, size_t count, sr_kv_done_fn done,
                            void* ctx);
 
