@@ -178,7 +178,8 @@ HttpResponse HttpClient::ReadResponse(bool head_only) {
 
 HttpResponse HttpClient::Request(const std::string& method, const std::string& target,
                                  const std::string& body, const Headers& headers) {
-  std::string request = method + " " + target + " HTTP/1.1\r\nHost: " + host_ + "\r\n";
+  std::string request =
+      method + " " + target + " HTTP/1.1\r\nHost: " + host_ + ":" + std::to_string(port_) + "\r\n";
   bool has_length = false;
   for (const auto& [name, value] : headers) {
     request += name + ": " + value + "\r\n";

@@ -58,7 +58,12 @@ bool RunGuards(ServerCore& core, Exchange& exchange) {
       return true;
     }
     if (decision == SR_GUARD_ABSTAIN) {
-      if (!abstained) abstained = exchange.TakeResponse();
+      // Among guards without credentials, a redirect (to a login page) beats a 401: it is
+      // what a browser needs, and a guard only redirects requests that come from one.
+      ResponseState response = exchange.TakeResponse();
+      bool redirect = response.status >= 300 && response.status < 400;
+      bool current_redirect = abstained && abstained->status >= 300 && abstained->status < 400;
+      if (!abstained || (redirect && !current_redirect)) abstained = std::move(response);
     } else if (!denied) {
       denied = exchange.TakeResponse();
     }
@@ -131,17 +136,23 @@ std::string ErrorMessageOf(const Exchange& exchange) {
   if (response.body.kind == ResponseBody::Kind::kShared) {
     body = std::string_view(response.body.shared_data, response.body.shared_size);
   }
-  // A light extraction of {"error":"..."}: enough for the log, never trusted as JSON.
-  size_t key = body.find("\"error\"");
+  // Only a JSON body can carry {"error": "..."}; an HTML page is logged by its status.
+  bool json = response.content_type.rfind("application/json", 0) == 0;
+  size_t key = json ? body.find("\"error\"") : std::string_view::npos;
   if (key != std::string_view::npos) {
-    size_t open = body.find('"', body.find(':', key) + 1);
-    if (open != std::string_view::npos) {
-      std::string message;
-      for (size_t i = open + 1; i < body.size() && body[i] != '"'; ++i) {
-        if (body[i] == '\\' && i + 1 < body.size()) ++i;
-        message += body[i];
+    size_t at = key + 7;
+    while (at < body.size() && (body[at] == ' ' || body[at] == '\t')) ++at;
+    if (at < body.size() && body[at] == ':') {
+      ++at;
+      while (at < body.size() && (body[at] == ' ' || body[at] == '\t')) ++at;
+      if (at < body.size() && body[at] == '"') {
+        std::string message;
+        for (size_t i = at + 1; i < body.size() && body[i] != '"'; ++i) {
+          if (body[i] == '\\' && i + 1 < body.size()) ++i;
+          message += body[i];
+        }
+        if (!message.empty()) return message.substr(0, 512);
       }
-      if (!message.empty()) return message.substr(0, 512);
     }
   }
   return std::string(ReasonPhrase(response.status));

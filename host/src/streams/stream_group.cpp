@@ -97,6 +97,13 @@ bool StreamGroup::SendTo(const std::shared_ptr<StreamClient>& client, std::strin
   auto frame = MakeEventFrame(0, event, data);
   std::uint64_t id = client->connection_id;
   std::uint64_t max_queued = options_.max_queued_bytes;
+  // On the client's own I/O thread (a handler greeting the client it just opened), queue at
+  // once: anything broadcast meanwhile was posted and comes after the greeting.
+  if (HostTransport* transport = CurrentTransport(); transport != nullptr &&
+                                                     transport->mailbox() == mailbox) {
+    transport->DeliverStreamFrame(id, frame, max_queued);
+    return true;
+  }
   return mailbox->Post([frame, id, max_queued](HostTransport& transport) {
     transport.DeliverStreamFrame(id, frame, max_queued);
   });

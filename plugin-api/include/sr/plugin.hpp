@@ -9,6 +9,7 @@
 #define SR_PLUGIN_HPP
 
 #include <sr/abi.h>
+#include <sr/text.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -42,50 +43,6 @@ class Error : public std::runtime_error {
  private:
   sr_status status_;
 };
-
-// Appends `text` to `out` as the inside of a JSON string (quotes not included).
-inline void AppendJsonEscaped(std::string& out, std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (char c : text) {
-    auto byte = static_cast<unsigned char>(c);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (byte < 0x20 || c == '<' || c == '>' || c == '&') {
-          // Escaping <, > and & keeps JSON safe to embed in HTML as well.
-          out += "\\u00";
-          out += kHex[byte >> 4];
-          out += kHex[byte & 0xF];
-        } else {
-          out += c;
-        }
-    }
-  }
-}
-
-// `text` as a quoted JSON string.
-inline std::string JsonString(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 2);
-  out += '"';
-  AppendJsonEscaped(out, text);
-  out += '"';
-  return out;
-}
 
 // ---------------------------------------------------------------------------------------
 // Requests and responses

@@ -29,7 +29,9 @@ typedef struct sr_spawner_totals {
   uint64_t suspect;           /* silent for longer than suspect_after */
   uint64_t current_instances; /* sum over spawners */
   uint64_t max_instances;     /* sum over spawners: the fleet's capacity */
-  uint64_t version;           /* increases with every change to the registry */
+  uint64_t version;           /* increases with every registration, heartbeat and removal;
+                               * not when a spawner turns suspect with the passing of time
+                               * (compare `suspect` for that) */
 } sr_spawner_totals;
 
 /* Receives JSON. LIFETIME of the view: the call; copy what you keep. */
@@ -47,7 +49,8 @@ typedef struct sr_spawner_directory_v1 {
   sr_status (*get)(void* self, uint64_t id, sr_spawner_json_fn fn, void* ctx);
 
   /* Calls `fn` with the JSON array of every spawner, as GET /api/spawners returns it. The
-   * array is serialized once per change and shared by every caller. */
+   * array is serialized once per change and shared by every caller; while only heartbeats
+   * change the registry it may lag by up to the registry's list_max_staleness (250 ms). */
   sr_status (*snapshot)(void* self, sr_spawner_json_fn fn, void* ctx);
 } sr_spawner_directory_v1;
 

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# The dashboard under load: N concurrent /events clients (one session cookie) while the
+# registry holds M spawners, for D seconds, twice:
+#   1. steady fleet: the spawners registered, nothing changes;
+#   2. busy fleet:   every spawner sends a heartbeat every 10 s (M/10 heartbeats per second),
+#                    so every `spawners` delta carries the spawners seen since the last tick.
+# Reports the host's CPU and RSS over the window and checks that every client received every
+# `stats` event. Builds nothing: pass the build directory (configured with SR_BUILD_BENCH=ON).
+#
+#   bench/dashboard/run.sh <build-dir> [duration-seconds=60] [clients=1000] [spawners=10000]
+set -euo pipefail
+
+if [[ $# -lt 1 ]]; then
+  echo "usage: $0 <build-dir> [duration-seconds] [clients] [spawners]" >&2
+  exit 2
+fi
+BUILD_DIR=$(cd "$1" && pwd)
+DURATION=${2:-60}
+CLIENTS=${3:-1000}
+SPAWNERS=${4:-10000}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+HOST_BIN="$BUILD_DIR/bin/spawner-master"
+LOAD="$BUILD_DIR/bin/sse_load"
+WORK=$(mktemp -d /tmp/dashboard-bench.XXXXXX)
+API_KEY=bench-master-key-0123456789abcdef
+ADMIN_PASSWORD=bench-admin-password
+HOST_PID=""
+
+command -v curl > /dev/null || { echo "curl is required" >&2; exit 2; }
+[[ -x "$HOST_BIN" ]] || { echo "no $HOST_BIN: build spawner-master first" >&2; exit 2; }
+[[ -x "$LOAD" ]] || { echo "no $LOAD: configure with -DSR_BUILD_BENCH=ON and build sse_load" >&2; exit 2; }
+for plugin in sqlite-store auth spawner-registry dashboard-sse; do
+  [[ -f "$BUILD_DIR/plugins/$plugin.so" ]] || { echo "build the $plugin plugin first" >&2; exit 2; }
+done
+
+# Two sockets per client (ours and the host's) plus headroom.
+ulimit -n $((CLIENTS * 2 + 4096))
+
+stop_host() {
+  if [[ -n "$HOST_PID" ]]; then
+    kill -TERM "$HOST_PID" 2> /dev/null || true
+    wait "$HOST_PID" 2> /dev/null || true
+    HOST_PID=""
+  fi
+}
+cleanup() {
+  stop_host
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+cat > "$WORK/plugins.yaml" << EOF
+server:
+  bind: 127.0.0.1
+  port: 0
+  log_level: warn
+plugins:
+  - id: sqlite-store
+    config:
+      path: bench.db
+      synchronous: normal
+  - id: auth
+  - id: spawner-registry
+    config:
+      ttl: 30m
+      max_body_bytes: 16KiB
+  - id: dashboard-sse
+    config:
+      web_root: $ROOT/web
+      max_clients: $((CLIENTS + 100))
+EOF
+
+(cd "$WORK" && ADMIN_EMAIL=bench@example.com ADMIN_PASSWORD=$ADMIN_PASSWORD MASTER_API_KEY=$API_KEY \
+  exec "$HOST_BIN" --config plugins.yaml --ready-file ready.json > host.log 2>&1) &
+HOST_PID=$!
+for _ in $(seq 400); do
+  [[ -f "$WORK/ready.json" ]] && break
+  sleep 0.05
+done
+[[ -f "$WORK/ready.json" ]] || { cat "$WORK/host.log" >&2; exit 1; }
+PORT=$(sed 's/.*"port":\([0-9]*\).*/\1/' "$WORK/ready.json")
+URL="http://127.0.0.1:$PORT"
+
+echo "== setup: $SPAWNERS spawners, one signed-in session"
+"$LOAD" register --port "$PORT" --api-key "$API_KEY" --count "$SPAWNERS" --threads 8
+curl -sf -c "$WORK/cookies" -H 'Content-Type: application/json' \
+  -d "{\"email\":\"bench@example.com\",\"password\":\"$ADMIN_PASSWORD\"}" "$URL/login" > /dev/null
+COOKIE=$(awk '$6 == "sr_session" {print "sr_session=" $7}' "$WORK/cookies")
+[[ -n "$COOKIE" ]] || { echo "login failed" >&2; exit 1; }
+LIST_BYTES=$(curl -sf -H "X-API-Key: $API_KEY" "$URL/api/spawners" | wc -c)
+echo "spawner_list_bytes: $LIST_BYTES"
+echo "host_rss_mib_before_clients: $(awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$HOST_PID/status")"
+
+status=0
+echo
+echo "== 1. steady fleet: $CLIENTS clients x $SPAWNERS spawners, ${DURATION} s"
+"$LOAD" stream --port "$PORT" --cookie "$COOKIE" --clients "$CLIENTS" --duration "$DURATION" \
+  --host-pid "$HOST_PID" || status=1
+
+echo
+RATE=$((SPAWNERS / 10))
+echo "== 2. busy fleet: same, with $RATE heartbeats/s (every spawner every 10 s)"
+# Heartbeats start first and run past the window (the clients take a few seconds to connect).
+"$LOAD" heartbeat --port "$PORT" --api-key "$API_KEY" --first-id 1 --count "$SPAWNERS" \
+  --rate "$RATE" --duration $((DURATION + 30)) > "$WORK/heartbeat.out" &
+HEARTBEAT_PID=$!
+sleep 3
+"$LOAD" stream --port "$PORT" --cookie "$COOKIE" --clients "$CLIENTS" --duration "$DURATION" \
+  --host-pid "$HOST_PID" || status=1
+wait "$HEARTBEAT_PID" || true
+cat "$WORK/heartbeat.out"
+
+echo
+echo "host_rss_mib_peak: $(awk '/VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$HOST_PID/status")"
+if grep -qiE "error|dropp" "$WORK/host.log"; then
+  echo "--- host log (errors, drops) ---"
+  grep -iE "error|dropp" "$WORK/host.log" | tail -20
+fi
+exit "$status"

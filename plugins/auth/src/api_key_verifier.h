@@ -1,0 +1,56 @@
+// Checks presented API keys against the configured ones without leaking, through timing,
+// which key matched, how long the stored keys are, or how much of a guess was right.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "crypto.h"
+#include "roles.h"
+
+namespace sr::auth {
+
+struct ApiKeyMatch {
+  std::string name;
+  Role role = Role::kSpawner;
+};
+
+class ApiKeyVerifier {
+ public:
+  // Compares two digests in constant time. Injectable so that a test can prove every
+  // verification goes through it; production code keeps the default.
+  using DigestComparator = std::function<bool(const Digest&, const Digest&)>;
+
+  ApiKeyVerifier();
+  explicit ApiKeyVerifier(DigestComparator compare);
+
+  // The digest under which a key is stored; only digests are kept, never the key itself.
+  static Digest DigestOfKey(std::string_view key);
+
+  // Adds a key. Throws std::invalid_argument for an empty or duplicate name, or a value that
+  // another key already has (two names for one secret would make rotation misleading).
+  void AddKey(std::string name, std::string_view key, Role role);
+  void AddDigest(std::string name, const Digest& digest, Role role);
+
+  // The key that `presented` equals, if any. Always compares against every stored digest.
+  std::optional<ApiKeyMatch> Verify(std::string_view presented) const;
+
+  const DigestComparator& comparator() const { return compare_; }
+  bool empty() const { return entries_.empty(); }
+  std::size_t size() const { return entries_.size(); }
+
+ private:
+  struct Entry {
+    std::string name;
+    Digest digest;
+    Role role;
+  };
+
+  DigestComparator compare_;
+  std::vector<Entry> entries_;
+};
+
+}  // namespace sr::auth

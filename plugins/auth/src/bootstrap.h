@@ -1,0 +1,43 @@
+// First start without secrets: never a default key or password. What is generated is returned
+// exactly once, for one log line, and kept afterwards only as a digest or an argon2 hash.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "api_key_verifier.h"
+#include "generated_key_store.h"
+#include "password_hasher.h"
+#include "password_policy.h"
+#include "user_directory.h"
+
+namespace sr::auth {
+
+inline constexpr std::string_view kGeneratedKeyName = "generated";
+
+// When `verifier` has no key at all, adds the generated key (role admin): the one stored in
+// `store`, or a new random one, which is saved and returned. Returns nullopt otherwise.
+std::optional<std::string> EnsureApiKey(ApiKeyVerifier& verifier, GeneratedKeyStore& store);
+
+struct AdminBootstrap {
+  enum class Outcome {
+    kAdminExists,        // nothing to do
+    kCreated,            // created with the given password
+    kCreatedWithRandom,  // created with `password`, to be shown once
+    kEmailTaken,         // no admin, but the email belongs to a non-admin user
+  };
+  Outcome outcome = Outcome::kAdminExists;
+  std::string email;
+  std::string password;  // only for kCreatedWithRandom
+};
+
+// Creates the first admin when no admin exists. `given_password` (ADMIN_PASSWORD) must pass
+// the policy; throws std::invalid_argument when it does not or the email is malformed, and
+// StoreError when the store fails.
+AdminBootstrap EnsureAdmin(UserDirectory& users, const PasswordHasher& hasher,
+                           const PasswordPolicy& policy, std::string_view email,
+                           std::optional<std::string_view> given_password, std::int64_t now_ms);
+
+}  // namespace sr::auth

@@ -1,0 +1,55 @@
+// Counts failures per key (a client IP, an account) and locks a key out for a window that
+// doubles with every failure past the free ones. Memory is bounded: beyond `max_tracked` keys
+// the least recently failed one is forgotten.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <list>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace sr::auth {
+
+struct FailurePolicy {
+  std::uint32_t free_failures = 5;             // failures allowed before the first lockout
+  std::int64_t base_lockout_ms = 30'000;       // first lockout; doubles after each failure
+  std::int64_t max_lockout_ms = 15 * 60'000;   // cap of the doubling
+  std::int64_t forget_after_ms = 60 * 60'000;  // failures older than this no longer count
+  std::size_t max_tracked = 10'000;            // keys remembered at most
+};
+
+class FailureLimiter {
+ public:
+  explicit FailureLimiter(FailurePolicy policy);
+
+  // Milliseconds until `key` may try again, or nullopt if it may try now.
+  std::optional<std::int64_t> LockedForMs(std::string_view key, std::int64_t now_ms);
+  // Records a failure; returns the lockout it starts (0 if none).
+  std::int64_t RecordFailure(std::string_view key, std::int64_t now_ms);
+  // Forgets the key's failures (after a success).
+  void Reset(std::string_view key);
+
+  std::size_t tracked() const;
+  const FailurePolicy& policy() const { return policy_; }
+
+ private:
+  struct Entry {
+    std::uint32_t failures = 0;
+    std::int64_t last_failure_ms = 0;
+    std::int64_t locked_until_ms = 0;
+    std::list<std::string>::iterator recency;
+  };
+
+  std::int64_t LockoutFor(std::uint32_t failures) const;
+
+  FailurePolicy policy_;
+  mutable std::mutex mutex_;
+  std::list<std::string> recency_;  // least recently failed first
+  std::unordered_map<std::string, Entry> entries_;
+};
+
+}  // namespace sr::auth

@@ -1,0 +1,117 @@
+#include "guards.h"
+
+#include <algorithm>
+#include <string>
+
+#include "cookies.h"
+#include "csrf.h"
+#include "redirect_target.h"
+#include "session_authenticator.h"
+
+namespace sr::auth {
+
+namespace {
+
+HttpReply UnknownRoleArgument(std::string_view guard, std::string_view argument) {
+  // A route declared with a role this guard does not know: fail closed, loudly.
+  return HttpReply::Error(500, "the route's guard '" + std::string(guard) + ":" +
+                                   std::string(argument) + "' names an unknown role");
+}
+
+}  // namespace
+
+std::int64_t RetryAfterSeconds(std::int64_t wait_ms) {
+  return std::max<std::int64_t>(1, (wait_ms + 999) / 1000);
+}
+
+GuardVerdict GuardVerdict::Allow(std::vector<HeaderField> attributes) {
+  GuardVerdict verdict;
+  verdict.decision = Decision::kAllow;
+  verdict.attributes = std::move(attributes);
+  return verdict;
+}
+
+GuardVerdict GuardVerdict::Deny(HttpReply reply) {
+  GuardVerdict verdict;
+  verdict.decision = Decision::kDeny;
+  verdict.reply = std::move(reply);
+  return verdict;
+}
+
+GuardVerdict GuardVerdict::Abstain(HttpReply reply) {
+  GuardVerdict verdict;
+  verdict.decision = Decision::kAbstain;
+  verdict.reply = std::move(reply);
+  return verdict;
+}
+
+ApiKeyGuard::ApiKeyGuard(const ApiKeyVerifier& verifier, AuthCore& core)
+    : verifier_(verifier), core_(core) {}
+
+GuardVerdict ApiKeyGuard::Check(const RequestFacts& request, std::string_view argument) {
+  std::optional<Role> needed = argument.empty() ? Role::kSpawner : ParseKeyRole(argument);
+  if (!needed) return GuardVerdict::Deny(UnknownRoleArgument("api-key", argument));
+  if (!request.api_key || request.api_key->empty()) {
+    return GuardVerdict::Abstain(HttpReply::Error(401, "missing X-API-Key header"));
+  }
+  FailureLimiter& failures = core_.api_key_failures_by_ip();
+  std::int64_t now_ms = core_.Now();
+  std::string ip_key(request.client_ip);
+  // A locked-out address learns nothing, not even whether its next guess is right.
+  if (auto wait_ms = failures.LockedForMs(ip_key, now_ms)) {
+    return GuardVerdict::Deny(
+        HttpReply::Error(429, "too many invalid API keys from this address; retry later")
+            .With("Retry-After", std::to_string(RetryAfterSeconds(*wait_ms))));
+  }
+  auto match = verifier_.Verify(*request.api_key);
+  if (!match) {
+    failures.RecordFailure(ip_key, now_ms);
+    return GuardVerdict::Deny(HttpReply::Error(401, "invalid API key"));
+  }
+  if (!RoleAtLeast(match->role, *needed)) {
+    return GuardVerdict::Deny(HttpReply::Error(
+        403, "this API key lacks the '" + std::string(RoleName(*needed)) + "' role"));
+  }
+  return GuardVerdict::Allow({{"user", "key:" + match->name},
+                              {"role", std::string(RoleName(match->role))},
+                              {"auth", "api-key"}});
+}
+
+SessionGuard::SessionGuard(AuthCore& core) : core_(core) {}
+
+GuardVerdict SessionGuard::Check(const RequestFacts& request, std::string_view argument) {
+  std::optional<Role> needed = argument.empty() ? Role::kViewer : ParseUserRole(argument);
+  if (!needed) return GuardVerdict::Deny(UnknownRoleArgument("session", argument));
+  std::int64_t now_ms = core_.Now();
+  std::optional<SignedInUser> signed_in;
+  if (request.session_cookie) {
+    signed_in = ResolveSession(core_.sessions(), core_.users(), *request.session_cookie, now_ms,
+                               /*touch=*/false);
+  }
+  if (!signed_in) {
+    HttpReply reply = IsBrowserNavigation(request)
+                          ? HttpReply::Redirect(LoginRedirectLocation(request.path, request.query))
+                          : HttpReply::Error(401, "login required");
+    if (request.session_cookie) {
+      bool secure = request.secure || core_.settings().secure_cookies;
+      reply.With("Set-Cookie", ExpiredSessionCookie(secure));
+    }
+    return GuardVerdict::Abstain(std::move(reply));
+  }
+  CsrfFacts csrf{request.method, request.csrf_token, request.origin, request.referer, request.host};
+  if (!CsrfCheckPasses(csrf, signed_in->session.csrf_token)) {
+    return GuardVerdict::Deny(HttpReply::Error(403, "CSRF check failed"));
+  }
+  if (!RoleAtLeast(signed_in->user.role, *needed)) {
+    return GuardVerdict::Deny(
+        HttpReply::Error(403, "this needs the '" + std::string(RoleName(*needed)) + "' role"));
+  }
+  // Only a request that passed every check keeps the session alive.
+  core_.sessions().Touch(*request.session_cookie, now_ms);
+  return GuardVerdict::Allow({{"user", signed_in->user.email},
+                              {"role", std::string(RoleName(signed_in->user.role))},
+                              {"auth", "session"},
+                              {"csrf", signed_in->session.csrf_token}});
+}
+
+}  // namespace sr::auth

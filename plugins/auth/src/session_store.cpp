@@ -1,0 +1,252 @@
+#include "session_store.h"
+
+#include <algorithm>
+
+#include "crypto.h"
+#include "json.h"
+
+namespace sr::auth {
+
+namespace {
+
+constexpr std::string_view kSessionDomain = "sr-auth/session/v1";
+constexpr std::size_t kTokenBytes = 32;
+
+std::string SerializeSession(const Session& session) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter writer(buffer);
+  writer.StartObject();
+  writer.Key("user_id");
+  writer.Uint64(session.user_id);
+  writer.Key("generation");
+  writer.Uint64(session.user_generation);
+  WriteMember(writer, "csrf", session.csrf_token);
+  writer.Key("created_ms");
+  writer.Int64(session.created_ms);
+  writer.Key("last_seen_ms");
+  writer.Int64(session.last_seen_ms);
+  writer.EndObject();
+  return buffer.GetString();
+}
+
+std::optional<Session> ParseSession(std::string_view id_hash, std::string_view text) {
+  if (!DigestFromHex(id_hash)) return std::nullopt;
+  auto document = ParseJsonObject(text);
+  if (!document) return std::nullopt;
+  auto user_id = UintMember(*document, "user_id");
+  auto generation = UintMember(*document, "generation");
+  auto csrf = StringMember(*document, "csrf");
+  auto created = IntMember(*document, "created_ms");
+  auto last_seen = IntMember(*document, "last_seen_ms");
+  if (!user_id || !generation || !csrf || csrf->empty() || !created || !last_seen) {
+    return std::nullopt;
+  }
+  return Session{std::string(id_hash), *user_id, *generation,
+                 std::string(*csrf),   *created, *last_seen};
+}
+
+}  // namespace
+
+SessionStore::SessionStore(KeyValueStore& store, SessionLimits limits)
+    : store_(store), limits_(limits) {
+  limits_.max_per_user = std::max<std::size_t>(limits_.max_per_user, 1);
+}
+
+std::string SessionStore::HashToken(std::string_view token) {
+  return ToHex(DigestOf(kSessionDomain, token));
+}
+
+bool SessionStore::Expired(const Session& session, std::int64_t now_ms) const {
+  return now_ms - session.last_seen_ms >= limits_.idle_timeout_ms ||
+         now_ms - session.created_ms >= limits_.lifetime_ms;
+}
+
+void SessionStore::Load(std::int64_t now_ms) {
+  std::unordered_map<std::string, Session> loaded;
+  std::vector<std::string> stale;
+  store_.Scan(kSpace, "", "", 0, false, [&](std::string_view key, std::string_view value) {
+    auto session = ParseSession(key, value);
+    if (session && !Expired(*session, now_ms)) {
+      loaded.emplace(session->id_hash, std::move(*session));
+    } else {
+      stale.emplace_back(key);
+    }
+    return true;
+  });
+  std::lock_guard persist(persist_mutex_);
+  {
+    std::lock_guard lock(mutex_);
+    sessions_ = std::move(loaded);
+    dirty_.clear();
+  }
+  WriteDeletions(std::move(stale));
+}
+
+SessionStore::Issued SessionStore::Create(std::uint64_t user_id, std::uint64_t user_generation,
+                                          std::int64_t now_ms) {
+  Issued issued;
+  issued.token = RandomToken(kTokenBytes);
+  issued.session.id_hash = HashToken(issued.token);
+  issued.session.user_id = user_id;
+  issued.session.user_generation = user_generation;
+  issued.session.csrf_token = RandomToken(kTokenBytes);
+  issued.session.created_ms = now_ms;
+  issued.session.last_seen_ms = now_ms;
+
+  std::lock_guard persist(persist_mutex_);
+  std::vector<std::string> evicted;
+  {
+    std::lock_guard lock(mutex_);
+    std::vector<const Session*> mine;
+    for (const auto& [id_hash, session] : sessions_) {
+      if (session.user_id == user_id) mine.push_back(&session);
+    }
+    if (mine.size() >= limits_.max_per_user) {
+      std::sort(mine.begin(), mine.end(), [](const Session* left, const Session* right) {
+        return left->last_seen_ms < right->last_seen_ms;
+      });
+      std::size_t excess = mine.size() - limits_.max_per_user + 1;
+      for (std::size_t i = 0; i < excess; ++i) evicted.push_back(mine[i]->id_hash);
+    }
+  }
+  std::vector<KvOp> ops;
+  ops.push_back(
+      KvOp::Put(std::string(kSpace), issued.session.id_hash, SerializeSession(issued.session)));
+  for (const std::string& id_hash : evicted) {
+    ops.push_back(KvOp::Delete(std::string(kSpace), id_hash));
+  }
+  store_.Write(ops);
+  std::lock_guard lock(mutex_);
+  for (const std::string& id_hash : evicted) {
+    sessions_.erase(id_hash);
+    dirty_.erase(id_hash);
+  }
+  sessions_.emplace(issued.session.id_hash, issued.session);
+  return issued;
+}
+
+std::optional<Session> SessionStore::Find(std::string_view token, std::int64_t now_ms, bool touch) {
+  if (token.empty()) return std::nullopt;
+  std::string id_hash = HashToken(token);
+  std::lock_guard lock(mutex_);
+  auto it = sessions_.find(id_hash);
+  if (it == sessions_.end()) return std::nullopt;
+  if (Expired(it->second, now_ms)) {
+    dirty_.erase(id_hash);
+    pending_deletions_.push_back(id_hash);
+    sessions_.erase(it);
+    return std::nullopt;
+  }
+  if (touch && now_ms > it->second.last_seen_ms) {
+    it->second.last_seen_ms = now_ms;
+    dirty_.insert(id_hash);
+  }
+  return it->second;
+}
+
+std::optional<Session> SessionStore::Touch(std::string_view token, std::int64_t now_ms) {
+  return Find(token, now_ms, true);
+}
+
+std::optional<Session> SessionStore::Peek(std::string_view token, std::int64_t now_ms) {
+  return Find(token, now_ms, false);
+}
+
+bool SessionStore::Remove(std::string_view token) {
+  if (token.empty()) return false;
+  std::string id_hash = HashToken(token);
+  std::lock_guard persist(persist_mutex_);
+  {
+    std::lock_guard lock(mutex_);
+    if (sessions_.erase(id_hash) == 0) return false;
+    dirty_.erase(id_hash);
+  }
+  WriteDeletions({id_hash});
+  return true;
+}
+
+std::size_t SessionStore::RemoveForUser(std::uint64_t user_id) {
+  std::lock_guard persist(persist_mutex_);
+  std::vector<std::string> removed;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto it = sessions_.begin(); it != sessions_.end();) {
+      if (it->second.user_id == user_id) {
+        removed.push_back(it->first);
+        dirty_.erase(it->first);
+        it = sessions_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  std::size_t count = removed.size();
+  WriteDeletions(std::move(removed));
+  return count;
+}
+
+void SessionStore::WriteDeletions(std::vector<std::string> id_hashes) {
+  if (id_hashes.empty()) return;
+  std::vector<KvOp> ops;
+  ops.reserve(id_hashes.size());
+  for (const std::string& id_hash : id_hashes) {
+    ops.push_back(KvOp::Delete(std::string(kSpace), id_hash));
+  }
+  try {
+    store_.Write(ops);
+  } catch (const StoreError&) {
+    std::lock_guard lock(mutex_);
+    pending_deletions_.insert(pending_deletions_.end(), id_hashes.begin(), id_hashes.end());
+    throw;
+  }
+}
+
+void SessionStore::Flush(std::int64_t now_ms) {
+  std::lock_guard persist(persist_mutex_);
+  std::vector<Session> touched;
+  std::vector<std::string> deletions;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto it = sessions_.begin(); it != sessions_.end();) {
+      if (Expired(it->second, now_ms)) {
+        dirty_.erase(it->first);
+        pending_deletions_.push_back(it->first);
+        it = sessions_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    for (const std::string& id_hash : dirty_) {
+      auto it = sessions_.find(id_hash);
+      if (it != sessions_.end()) touched.push_back(it->second);
+    }
+    dirty_.clear();
+    deletions.swap(pending_deletions_);
+  }
+  if (touched.empty() && deletions.empty()) return;
+  std::vector<KvOp> ops;
+  ops.reserve(touched.size() + deletions.size());
+  for (const Session& session : touched) {
+    ops.push_back(KvOp::Put(std::string(kSpace), session.id_hash, SerializeSession(session)));
+  }
+  for (const std::string& id_hash : deletions) {
+    ops.push_back(KvOp::Delete(std::string(kSpace), id_hash));
+  }
+  try {
+    store_.Write(ops);
+  } catch (const StoreError&) {
+    std::lock_guard lock(mutex_);
+    for (const Session& session : touched) {
+      if (sessions_.count(session.id_hash) != 0) dirty_.insert(session.id_hash);
+    }
+    pending_deletions_.insert(pending_deletions_.end(), deletions.begin(), deletions.end());
+    throw;
+  }
+}
+
+std::size_t SessionStore::size() const {
+  std::lock_guard lock(mutex_);
+  return sessions_.size();
+}
+
+}  // namespace sr::auth

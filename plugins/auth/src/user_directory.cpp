@@ -1,0 +1,254 @@
+#include "user_directory.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include "json.h"
+#include "text.h"
+
+namespace sr::auth {
+
+namespace {
+
+constexpr std::string_view kNextIdKey = "next_user_id";
+constexpr std::size_t kMaxEmailBytes = 254;
+
+std::string SerializeUser(const User& user) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter writer(buffer);
+  writer.StartObject();
+  writer.Key("id");
+  writer.Uint64(user.id);
+  WriteMember(writer, "email", user.email);
+  WriteMember(writer, "role", RoleName(user.role));
+  WriteMember(writer, "password_hash", user.password_hash);
+  writer.Key("disabled");
+  writer.Bool(user.disabled);
+  writer.Key("generation");
+  writer.Uint64(user.generation);
+  writer.Key("created_ms");
+  writer.Int64(user.created_ms);
+  writer.Key("updated_ms");
+  writer.Int64(user.updated_ms);
+  writer.EndObject();
+  return buffer.GetString();
+}
+
+std::optional<User> ParseUser(std::string_view text) {
+  auto document = ParseJsonObject(text);
+  if (!document) return std::nullopt;
+  auto id = UintMember(*document, "id");
+  auto email = StringMember(*document, "email");
+  auto role_name = StringMember(*document, "role");
+  auto hash = StringMember(*document, "password_hash");
+  if (!id || !email || !role_name || !hash) return std::nullopt;
+  auto role = ParseUserRole(*role_name);
+  auto normalized = NormalizeEmail(*email);
+  if (!role || !normalized) return std::nullopt;
+  User user;
+  user.id = *id;
+  user.email = *normalized;
+  user.role = *role;
+  user.password_hash = std::string(*hash);
+  user.disabled = BoolMember(*document, "disabled").value_or(false);
+  user.generation = UintMember(*document, "generation").value_or(1);
+  user.created_ms = IntMember(*document, "created_ms").value_or(0);
+  user.updated_ms = IntMember(*document, "updated_ms").value_or(user.created_ms);
+  return user;
+}
+
+}  // namespace
+
+std::optional<std::string> NormalizeEmail(std::string_view email) {
+  std::string normalized = AsciiLower(TrimSpaces(email));
+  if (normalized.size() < 3 || normalized.size() > kMaxEmailBytes) return std::nullopt;
+  std::size_t at = normalized.find('@');
+  if (at == std::string::npos || at == 0 || at + 1 == normalized.size() ||
+      normalized.find('@', at + 1) != std::string::npos) {
+    return std::nullopt;
+  }
+  for (char c : normalized) {
+    auto byte = static_cast<unsigned char>(c);
+    if (byte <= 0x20 || byte == 0x7F || c == '<' || c == '>' || c == '"' || c == '\\' || c == '/' ||
+        c == ',' || c == ';') {
+      return std::nullopt;
+    }
+  }
+  return normalized;
+}
+
+UserDirectory::UserDirectory(KeyValueStore& store) : store_(store) {}
+
+void UserDirectory::Load() {
+  std::map<std::uint64_t, User> users;
+  std::unordered_map<std::string, std::uint64_t> by_email;
+  std::uint64_t next_id = 1;
+  store_.Scan(kUsersSpace, "", "", 0, false, [&](std::string_view, std::string_view value) {
+    auto user = ParseUser(value);
+    if (user && by_email.emplace(user->email, user->id).second) {
+      next_id = std::max(next_id, user->id + 1);
+      users.emplace(user->id, std::move(*user));
+    }
+    return true;
+  });
+  if (auto stored = store_.Get(kMetaSpace, kNextIdKey)) {
+    std::string_view text = *stored;
+    std::uint64_t parsed = 0;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), parsed);
+    if (error == std::errc() && end == text.data() + text.size()) {
+      next_id = std::max(next_id, parsed);
+    }
+  }
+  std::lock_guard write(write_mutex_);
+  std::unique_lock lock(mutex_);
+  users_ = std::move(users);
+  id_by_email_ = std::move(by_email);
+  next_id_ = next_id;
+}
+
+std::optional<User> UserDirectory::FindById(std::uint64_t id) const {
+  std::shared_lock lock(mutex_);
+  auto it = users_.find(id);
+  if (it == users_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<User> UserDirectory::FindByEmail(std::string_view email) const {
+  auto normalized = NormalizeEmail(email);
+  if (!normalized) return std::nullopt;
+  std::shared_lock lock(mutex_);
+  auto it = id_by_email_.find(*normalized);
+  if (it == id_by_email_.end()) return std::nullopt;
+  return users_.at(it->second);
+}
+
+std::vector<User> UserDirectory::List() const {
+  std::shared_lock lock(mutex_);
+  std::vector<User> users;
+  users.reserve(users_.size());
+  for (const auto& [id, user] : users_) users.push_back(user);
+  return users;
+}
+
+bool UserDirectory::AnyAdmin() const {
+  std::shared_lock lock(mutex_);
+  for (const auto& [id, user] : users_) {
+    if (user.role == Role::kAdmin) return true;
+  }
+  return false;
+}
+
+std::size_t UserDirectory::size() const {
+  std::shared_lock lock(mutex_);
+  return users_.size();
+}
+
+bool UserDirectory::IsLastEnabledAdmin(const User& user) const {
+  if (user.role != Role::kAdmin || user.disabled) return false;
+  // Only writers change the maps and the caller is the writer: reading needs no lock.
+  for (const auto& [id, other] : users_) {
+    if (id != user.id && other.role == Role::kAdmin && !other.disabled) return false;
+  }
+  return true;
+}
+
+void UserDirectory::Persist(const User& user, std::optional<std::uint64_t> next_id) {
+  std::vector<KvOp> ops;
+  ops.push_back(KvOp::Put(std::string(kUsersSpace), SequenceKey(user.id), SerializeUser(user)));
+  if (next_id) {
+    ops.push_back(
+        KvOp::Put(std::string(kMetaSpace), std::string(kNextIdKey), std::to_string(*next_id)));
+  }
+  store_.Write(ops);
+}
+
+void UserDirectory::Install(const User& user) {
+  std::unique_lock lock(mutex_);
+  users_[user.id] = user;
+  id_by_email_[user.email] = user.id;
+}
+
+Expected<User, UserError> UserDirectory::Create(std::string_view email, Role role,
+                                                std::string password_hash, std::int64_t now_ms) {
+  auto normalized = NormalizeEmail(email);
+  std::lock_guard write(write_mutex_);
+  if (!normalized) return MakeUnexpected(UserError::kInvalidEmail);
+  if (id_by_email_.count(*normalized) != 0) return MakeUnexpected(UserError::kEmailTaken);
+  User user;
+  user.id = next_id_;
+  user.email = *normalized;
+  user.role = role;
+  user.password_hash = std::move(password_hash);
+  user.created_ms = now_ms;
+  user.updated_ms = now_ms;
+  Persist(user, next_id_ + 1);
+  {
+    std::unique_lock lock(mutex_);
+    next_id_ += 1;
+  }
+  Install(user);
+  return user;
+}
+
+Expected<User, UserError> UserDirectory::Update(std::uint64_t id, const UserChange& change,
+                                                std::int64_t now_ms) {
+  std::lock_guard write(write_mutex_);
+  auto it = users_.find(id);
+  if (it == users_.end()) return MakeUnexpected(UserError::kNotFound);
+  User updated = it->second;
+  if (change.role) updated.role = *change.role;
+  if (change.disabled) {
+    if (*change.disabled && !updated.disabled) updated.generation += 1;
+    updated.disabled = *change.disabled;
+  }
+  bool stays_enabled_admin = updated.role == Role::kAdmin && !updated.disabled;
+  if (!stays_enabled_admin && IsLastEnabledAdmin(it->second)) {
+    return MakeUnexpected(UserError::kLastAdmin);
+  }
+  updated.updated_ms = now_ms;
+  Persist(updated, std::nullopt);
+  Install(updated);
+  return updated;
+}
+
+Expected<User, UserError> UserDirectory::SetPasswordHash(std::uint64_t id,
+                                                         std::string password_hash,
+                                                         std::int64_t now_ms) {
+  std::lock_guard write(write_mutex_);
+  auto it = users_.find(id);
+  if (it == users_.end()) return MakeUnexpected(UserError::kNotFound);
+  User updated = it->second;
+  updated.password_hash = std::move(password_hash);
+  updated.generation += 1;
+  updated.updated_ms = now_ms;
+  Persist(updated, std::nullopt);
+  Install(updated);
+  return updated;
+}
+
+void UserDirectory::UpgradePasswordHash(std::uint64_t id, std::string_view old_hash,
+                                        std::string new_hash) {
+  std::lock_guard write(write_mutex_);
+  auto it = users_.find(id);
+  // A password changed meanwhile wins over the upgrade of the old one.
+  if (it == users_.end() || it->second.password_hash != old_hash) return;
+  User updated = it->second;
+  updated.password_hash = std::move(new_hash);
+  Persist(updated, std::nullopt);
+  Install(updated);
+}
+
+Expected<User, UserError> UserDirectory::Delete(std::uint64_t id) {
+  std::lock_guard write(write_mutex_);
+  auto it = users_.find(id);
+  if (it == users_.end()) return MakeUnexpected(UserError::kNotFound);
+  if (IsLastEnabledAdmin(it->second)) return MakeUnexpected(UserError::kLastAdmin);
+  User removed = it->second;
+  store_.Write({KvOp::Delete(std::string(kUsersSpace), SequenceKey(id))});
+  std::unique_lock lock(mutex_);
+  id_by_email_.erase(removed.email);
+  users_.erase(id);
+  return removed;
+}
+
+}  // namespace sr::auth

@@ -1,0 +1,89 @@
+// Dashboard users: an in-memory directory (guards read it on I/O threads without touching
+// the disk) written through to the key-value store. Ids are never reused.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "expected.h"
+#include "key_value_store.h"
+#include "roles.h"
+
+namespace sr::auth {
+
+struct User {
+  std::uint64_t id = 0;
+  std::string email;  // normalised: trimmed, lower-case
+  Role role = Role::kViewer;
+  std::string password_hash;
+  bool disabled = false;
+  // Bumped when the password changes or the user is disabled; a session made under an older
+  // generation is no longer valid.
+  std::uint64_t generation = 1;
+  std::int64_t created_ms = 0;
+  std::int64_t updated_ms = 0;
+};
+
+struct UserChange {
+  std::optional<Role> role;
+  std::optional<bool> disabled;
+};
+
+enum class UserError {
+  kNotFound,
+  kInvalidEmail,
+  kEmailTaken,
+  kLastAdmin,  // the change would leave no enabled admin
+};
+
+// The email in canonical form, or nullopt if it does not look like an address.
+std::optional<std::string> NormalizeEmail(std::string_view email);
+
+class UserDirectory {
+ public:
+  static constexpr std::string_view kUsersSpace = "auth_users";
+  static constexpr std::string_view kMetaSpace = "auth_meta";
+
+  explicit UserDirectory(KeyValueStore& store);
+
+  // Reads every stored user. Throws StoreError.
+  void Load();
+
+  std::optional<User> FindById(std::uint64_t id) const;
+  std::optional<User> FindByEmail(std::string_view email) const;
+  std::vector<User> List() const;  // by id
+  bool AnyAdmin() const;
+  std::size_t size() const;
+
+  // Mutations write through to the store before they become visible; each throws
+  // StoreError when the store fails (and then changes nothing).
+  Expected<User, UserError> Create(std::string_view email, Role role, std::string password_hash,
+                                   std::int64_t now_ms);
+  Expected<User, UserError> Update(std::uint64_t id, const UserChange& change, std::int64_t now_ms);
+  Expected<User, UserError> SetPasswordHash(std::uint64_t id, std::string password_hash,
+                                            std::int64_t now_ms);
+  // Replaces the hash without ending sessions (a rehash after a successful login).
+  void UpgradePasswordHash(std::uint64_t id, std::string_view old_hash, std::string new_hash);
+  Expected<User, UserError> Delete(std::uint64_t id);
+
+ private:
+  bool IsLastEnabledAdmin(const User& user) const;  // with write_mutex_ held
+  void Persist(const User& user, std::optional<std::uint64_t> next_id);
+  void Install(const User& user);
+
+  KeyValueStore& store_;
+  std::mutex write_mutex_;           // serialises mutations, held across the store write
+  mutable std::shared_mutex mutex_;  // guards the maps below
+  std::map<std::uint64_t, User> users_;
+  std::unordered_map<std::string, std::uint64_t> id_by_email_;
+  std::uint64_t next_id_ = 1;
+};
+
+}  // namespace sr::auth

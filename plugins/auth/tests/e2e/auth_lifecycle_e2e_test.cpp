@@ -1,0 +1,220 @@
+// First start without secrets, configuration errors, restarts with and without a store, and a
+// scan of everything a full run shows for the configured secrets.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+
+#include "auth_e2e_support.h"
+
+namespace sr::auth::e2e {
+namespace {
+
+using sr::test::Fetch;
+using sr::test::HttpResponse;
+using sr::test::TempDir;
+using sr::test::TestHost;
+
+std::size_t Count(const std::string& text, const std::string& needle) {
+  std::size_t count = 0;
+  for (std::size_t at = text.find(needle); at != std::string::npos;
+       at = text.find(needle, at + 1)) {
+    ++count;
+  }
+  return count;
+}
+
+// The token of [A-Za-z0-9_-] that follows `marker` in `text` ("" if none).
+std::string TokenAfter(const std::string& text, const std::string& marker) {
+  std::size_t at = text.find(marker);
+  if (at == std::string::npos) return "";
+  std::size_t start = at + marker.size();
+  std::size_t end = text.find_first_not_of(
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-", start);
+  return text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+std::string SqliteStoreYaml() { return "  - id: sqlite-store\n"; }
+
+TEST(AuthLifecycleE2e, AFirstStartGeneratesAKeyAndAnAdminPasswordShownOnlyOnce) {
+  auto dir = std::make_shared<TempDir>();
+  TestHost host(AuthYaml(), {}, dir);
+  ASSERT_TRUE(host.Start()) << host.Output();
+  std::string log = host.Output();
+  std::string key = TokenAfter(log, "generated and is shown only this once: ");
+  std::string password = TokenAfter(log, "random password, shown only this once: ");
+  ASSERT_EQ(key.size(), 43u) << log;
+  ASSERT_GE(password.size(), 24u) << log;
+  EXPECT_NE(log.find("MASTER_API_KEY="), std::string::npos);
+
+  auto me = Fetch(host.port(), "GET", "/api/me", "", {{"X-API-Key", key}});
+  EXPECT_EQ(me.status, 200);
+  EXPECT_NE(me.body.find("key:generated"), std::string::npos);
+  EXPECT_EQ(me.body.find(key), std::string::npos);
+  BrowserSession admin = SignIn(host.port(), kAdminEmail, password);
+  EXPECT_FALSE(admin.cookie.empty());
+
+  auto digest_file = dir->path() / "data" / "generated-api-key.digest";
+  struct stat info {};
+  ASSERT_EQ(::stat(digest_file.c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0600u);
+  EXPECT_EQ(sr::test::ReadFile(digest_file).find(key), std::string::npos);
+  ASSERT_EQ(host.Stop(), 0);
+
+  // The next start loads the key and never prints it again.
+  ASSERT_TRUE(host.Start()) << host.Output();
+  EXPECT_EQ(Fetch(host.port(), "GET", "/api/me", "", {{"X-API-Key", key}}).status, 200);
+  ASSERT_EQ(host.Stop(), 0);
+  std::string both_runs = host.Output();
+  EXPECT_EQ(Count(both_runs, key), 2u);  // twice in the one announcement of the first run
+  EXPECT_EQ(Count(both_runs, "generated and is shown only this once"), 1u);
+  EXPECT_EQ(Count(both_runs, password), 1u);
+}
+
+TEST(AuthLifecycleE2e, ConfigurationMistakesStopTheStartWithoutEchoingSecrets) {
+  {
+    TestHost host(AuthYaml("      sesion_lifetime: 1h\n"), StandardEnv());
+    EXPECT_FALSE(host.Start());
+    EXPECT_NE(host.Output().find("sesion_lifetime"), std::string::npos) << host.Output();
+  }
+  {
+    TestHost host(AuthYaml("      api_keys:\n        - {name: weak, key: \"tooshort-secret\"}\n"),
+                  StandardEnv());
+    EXPECT_FALSE(host.Start());
+    EXPECT_NE(host.Output().find("api_keys.0.key must have at least 16"), std::string::npos)
+        << host.Output();
+    EXPECT_EQ(host.Output().find("tooshort-secret"), std::string::npos);
+  }
+  {
+    TestHost host(AuthYaml("      api_keys:\n        - {name: k, key: \"0123456789abcdefgh\", "
+                           "role: root}\n"),
+                  StandardEnv());
+    EXPECT_FALSE(host.Start());
+    EXPECT_NE(host.Output().find("api_keys.0.role"), std::string::npos) << host.Output();
+  }
+  {
+    TestHost host(AuthYaml(), {{"ADMIN_PASSWORD", "weak-pw"}});
+    EXPECT_FALSE(host.Start());
+    EXPECT_NE(host.Output().find("ADMIN_PASSWORD is refused"), std::string::npos) << host.Output();
+    EXPECT_EQ(host.Output().find("weak-pw"), std::string::npos);
+  }
+}
+
+TEST(AuthLifecycleE2e, WithoutAStoreSessionsEndAtRestart) {
+  auto dir = std::make_shared<TempDir>();
+  TestHost host(AuthYaml(), StandardEnv(), dir);
+  ASSERT_TRUE(host.Start()) << host.Output();
+  BrowserSession admin = SignIn(host.port(), kAdminEmail, kAdminPassword);
+  ASSERT_EQ(Fetch(host.port(), "GET", "/api/me", "", SessionHeaders(admin)).status, 200);
+  ASSERT_EQ(host.Stop(), 0);
+  ASSERT_TRUE(host.Start()) << host.Output();
+  EXPECT_EQ(Fetch(host.port(), "GET", "/api/me", "", SessionHeaders(admin)).status, 401);
+  EXPECT_EQ(host.Stop(), 0);
+}
+
+TEST(AuthLifecycleE2e, WithSqliteStoreSessionsUsersAndTheAuditLogSurviveARestart) {
+  if (!PluginBuilt("sqlite-store")) GTEST_SKIP() << "sqlite-store.so is not built";
+  auto dir = std::make_shared<TempDir>();
+  TestHost host(AuthYaml("", SqliteStoreYaml()), {}, dir);
+  ASSERT_TRUE(host.Start()) << host.Output();
+  std::string first_log = host.Output();
+  std::string key = TokenAfter(first_log, "generated and is shown only this once: ");
+  std::string password = TokenAfter(first_log, "random password, shown only this once: ");
+  ASSERT_FALSE(key.empty()) << first_log;
+  ASSERT_FALSE(password.empty()) << first_log;
+  EXPECT_EQ(first_log.find("live in memory"), std::string::npos);
+  BrowserSession admin = SignIn(host.port(), kAdminEmail, password);
+  CreateUser(host.port(), admin, "kept@example.com", "kept user password", "operator");
+  ASSERT_EQ(host.Stop(), 0);
+
+  ASSERT_TRUE(host.Start()) << host.Output();
+  auto me = Fetch(host.port(), "GET", "/api/me", "", SessionHeaders(admin));
+  EXPECT_EQ(me.status, 200) << me.body;
+  EXPECT_EQ(JsonField(me.body, "csrf_token"), admin.csrf);
+  EXPECT_EQ(Fetch(host.port(), "GET", "/api/me", "", {{"X-API-Key", key}}).status, 200);
+  SignIn(host.port(), "kept@example.com", "kept user password");
+  auto audit = Fetch(host.port(), "GET", "/api/audit", "", SessionHeaders(admin));
+  EXPECT_NE(audit.body.find("user.create"), std::string::npos);
+  ASSERT_EQ(host.Stop(), 0);
+  std::string log = host.Output();
+  EXPECT_EQ(Count(log, "shown only this once"), 2u);  // key and password, first run only
+
+  // The database holds digests and argon2 hashes, never a key, password or session token.
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir->path())) {
+    if (!entry.is_regular_file() || entry.path().filename() == "host.log") continue;
+    std::string bytes = sr::test::ReadFile(entry.path());
+    EXPECT_EQ(bytes.find(key), std::string::npos) << entry.path();
+    EXPECT_EQ(bytes.find(password), std::string::npos) << entry.path();
+    EXPECT_EQ(bytes.find("kept user password"), std::string::npos) << entry.path();
+    EXPECT_EQ(bytes.find(admin.cookie), std::string::npos) << entry.path();
+  }
+}
+
+TEST(AuthLifecycleE2e, NoResponseOrLogLineEverShowsAConfiguredSecret) {
+  if (!PluginBuilt("sqlite-store")) {
+    std::cerr << "sqlite-store.so is not built: scanning a run without it\n";
+  }
+  std::string plugins = PluginBuilt("sqlite-store") ? SqliteStoreYaml() : "";
+  TestHost host(AuthYaml(ConfiguredKeysYaml(), plugins), StandardEnv());
+  ASSERT_TRUE(host.Start()) << host.Output();
+  std::uint16_t port = host.port();
+  ResponseLog seen;
+  auto fetch = [&](const std::string& method, const std::string& path, const std::string& body,
+                   const sr::test::HttpClient::Headers& headers) -> const HttpResponse& {
+    return seen.Add(Fetch(port, method, path, body, headers));
+  };
+  const std::string user_password = "operator secret password";
+  const std::string new_admin_password = "rotated admin secret";
+  const sr::test::HttpClient::Headers json = {{"Content-Type", "application/json"}};
+  const sr::test::HttpClient::Headers form = {{"Content-Type", "application/x-www-form-urlencoded"},
+                                              {"Accept", "text/html"}};
+
+  fetch("GET", "/login", "", {});
+  fetch("GET", "/login?next=%2Fapi%2Fusers", "", {{"Accept", "text/html"}});
+  fetch("POST", "/login", "email=admin%40example.com&password=e2e+admin+passwor", form);
+  fetch("POST", "/login", "email=admin%40example.com&password=e2e+admin+password", form);
+  fetch("POST", "/login", R"({"email":"admin@example.com","password":"e2e admin passwor"})", json);
+  const HttpResponse& login = fetch(
+      "POST", "/login", R"({"email":"admin@example.com","password":"e2e admin password"})", json);
+  BrowserSession admin{SessionCookieOf(login), JsonField(login.body, "csrf_token")};
+  for (const char* key : {kMasterKey, kSpawnerKey, kRotatedSpawnerKey, kOperatorKey}) {
+    fetch("GET", "/api/me", "", {{"X-API-Key", key}});
+    fetch("GET", "/api/audit", "", {{"X-API-Key", key}});
+    fetch("GET", "/api/me", "", {{"X-API-Key", std::string(key) + "-wrong"}});
+    fetch("GET", "/api/me", "", {{"X-API-Key", std::string(key).substr(1)}});
+  }
+  fetch("GET", "/api/me", "", SessionHeaders(admin));
+  fetch("POST", "/api/users",
+        R"({"email":"op@example.com","password":")" + user_password + R"(","role":"operator"})",
+        SessionHeaders(admin, true));
+  fetch("POST", "/api/users", R"({"email":"x@example.com","password":"short"})",
+        SessionHeaders(admin, true));
+  fetch("POST", "/api/users", R"({"email":"op@example.com","password":")" + user_password + R"("})",
+        SessionHeaders(admin, false));  // CSRF failure with the password in the body
+  fetch("GET", "/api/users", "", SessionHeaders(admin));
+  fetch("POST", "/login", R"({"email":"op@example.com","password":")" + user_password + R"("})",
+        json);
+  fetch("POST", "/api/users/2/password", R"({"password":")" + user_password + R"(2"})",
+        SessionHeaders(admin, true));
+  const HttpResponse& changed = fetch(
+      "POST", "/api/me/password",
+      R"({"current_password":"e2e admin password","new_password":")" + new_admin_password + R"("})",
+      SessionHeaders(admin, true));
+  admin = BrowserSession{SessionCookieOf(changed), JsonField(changed.body, "csrf_token")};
+  fetch("GET", "/api/audit?limit=1000", "", SessionHeaders(admin));
+  fetch("GET", "/logout", "", SessionHeaders(admin));
+  fetch("GET", "/health", "", {});
+  ASSERT_EQ(host.Stop(), 0);
+
+  std::string log = host.Output();
+  ASSERT_GE(seen.size(), 25u);
+  for (const std::string& secret : {std::string(kAdminPassword), std::string(kMasterKey),
+                                    std::string(kSpawnerKey), std::string(kRotatedSpawnerKey),
+                                    std::string(kOperatorKey), user_password, new_admin_password}) {
+    EXPECT_EQ(seen.Find(secret), "") << "a response shows " << secret;
+    EXPECT_EQ(log.find(secret), std::string::npos) << "the log shows " << secret;
+  }
+}
+
+}  // namespace
+}  // namespace sr::auth::e2e

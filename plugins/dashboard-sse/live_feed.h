@@ -1,0 +1,63 @@
+#pragma once
+
+#include <sr/services/kv_store.h>
+#include <sr/services/spawner_directory.h>
+
+#include <memory>
+#include <mutex>
+#include <sr/plugin.hpp>
+
+#include "change_buffers.h"
+#include "dashboard_settings.h"
+#include "directory_source.h"
+#include "spawner_feed.h"
+#include "stats_collector.h"
+
+namespace sr::dashboard {
+
+// Everything live about the dashboard: the `dashboard` stream group behind GET /events, the
+// periodic stats and spawner ticks, the coalesced registry and error events, and the JSON
+// routes of the polling fallback (/api/stats, /api/stats/history, /api/errors).
+class LiveFeed {
+ public:
+  // Registers routes, the stream group, subscriptions and tasks. `directory` and `store` may
+  // be null (services not enabled).
+  LiveFeed(sr::Host& host, const DashboardSettings& settings,
+           const sr_spawner_directory_v1* directory, const sr_kv_store_v1* store);
+  LiveFeed(const LiveFeed&) = delete;
+  LiveFeed& operator=(const LiveFeed&) = delete;
+
+  // Learns the current spawner list and takes the first stats sample, so that the first
+  // clients see figures at once and the first delta is small.
+  void Start();
+
+ private:
+  void RegisterRoutes();
+  void Subscribe();
+  void ScheduleTasks();
+
+  void OpenStream(sr::Request& request, sr::Response& response);
+  void TickStats();
+  void TickSpawners();
+  void FlushChanges();
+  void ServeErrors(sr::Request& request, sr::Response& response);
+  StatsInputs ReadInputs();
+
+  sr::Host& host_;
+  DashboardSettings settings_;
+  const sr_kv_store_v1* store_;
+  std::unique_ptr<DirectorySource> source_;
+  std::uint64_t epoch_;
+  SpawnerFeed spawner_feed_;
+  StatsCollector stats_;
+  SpawnerChangeBuffer changes_;
+  ErrorEventBuffer errors_;
+  sr::StreamGroup group_;
+  // Orders the `spawners` deltas and the `spawner` change events: each is computed and
+  // broadcast under it, so a client never sees an older state after a newer one.
+  std::mutex broadcast_mutex_;
+  std::vector<sr::Subscription> subscriptions_;
+  std::vector<sr::Task> tasks_;
+};
+
+}  // namespace sr::dashboard

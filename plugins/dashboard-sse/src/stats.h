@@ -1,0 +1,61 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "machine_sampler.h"
+
+namespace sr::dashboard {
+
+// The host's request counters (a copy of sr_host_stats without ABI types).
+struct HostCounters {
+  std::uint64_t uptime_ms = 0;
+  std::uint64_t total_requests = 0;
+  std::uint64_t total_errors = 0;
+  std::uint64_t bytes_received = 0;
+  std::uint64_t bytes_sent = 0;
+  std::uint64_t memory_rss_bytes = 0;
+  std::uint64_t open_connections = 0;
+  std::uint64_t open_streams = 0;
+};
+
+// The fleet as the spawner directory reports it; `available` is false without a registry.
+struct FleetTotals {
+  bool available = false;
+  std::uint64_t spawners = 0;
+  std::uint64_t suspect = 0;
+  std::uint64_t current_instances = 0;
+  std::uint64_t max_instances = 0;
+  std::uint64_t version = 0;
+};
+
+// Everything one stats tick shows.
+struct StatsSample {
+  std::uint64_t tick = 0;  // increases by one per sample: clients notice a gap
+  std::int64_t timestamp_ms = 0;
+  HostCounters host;
+  FleetTotals fleet;
+  bool db_connected = false;
+  std::optional<double> requests_per_second;
+  std::optional<double> errors_per_second;
+  std::uint64_t dashboard_clients = 0;
+  MachineSample machine;
+};
+
+// The /api/stats body and `stats` event payload. The first eight members are the original
+// dashboard's (DESIGN.md §3) and keep their names and units.
+std::string StatsJson(const StatsSample& sample);
+
+// Turns a growing counter into a rate per second between consecutive readings.
+class CounterRate {
+ public:
+  std::optional<double> Update(std::uint64_t value, std::chrono::steady_clock::time_point now);
+
+ private:
+  std::optional<std::uint64_t> previous_value_;
+  std::chrono::steady_clock::time_point previous_at_{};
+};
+
+}  // namespace sr::dashboard

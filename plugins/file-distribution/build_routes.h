@@ -1,0 +1,41 @@
+// The operators' side: resumable uploads, the list of kept builds and activation.
+#pragma once
+
+#include <cstdint>
+#include <sr/plugin.hpp>
+
+#include "build_events.h"
+#include "build_store.h"
+#include "served_build.h"
+#include "upload_store.h"
+
+namespace sr::file_distribution {
+
+class BuildRoutes {
+ public:
+  BuildRoutes(sr::Host& host, BuildStore& builds, UploadStore& uploads, ServedBuild& served,
+              BuildEvents& events, std::uint64_t chunk_size);
+  BuildRoutes(const BuildRoutes&) = delete;
+  BuildRoutes& operator=(const BuildRoutes&) = delete;
+
+  void Add();
+
+ private:
+  void CreateUpload(sr::Request& request, sr::Response& response);
+  void AppendChunk(sr::Request& request, sr::Response& response);
+  void ShowUpload(sr::Request& request, sr::Response& response);
+  void Commit(sr::Request& request, sr::Response& response);
+  void AbortUpload(sr::Request& request, sr::Response& response);
+  void ListBuilds(sr::Request& request, sr::Response& response);
+  void AnswerList(sr::Request& request, sr::Response& response, Result<ResolvedBuild> served);
+  void ActivateBuild(sr::Request& request, sr::Response& response);
+
+  sr::Host& host_;
+  BuildStore& builds_;
+  UploadStore& uploads_;
+  ServedBuild& served_;
+  BuildEvents& events_;
+  std::uint64_t chunk_size_;
+};
+
+}  // namespace sr::file_distribution

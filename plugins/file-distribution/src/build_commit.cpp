@@ -1,0 +1,97 @@
+#include "build_commit.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "durable_file.h"
+#include "names.h"
+#include "sha256.h"
+#include "time_format.h"
+#include "zip_directory.h"
+
+namespace sr::file_distribution {
+
+namespace {
+
+// Claims the upload for the duration of the commit; gives it back unless told otherwise.
+class CommitClaim {
+ public:
+  CommitClaim(UploadStore& uploads, std::string_view id) : uploads_(uploads), id_(id) {}
+  CommitClaim(const CommitClaim&) = delete;
+  CommitClaim& operator=(const CommitClaim&) = delete;
+  CommitClaim(CommitClaim&&) = delete;
+  CommitClaim& operator=(CommitClaim&&) = delete;
+  ~CommitClaim() {
+    switch (outcome_) {
+      case Outcome::kRelease:
+        uploads_.Release(id_);
+        break;
+      case Outcome::kDiscard:
+        uploads_.Discard(id_);
+        break;
+      case Outcome::kFinish:
+        uploads_.Finish(id_);
+        break;
+    }
+  }
+  Error Discard(Error error) {
+    outcome_ = Outcome::kDiscard;
+    error.message += "; the upload was discarded, start a new one";
+    return error;
+  }
+  void Finish() { outcome_ = Outcome::kFinish; }
+
+ private:
+  enum class Outcome { kRelease, kDiscard, kFinish };
+  UploadStore& uploads_;
+  std::string id_;
+  Outcome outcome_ = Outcome::kRelease;
+};
+
+}  // namespace
+
+Result<CommittedBuild> CommitUpload(UploadStore& uploads, BuildStore& builds,
+                                    std::string_view upload_id, std::int64_t now_unix_seconds) {
+  Result<UploadProgress> claimed = uploads.Claim(upload_id);
+  if (!claimed.ok()) return claimed.error();
+  const UploadProgress& upload = claimed.value();
+  CommitClaim claim(uploads, upload_id);
+  if (builds.HasVersion(upload.version)) {
+    return MakeError(ErrorKind::kConflict, "build " + upload.version + " already exists");
+  }
+  Result<UniqueFd> part = uploads.OpenPart(upload_id);
+  if (!part.ok()) return part.error();
+  Result<std::string> digest = Sha256OfFile(part.value().get(), upload.size);
+  if (!digest.ok()) return digest.error();
+  if (digest.value() != upload.sha256) {
+    return claim.Discard(
+        MakeError(ErrorKind::kUnprocessable,
+                  "SHA-256 mismatch: declared " + upload.sha256 + ", received " + digest.value()));
+  }
+  Result<ZipSummary> zip = CheckZipDirectory(part.value().get(), upload.size);
+  if (!zip.ok()) {
+    if (zip.error().kind != ErrorKind::kUnprocessable) return zip.error();
+    return claim.Discard(zip.error());
+  }
+  if (zip.value().entries == 0) {
+    return claim.Discard(MakeError(ErrorKind::kUnprocessable, "the zip has no entries"));
+  }
+  if (::fsync(part.value().get()) != 0) return IoError("fsync the upload", errno);
+  BuildRecord build{upload.version, upload.size, upload.sha256, upload.uploaded_by,
+                    Rfc3339(now_unix_seconds)};
+  Result<Activation> installed =
+      builds.Install(uploads.folder_fd(), PartFileName(upload_id), std::move(build));
+  if (!installed.ok()) {
+    // Once the file has moved to builds/, the upload is over whatever else failed.
+    if (installed.error().kind != ErrorKind::kConflict &&
+        ::faccessat(uploads.folder_fd(), PartFileName(upload_id).c_str(), F_OK, 0) != 0) {
+      claim.Finish();
+    }
+    return installed.error();
+  }
+  claim.Finish();
+  return CommittedBuild{std::move(installed.value()), zip.value().entries};
+}
+
+}  // namespace sr::file_distribution

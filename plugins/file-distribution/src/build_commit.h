@@ -1,0 +1,26 @@
+// Turns a complete upload into the current build: checks its size, SHA-256 and zip central
+// directory, then hands the file to the build store. Reads the whole upload once (for the
+// digest); call it off the I/O threads.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "build_store.h"
+#include "result.h"
+#include "upload_store.h"
+
+namespace sr::file_distribution {
+
+struct CommittedBuild {
+  Activation activation;
+  std::uint64_t zip_entries = 0;
+};
+
+// kNotFound (no such upload), kConflict (being committed, or the version exists meanwhile),
+// kUnprocessable (incomplete: the upload stays; wrong digest or not a usable zip: the upload
+// is discarded), or an I/O error (the upload stays, the commit can be retried).
+Result<CommittedBuild> CommitUpload(UploadStore& uploads, BuildStore& builds,
+                                    std::string_view upload_id, std::int64_t now_unix_seconds);
+
+}  // namespace sr::file_distribution

@@ -1,0 +1,173 @@
+// spawner-registry: the registry that game-server spawners talk to (DESIGN.md §3).
+//
+// Routes (guards as provided by the auth plugin):
+//   POST   /api/spawners                  api-key                   register -> 201 {"id": N}
+//   POST   /api/spawners/{id}/heartbeat   api-key                   -> 200 {"status":"ok"}, 404
+//   GET    /api/spawners                  api-key|session:viewer    every spawner (shared body)
+//   GET    /api/spawners/{id}             api-key|session:viewer    one spawner
+//   DELETE /api/spawners/{id}             api-key|session:operator  -> 200 {"message":"deleted"}
+//   POST   /api/spawners/{id}/spawn       api-key|session:operator  proxies POST host:port/spawn
+// Tasks:
+//   "spawner write-behind"  every heartbeat_flush_interval: heartbeats to the store, one batch
+//   "spawner expiry"        every sweep_interval: removes spawners silent for longer than ttl
+//   "spawner list"          one-shot: rebuilds the shared list for waiting readers
+// Events published:
+//   spawner.registered  the spawner's JSON
+//   spawner.updated     the spawner's JSON, at most once per spawner per write-behind interval
+//   spawner.removed     {"id": N, "reason": "deleted" | "expired"}
+//   audit.record        for deletions and spawn requests
+// Services: provides "spawner-directory" v1; uses "kv-store" v1 when enabled (else memory).
+// Config:
+//   ttl (60s), suspect_after (half the ttl), sweep_interval (5s),
+//   heartbeat_flush_interval (1s), list_max_staleness (250ms),
+//   spawn_connect_timeout (2s), spawn_timeout (5s), spawn_max_response_bytes (1MiB),
+//   max_body_bytes (16KiB), max_spawners (1000000)
+#include <sr/services/kv_store.h>
+#include <sr/services/spawner_directory.h>
+
+#include <memory>
+#include <sr/plugin.hpp>
+
+#include "kv_registry_store.h"
+#include "registry.h"
+#include "spawn_client.h"
+#include "spawner_directory_service.h"
+#include "spawner_routes.h"
+
+namespace {
+
+using namespace std::chrono_literals;
+using sr::spawner_registry::KvRegistryStore;
+using sr::spawner_registry::Registry;
+using sr::spawner_registry::RegistryOptions;
+using sr::spawner_registry::SpawnClient;
+using sr::spawner_registry::SpawnClientOptions;
+using sr::spawner_registry::SpawnerDirectoryService;
+using sr::spawner_registry::SpawnerRoutes;
+using sr::spawner_registry::SystemClock;
+
+// Events go to the host's bus.
+class HostEventSink final : public sr::spawner_registry::EventSink {
+ public:
+  explicit HostEventSink(sr::Host& host) : host_(host) {}
+  void Publish(std::string_view topic, std::string json) override { host_.Publish(topic, json); }
+
+ private:
+  sr::Host& host_;
+};
+
+struct Settings {
+  RegistryOptions registry;
+  SpawnClientOptions spawn;
+  std::chrono::milliseconds sweep_interval{5000};
+  std::chrono::milliseconds flush_interval{1000};
+  std::uint64_t max_body_bytes = 16 << 10;
+};
+
+Settings ReadSettings(sr::Config& config) {
+  Settings settings;
+  RegistryOptions& registry = settings.registry;
+  registry.ttl = config.Duration("ttl", registry.ttl, 100ms, 24h * 30);
+  registry.suspect_after = config.Duration("suspect_after", registry.ttl / 2, 0ms, 24h * 30);
+  if (registry.suspect_after >= registry.ttl) {
+    throw sr::Error("suspect_after (" + std::to_string(registry.suspect_after.count()) +
+                        " ms) must be shorter than ttl (" + std::to_string(registry.ttl.count()) +
+                        " ms)",
+                    SR_ERR_INVALID_ARGUMENT);
+  }
+  settings.sweep_interval = config.Duration("sweep_interval", settings.sweep_interval, 10ms, 1h);
+  settings.flush_interval =
+      config.Duration("heartbeat_flush_interval", settings.flush_interval, 10ms, 1h);
+  registry.list_max_staleness =
+      config.Duration("list_max_staleness", registry.list_max_staleness, 0ms, 1min);
+  registry.max_spawners = static_cast<std::size_t>(
+      config.Int("max_spawners", static_cast<std::int64_t>(registry.max_spawners), 1, 100000000));
+  SpawnClientOptions& spawn = settings.spawn;
+  spawn.connect_timeout =
+      config.Duration("spawn_connect_timeout", spawn.connect_timeout, 10ms, 10min);
+  spawn.total_timeout = config.Duration("spawn_timeout", spawn.total_timeout, 10ms, 10min);
+  spawn.max_response_bytes = static_cast<std::size_t>(config.Bytes(
+      "spawn_max_response_bytes", spawn.max_response_bytes, 1 << 10, std::uint64_t{64} << 20));
+  settings.max_body_bytes =
+      config.Bytes("max_body_bytes", settings.max_body_bytes, 1 << 10, 1 << 20);
+  config.Finish();
+  return settings;
+}
+
+class SpawnerRegistryPlugin final : public sr::Plugin {
+ public:
+  static sr::PluginInfo Info() {
+    return {"spawner-registry",
+            "1.0.0",
+            "The registry of game-server spawners: registration, heartbeats, expiry, spawn proxy",
+            {sr::Service(SR_SPAWNER_DIRECTORY_SERVICE, SR_SPAWNER_DIRECTORY_VERSION)},
+            {},
+            {sr::Service(SR_KV_STORE_SERVICE, SR_KV_STORE_VERSION)}};
+  }
+
+  void Init(sr::Host& host) override {
+    Settings settings = ReadSettings(host.config());
+    events_ = std::make_unique<HostEventSink>(host);
+    if (const auto* kv = host.Lookup<sr_kv_store_v1>(SR_KV_STORE_SERVICE, SR_KV_STORE_VERSION)) {
+      store_ = std::make_unique<KvRegistryStore>(*kv);
+    }
+    registry_ = std::make_unique<Registry>(settings.registry, store_.get(), *events_, clock_);
+    auto summary = registry_->Load([&host](const std::string& warning) { host.Warn(warning); });
+    spawn_client_ = std::make_unique<SpawnClient>(settings.spawn);
+    directory_ = std::make_unique<SpawnerDirectoryService>(*registry_);
+    host.Provide(SR_SPAWNER_DIRECTORY_SERVICE, SR_SPAWNER_DIRECTORY_VERSION, directory_->vtable());
+    routes_ =
+        std::make_unique<SpawnerRoutes>(host, *registry_, *spawn_client_, settings.max_body_bytes);
+    routes_->Add();
+    flush_task_ = host.Every("spawner write-behind", settings.flush_interval,
+                             [this] { registry_->FlushDirty(); });
+    sweep_task_ =
+        host.Every("spawner expiry", settings.sweep_interval, [this, &host] { Sweep(host); });
+    if (store_ != nullptr) {
+      host.Info("persistent (kv-store): " + std::to_string(summary.spawners) +
+                " spawner(s) restored, next id " + std::to_string(summary.next_id) +
+                "; heartbeats written every " + std::to_string(settings.flush_interval.count()) +
+                " ms");
+    } else {
+      host.Info(
+          "running in memory: no kv-store service is enabled, so spawners and ids are "
+          "lost at restart (enable sqlite-store to keep them)");
+    }
+  }
+
+  // The host has cancelled and joined our tasks: write the last heartbeats.
+  void Stop() override {
+    registry_->FlushDirty();
+    spawn_client_->Stop();
+  }
+
+ private:
+  // Logs removals, and a failing store once per change, not once per sweep.
+  void Sweep(sr::Host& host) {
+    auto sweep = registry_->SweepExpired();
+    if (sweep.removed > 0) host.Info(std::to_string(sweep.removed) + " spawner(s) expired");
+    if (sweep.error == last_sweep_error_) return;
+    if (sweep.error.empty()) {
+      host.Info("expiry sweeps remove spawners again");
+    } else {
+      host.Warn("expiry sweep stopped, expired spawners stay until the store accepts writes: " +
+                sweep.error);
+    }
+    last_sweep_error_ = sweep.error;
+  }
+
+  SystemClock clock_;
+  std::unique_ptr<HostEventSink> events_;
+  std::unique_ptr<KvRegistryStore> store_;
+  std::unique_ptr<Registry> registry_;
+  std::unique_ptr<SpawnClient> spawn_client_;
+  std::unique_ptr<SpawnerDirectoryService> directory_;
+  std::unique_ptr<SpawnerRoutes> routes_;
+  std::string last_sweep_error_;  // the sweep task's own
+  sr::Task flush_task_;
+  sr::Task sweep_task_;
+};
+
+}  // namespace
+
+SR_DECLARE_PLUGIN(SpawnerRegistryPlugin)

@@ -1,0 +1,240 @@
+#include "spawner_routes.h"
+
+#include "json_text.h"
+#include "spawner_json.h"
+#include "spawner_request.h"
+
+namespace sr::spawner_registry {
+
+namespace {
+
+constexpr std::string_view kJson = "application/json";
+constexpr std::string_view kSpawnerGuard = "api-key";
+constexpr std::string_view kReadGuard = "api-key|session:viewer";
+constexpr std::string_view kOperatorGuard = "api-key|session:operator";
+
+std::string NotFound(SpawnerId id) { return "spawner " + std::to_string(id) + " not found"; }
+
+std::string Actor(const sr::Request& request) {
+  return std::string(request.Attribute("user").value_or("anonymous"));
+}
+
+// Writes the answer to a registration or deletion.
+void WriteOutcome(sr::Response& response, const ChangeOutcome& outcome,
+                  std::string_view success_json, int success_status) {
+  switch (outcome.result) {
+    case ChangeOutcome::Result::kOk:
+      response.Json(success_status, success_json);
+      break;
+    case ChangeOutcome::Result::kNotFound:
+      response.Error(404, NotFound(outcome.id));
+      break;
+    case ChangeOutcome::Result::kUnavailable:
+    case ChangeOutcome::Result::kFull:
+      response.Error(503, outcome.message);
+      break;
+  }
+}
+
+std::string RegisteredJson(SpawnerId id) {
+  std::string json = "{\"id\":";
+  AppendUnsigned(json, id);
+  json += '}';
+  return json;
+}
+
+void WriteSpawnResult(sr::Response& response, const SpawnResult& result, SpawnerId id,
+                      const std::string& target, std::chrono::milliseconds timeout) {
+  std::string who = "spawner " + std::to_string(id) + " at " + target;
+  switch (result.kind) {
+    case SpawnResult::Kind::kResponse:
+      response.Send(result.status, result.body, result.content_type);
+      break;
+    case SpawnResult::Kind::kUnreachable:
+      response.Error(502, who + " is unreachable: " + result.message);
+      break;
+    case SpawnResult::Kind::kTimeout:
+      response.Error(504,
+                     who + " did not answer within " + std::to_string(timeout.count()) + " ms");
+      break;
+    case SpawnResult::Kind::kTooLarge:
+    case SpawnResult::Kind::kFailed:
+      response.Error(502, who + " failed: " + result.message);
+      break;
+  }
+}
+
+std::string SpawnOutcomeText(const SpawnResult& result) {
+  switch (result.kind) {
+    case SpawnResult::Kind::kResponse:
+      return "status " + std::to_string(result.status);
+    case SpawnResult::Kind::kUnreachable:
+      return "unreachable";
+    case SpawnResult::Kind::kTimeout:
+      return "timed out";
+    case SpawnResult::Kind::kTooLarge:
+      return "answer too large";
+    case SpawnResult::Kind::kFailed:
+      return "failed: " + result.message;
+  }
+  return "failed";
+}
+
+}  // namespace
+
+SpawnerRoutes::SpawnerRoutes(sr::Host& host, Registry& registry, SpawnClient& spawn_client,
+                             std::uint64_t max_body_bytes)
+    : host_(host),
+      registry_(registry),
+      spawn_client_(spawn_client),
+      max_body_bytes_(max_body_bytes) {}
+
+void SpawnerRoutes::Add() {
+  sr::RouteOptions small{.blocking = false, .max_body_bytes = max_body_bytes_};
+  auto bind = [this](void (SpawnerRoutes::*handler)(sr::Request&, sr::Response&)) {
+    return [this, handler](sr::Request& request, sr::Response& response) {
+      (this->*handler)(request, response);
+    };
+  };
+  host_.Route("POST", "/api/spawners", kSpawnerGuard, bind(&SpawnerRoutes::Register), small);
+  host_.Route("POST", "/api/spawners/{id}/heartbeat", kSpawnerGuard,
+              bind(&SpawnerRoutes::Heartbeat), small);
+  host_.Route("GET", "/api/spawners", kReadGuard, bind(&SpawnerRoutes::List), small);
+  host_.Route("GET", "/api/spawners/{id}", kReadGuard, bind(&SpawnerRoutes::GetOne), small);
+  host_.Route("DELETE", "/api/spawners/{id}", kOperatorGuard, bind(&SpawnerRoutes::Delete), small);
+  host_.Route("POST", "/api/spawners/{id}/spawn", kOperatorGuard, bind(&SpawnerRoutes::Spawn),
+              small);
+}
+
+std::optional<SpawnerId> SpawnerRoutes::PathId(sr::Request& request, sr::Response& response) {
+  Parsed<SpawnerId> id = ParseSpawnerId(request.PathParam("id").value_or(""));
+  if (!id.ok()) response.Error(400, id.error);
+  return id.value;
+}
+
+void SpawnerRoutes::Audit(std::string_view action, SpawnerId id, std::string_view actor,
+                          std::string_view ip, std::string_view detail) {
+  std::string json = "{\"actor\":";
+  AppendJsonString(json, actor);
+  json += ",\"action\":";
+  AppendJsonString(json, action);
+  json += ",\"target\":";
+  AppendJsonString(json, "spawner " + std::to_string(id));
+  json += ",\"ip\":";
+  AppendJsonString(json, ip);
+  json += ",\"detail\":";
+  AppendJsonString(json, detail);
+  json += '}';
+  host_.Publish("audit.record", json);
+}
+
+void SpawnerRoutes::Register(sr::Request& request, sr::Response& response) {
+  Parsed<Registration> registration = ParseRegistration(request.Body());
+  if (!registration.ok()) return response.Error(400, registration.error);
+  auto write = [](sr::Response& out, const ChangeOutcome& outcome) {
+    WriteOutcome(out, outcome, RegisteredJson(outcome.id), 201);
+  };
+  if (!registry_.persistent()) {
+    // Without a store, `done` runs before Register returns: the response is still ours.
+    registry_.Register(std::move(*registration.value),
+                       [&](const ChangeOutcome& outcome) { write(response, outcome); });
+    return;
+  }
+  auto deferred = host_.Defer(request, response);
+  registry_.Register(std::move(*registration.value),
+                     [deferred, write](const ChangeOutcome& outcome) {
+                       write(deferred->response(), outcome);
+                       deferred->Complete();
+                     });
+}
+
+void SpawnerRoutes::Heartbeat(sr::Request& request, sr::Response& response) {
+  std::optional<SpawnerId> id = PathId(request, response);
+  if (!id) return;
+  Parsed<HeartbeatUpdate> update = ParseHeartbeat(request.Body());
+  if (!update.ok()) return response.Error(400, update.error);
+  if (!registry_.Heartbeat(*id, *update.value)) return response.Error(404, NotFound(*id));
+  response.Json(200, "{\"status\":\"ok\"}");
+}
+
+void SpawnerRoutes::List(sr::Request& request, sr::Response& response) {
+  SpawnerListCache& list = registry_.list();
+  if (auto fresh = list.Fresh()) return response.Shared(200, fresh->json, kJson);
+  // Stale: the build runs on a worker thread; this request waits for it without a thread.
+  auto deferred = host_.Defer(request, response);
+  bool must_build = false;
+  auto ready = list.GetOrWait(
+      [deferred](const SpawnerListCache::Snapshot& snapshot) {
+        deferred->response().Shared(200, snapshot.json, kJson);
+        deferred->Complete();
+      },
+      must_build);
+  if (ready) {
+    deferred->response().Shared(200, ready->json, kJson);
+    deferred->Complete();
+    return;
+  }
+  if (!must_build) return;
+  try {
+    host_.Run("spawner list", [this] { registry_.list().Build(); });
+  } catch (const sr::Error&) {
+    // The host takes no more tasks (shutting down): build here rather than leave readers
+    // waiting for a build that never comes.
+    registry_.list().Build();
+  }
+}
+
+void SpawnerRoutes::GetOne(sr::Request& request, sr::Response& response) {
+  std::optional<SpawnerId> id = PathId(request, response);
+  if (!id) return;
+  std::optional<SpawnerSnapshot> spawner = registry_.Get(*id);
+  if (!spawner) return response.Error(404, NotFound(*id));
+  response.Json(200, SpawnerJson(*spawner));
+}
+
+void SpawnerRoutes::Delete(sr::Request& request, sr::Response& response) {
+  std::optional<SpawnerId> id = PathId(request, response);
+  if (!id) return;
+  auto finish = [this, actor = Actor(request), ip = std::string(request.ClientIp())](
+                    sr::Response& out, const ChangeOutcome& outcome) {
+    WriteOutcome(out, outcome, "{\"message\":\"deleted\"}", 200);
+    if (outcome.result == ChangeOutcome::Result::kOk) {
+      Audit("spawner.delete", outcome.id, actor, ip, "deleted");
+    }
+  };
+  if (!registry_.persistent()) {
+    registry_.Delete(*id, [&](const ChangeOutcome& outcome) { finish(response, outcome); });
+    return;
+  }
+  auto deferred = host_.Defer(request, response);
+  registry_.Delete(*id, [deferred, finish](const ChangeOutcome& outcome) {
+    finish(deferred->response(), outcome);
+    deferred->Complete();
+  });
+}
+
+void SpawnerRoutes::Spawn(sr::Request& request, sr::Response& response) {
+  std::optional<SpawnerId> id = PathId(request, response);
+  if (!id) return;
+  std::shared_ptr<const SpawnerIdentity> identity = registry_.Identity(*id);
+  if (!identity) return response.Error(404, NotFound(*id));
+  SpawnCall call;
+  call.host = identity->host;
+  call.port = identity->port;
+  call.body = std::string(request.Body());
+  call.content_type = std::string(request.Header("Content-Type").value_or(""));
+  std::string target = identity->host + ":" + std::to_string(identity->port);
+  auto deferred = host_.Defer(request, response);
+  auto done = [this, deferred, id = *id, target, actor = Actor(request),
+               ip = std::string(request.ClientIp())](SpawnResult result) {
+    WriteSpawnResult(deferred->response(), result, id, target, spawn_client_.timeout());
+    deferred->Complete();
+    Audit("spawner.spawn", id, actor, ip, SpawnOutcomeText(result));
+  };
+  if (!spawn_client_.Post(std::move(call), done)) {
+    deferred->response().Error(503, "too many spawn requests are in flight; try again");
+    deferred->Complete();
+  }
+}
+
+}  // namespace sr::spawner_registry

@@ -1,0 +1,43 @@
+// The HTTP side of the registry: the wire contract of DESIGN.md §3. Handlers parse, call the
+// registry and map its outcomes to status codes; they never block an I/O thread (commits
+// and spawner calls complete deferred responses from other threads).
+#pragma once
+
+#include <cstdint>
+#include <sr/plugin.hpp>
+
+#include "registry.h"
+#include "spawn_client.h"
+
+namespace sr::spawner_registry {
+
+class SpawnerRoutes {
+ public:
+  SpawnerRoutes(sr::Host& host, Registry& registry, SpawnClient& spawn_client,
+                std::uint64_t max_body_bytes);
+  SpawnerRoutes(const SpawnerRoutes&) = delete;
+  SpawnerRoutes& operator=(const SpawnerRoutes&) = delete;
+
+  // Adds every route to the host.
+  void Add();
+
+ private:
+  void Register(sr::Request& request, sr::Response& response);
+  void Heartbeat(sr::Request& request, sr::Response& response);
+  void List(sr::Request& request, sr::Response& response);
+  void GetOne(sr::Request& request, sr::Response& response);
+  void Delete(sr::Request& request, sr::Response& response);
+  void Spawn(sr::Request& request, sr::Response& response);
+
+  // The {id} of the path, or a 400 already written.
+  std::optional<SpawnerId> PathId(sr::Request& request, sr::Response& response);
+  void Audit(std::string_view action, SpawnerId id, std::string_view actor, std::string_view ip,
+             std::string_view detail);
+
+  sr::Host& host_;
+  Registry& registry_;
+  SpawnClient& spawn_client_;
+  std::uint64_t max_body_bytes_;
+};
+
+}  // namespace sr::spawner_registry

@@ -1,0 +1,253 @@
+#include "registry.h"
+
+#include <algorithm>
+#include <future>
+#include <stdexcept>
+
+#include "spawner_codec.h"
+#include "spawner_json.h"
+
+namespace sr::spawner_registry {
+
+namespace {
+
+using Write = RegistryStore::Write;
+
+struct CommitResult {
+  bool ok = true;
+  std::string error;
+};
+
+// Queues `writes` and returns a future for the outcome. Never blocks.
+std::future<CommitResult> CommitAsync(RegistryStore& store, std::vector<Write> writes) {
+  auto promise = std::make_shared<std::promise<CommitResult>>();
+  std::future<CommitResult> result = promise->get_future();
+  store.Commit(std::move(writes), [promise](bool ok, const std::string& error) {
+    promise->set_value(CommitResult{ok, error});
+  });
+  return result;
+}
+
+Write PutSpawner(const SpawnerSnapshot& spawner) {
+  return Write{RegistryStore::Table::kSpawners, Write::Kind::kPut, SpawnerKey(spawner.identity->id),
+               EncodeStoredSpawner(spawner)};
+}
+
+Write DeleteSpawner(SpawnerId id) {
+  return Write{RegistryStore::Table::kSpawners, Write::Kind::kDelete, SpawnerKey(id), {}};
+}
+
+ChangeOutcome Unavailable(std::string message) {
+  return ChangeOutcome{ChangeOutcome::Result::kUnavailable, 0, std::move(message)};
+}
+
+}  // namespace
+
+Registry::Registry(RegistryOptions options, RegistryStore* store, EventSink& events,
+                   const RegistryClock& clock)
+    : options_(options),
+      store_(store),
+      events_(events),
+      clock_(clock),
+      list_(table_, clock_, options_.suspect_after.count(), options_.list_max_staleness.count()) {}
+
+Liveness Registry::Now() const {
+  return Liveness{clock_.SteadyMs(), options_.suspect_after.count(), options_.ttl.count()};
+}
+
+LoadSummary Registry::Load(const std::function<void(const std::string&)>& warn) {
+  LoadSummary summary;
+  if (store_ == nullptr) return summary;
+  std::optional<SpawnerId> stored_next;
+  store_->Scan(RegistryStore::Table::kMeta, [&](std::string_view key, std::string_view value) {
+    if (key != kNextIdKey) return;
+    stored_next = DecodeNextId(value);
+    if (!stored_next) warn("ignoring an unreadable id counter '" + std::string(value) + "'");
+  });
+  SpawnerId max_id = 0;
+  const std::int64_t grace_start_ms = clock_.SteadyMs();
+  store_->Scan(RegistryStore::Table::kSpawners, [&](std::string_view key, std::string_view value) {
+    std::optional<SpawnerId> id = ParseSpawnerKey(key);
+    if (!id) {
+      ++summary.unreadable;
+      warn("ignoring a spawner record with the malformed key '" + std::string(key) + "'");
+      return;
+    }
+    max_id = std::max(max_id, *id);
+    std::optional<StoredSpawner> stored = DecodeStoredSpawner(*id, value);
+    if (!stored) {
+      ++summary.unreadable;
+      warn("ignoring the unreadable record of spawner " + std::to_string(*id));
+      return;
+    }
+    SpawnerTable::Entry entry;
+    entry.identity =
+        MakeIdentity(*id, std::move(stored->region), std::move(stored->host), stored->port);
+    entry.load = std::move(stored->load);
+    entry.last_seen_ms = stored->last_seen_ms;
+    entry.alive_at_ms = grace_start_ms;
+    table_.Insert(std::move(entry));
+    ++summary.spawners;
+  });
+  std::lock_guard<std::mutex> lock(order_mutex_);
+  // The counter is written with each registration; the largest id guards against a counter
+  // lost or damaged by hand.
+  next_id_ = std::max<SpawnerId>({stored_next.value_or(1), max_id + 1, 1});
+  summary.next_id = next_id_;
+  return summary;
+}
+
+void Registry::Register(Registration registration, Done done) {
+  const Liveness now = Now();
+  SpawnerTable::Entry entry;
+  entry.load = SpawnerLoad{registration.max_instances, registration.current_instances,
+                           std::move(registration.status)};
+  entry.last_seen_ms = clock_.WallMs();
+  entry.alive_at_ms = now.now_ms;
+
+  std::unique_lock<std::mutex> lock(order_mutex_);
+  if (table_.size() + registrations_in_flight_.load() >= options_.max_spawners) {
+    lock.unlock();
+    done(ChangeOutcome{
+        ChangeOutcome::Result::kFull, 0,
+        "the registry is full (max_spawners: " + std::to_string(options_.max_spawners) + ")"});
+    return;
+  }
+  const SpawnerId id = next_id_++;
+  entry.identity = MakeIdentity(id, std::move(registration.region), std::move(registration.host),
+                                registration.port);
+  SpawnerSnapshot snapshot{entry.identity, entry.load, entry.last_seen_ms, false};
+
+  if (store_ == nullptr) {
+    table_.Insert(std::move(entry));
+    lock.unlock();
+    events_.Publish("spawner.registered", SpawnerJson(snapshot));
+    done(ChangeOutcome{ChangeOutcome::Result::kOk, id, {}});
+    return;
+  }
+  std::vector<Write> writes;
+  writes.push_back(PutSpawner(snapshot));
+  writes.push_back(Write{RegistryStore::Table::kMeta, Write::Kind::kPut, std::string(kNextIdKey),
+                         EncodeNextId(id + 1)});
+  registrations_in_flight_.fetch_add(1);
+  store_->Commit(std::move(writes),
+                 [this, entry = std::move(entry), snapshot = std::move(snapshot),
+                  done = std::move(done)](bool ok, const std::string& error) mutable {
+                   if (ok) table_.Insert(std::move(entry));
+                   registrations_in_flight_.fetch_sub(1);
+                   if (!ok) {
+                     done(Unavailable("the registration could not be stored: " + error));
+                     return;
+                   }
+                   events_.Publish("spawner.registered", SpawnerJson(snapshot));
+                   done(ChangeOutcome{ChangeOutcome::Result::kOk, snapshot.identity->id, {}});
+                 });
+}
+
+void Registry::Delete(SpawnerId id, Done done) {
+  std::unique_lock<std::mutex> lock(order_mutex_);
+  if (!table_.BeginRemoval(id)) {
+    lock.unlock();
+    done(ChangeOutcome{ChangeOutcome::Result::kNotFound, id, {}});
+    return;
+  }
+  if (store_ == nullptr) {
+    lock.unlock();
+    Removed(id, "deleted");
+    done(ChangeOutcome{ChangeOutcome::Result::kOk, id, {}});
+    return;
+  }
+  store_->Commit({DeleteSpawner(id)},
+                 [this, id, done = std::move(done)](bool ok, const std::string& error) {
+                   if (!ok) {
+                     table_.CancelRemoval(id);
+                     done(Unavailable("the deletion could not be stored: " + error));
+                     return;
+                   }
+                   Removed(id, "deleted");
+                   done(ChangeOutcome{ChangeOutcome::Result::kOk, id, {}});
+                 });
+}
+
+bool Registry::Heartbeat(SpawnerId id, const HeartbeatUpdate& update) {
+  return table_.Heartbeat(id, update, clock_.WallMs(), clock_.SteadyMs());
+}
+
+std::optional<SpawnerSnapshot> Registry::Get(SpawnerId id) const { return table_.Get(id, Now()); }
+
+std::shared_ptr<const SpawnerIdentity> Registry::Identity(SpawnerId id) const {
+  return table_.Identity(id);
+}
+
+SpawnerTable::Totals Registry::Totals() const { return table_.ComputeTotals(Now()); }
+
+void Registry::Removed(SpawnerId id, std::string_view reason) {
+  if (table_.FinishRemoval(id, Now())) {
+    events_.Publish("spawner.removed", RemovedEventJson(id, reason));
+  }
+}
+
+void Registry::FlushDirty() {
+  std::vector<SpawnerSnapshot> dirty;
+  std::future<CommitResult> committed;
+  {
+    std::lock_guard<std::mutex> lock(order_mutex_);
+    dirty = table_.TakeDirty(Now());
+    if (dirty.empty()) return;
+    if (store_ != nullptr) {
+      std::vector<Write> writes;
+      writes.reserve(dirty.size());
+      for (const SpawnerSnapshot& spawner : dirty) writes.push_back(PutSpawner(spawner));
+      committed = CommitAsync(*store_, std::move(writes));
+    }
+  }
+  for (const SpawnerSnapshot& spawner : dirty) {
+    events_.Publish("spawner.updated", SpawnerJson(spawner));
+  }
+  if (store_ == nullptr || committed.get().ok) return;
+  // Kept dirty, they go with the next batch; the store has logged why this one failed.
+  std::vector<SpawnerId> ids;
+  ids.reserve(dirty.size());
+  for (const SpawnerSnapshot& spawner : dirty) ids.push_back(spawner.identity->id);
+  table_.MarkDirty(ids);
+}
+
+SweepSummary Registry::SweepExpired() {
+  SweepSummary summary;
+  std::vector<SpawnerId> expired = table_.CollectExpired(Now());
+  summary.expired = expired.size();
+  const std::size_t batch = std::max<std::size_t>(options_.removal_batch, 1);
+  for (std::size_t begin = 0; begin < expired.size(); begin += batch) {
+    std::size_t end = std::min(expired.size(), begin + batch);
+    std::vector<SpawnerId> marked;
+    std::future<CommitResult> committed;
+    {
+      std::lock_guard<std::mutex> lock(order_mutex_);
+      // Checked again: a heartbeat may have arrived since the candidates were collected.
+      const Liveness now = Now();
+      for (std::size_t i = begin; i < end; ++i) {
+        if (table_.BeginRemovalIfExpired(expired[i], now)) marked.push_back(expired[i]);
+      }
+      if (marked.empty()) continue;
+      if (store_ != nullptr) {
+        std::vector<Write> writes;
+        writes.reserve(marked.size());
+        for (SpawnerId id : marked) writes.push_back(DeleteSpawner(id));
+        committed = CommitAsync(*store_, std::move(writes));
+      }
+    }
+    if (store_ != nullptr) {
+      CommitResult result = committed.get();
+      if (!result.ok) {
+        for (SpawnerId id : marked) table_.CancelRemoval(id);
+        summary.error = result.error;
+        return summary;
+      }
+    }
+    for (SpawnerId id : marked) Removed(id, "expired");
+    summary.removed += marked.size();
+  }
+  return summary;
+}
+
+}  // namespace sr::spawner_registry

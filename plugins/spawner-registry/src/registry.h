@@ -1,0 +1,103 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "registry_options.h"
+#include "registry_ports.h"
+#include "spawner.h"
+#include "spawner_list_cache.h"
+#include "spawner_request.h"
+#include "spawner_table.h"
+
+namespace sr::spawner_registry {
+
+// What a change that must be committed came to.
+struct ChangeOutcome {
+  enum class Result { kOk, kNotFound, kUnavailable, kFull };
+  Result result = Result::kOk;
+  SpawnerId id = 0;
+  std::string message;  // for kUnavailable and kFull
+};
+
+struct LoadSummary {
+  std::size_t spawners = 0;
+  std::size_t unreadable = 0;  // records skipped (their ids stay used)
+  SpawnerId next_id = 1;
+};
+
+struct SweepSummary {
+  std::size_t expired = 0;  // found expired
+  std::size_t removed = 0;
+  std::string error;  // why the sweep stopped early
+};
+
+// The spawner registry: memory state, id allocation, durability and events.
+//
+// Durability: registrations and deletions are committed to the store before they take
+// effect in memory and before `done` runs (so a 201 or a 200 is only sent after the commit,
+// and a failed commit leaves memory unchanged). Heartbeats change memory at once and are
+// written behind in batches by FlushDirty(). Without a store the registry lives in memory.
+//
+// Ordering: every batch is queued under order_mutex_, together with the memory marks that
+// decide its content, so the store applies them in the same order as memory saw them: a
+// write-behind batch can never resurrect a spawner whose deletion was queued before it, and
+// the stored id counter only grows. The lock is held for queueing, never across I/O.
+class Registry {
+ public:
+  using Done = std::function<void(const ChangeOutcome&)>;
+
+  // `store` may be null (memory only). Every reference must outlive the registry.
+  Registry(RegistryOptions options, RegistryStore* store, EventSink& events,
+           const RegistryClock& clock);
+
+  bool persistent() const { return store_ != nullptr; }
+
+  // Restores spawners and the id counter. Loaded spawners get one full TTL of grace before
+  // they count as silent; last_seen still reports the stored time. Throws std::runtime_error.
+  LoadSummary Load(const std::function<void(const std::string&)>& warn);
+
+  // `done` runs once: at once without a store, else on the store's thread after the commit.
+  void Register(Registration registration, Done done);
+  void Delete(SpawnerId id, Done done);
+  // Memory only; false for an unknown id.
+  bool Heartbeat(SpawnerId id, const HeartbeatUpdate& update);
+
+  std::optional<SpawnerSnapshot> Get(SpawnerId id) const;
+  std::shared_ptr<const SpawnerIdentity> Identity(SpawnerId id) const;
+  SpawnerTable::Totals Totals() const;
+  std::uint64_t version() const { return table_.version(); }
+  std::size_t size() const { return table_.size(); }
+  SpawnerListCache& list() { return list_; }
+
+  // Publishes spawner.updated for spawners changed since the last call and writes them to
+  // the store in one batch; waits for the commit. For the write-behind task.
+  void FlushDirty();
+  // Removes spawners silent for longer than the TTL, in batches; waits for each commit. For
+  // the expiry task.
+  SweepSummary SweepExpired();
+
+ private:
+  Liveness Now() const;
+  // Commits `writes` and waits. True without a store.
+  bool CommitAndWait(std::vector<RegistryStore::Write> writes, std::string& error);
+  void Removed(SpawnerId id, std::string_view reason);
+
+  RegistryOptions options_;
+  RegistryStore* store_;
+  EventSink& events_;
+  const RegistryClock& clock_;
+  SpawnerTable table_;
+  SpawnerListCache list_;
+
+  std::mutex order_mutex_;                               // see "Ordering" above
+  SpawnerId next_id_ = 1;                                // guarded by order_mutex_
+  std::atomic<std::size_t> registrations_in_flight_{0};  // counted against max_spawners
+};
+
+}  // namespace sr::spawner_registry

@@ -1,0 +1,28 @@
+#include "spawner.h"
+
+#include "json_text.h"
+
+namespace sr::spawner_registry {
+
+std::shared_ptr<const SpawnerIdentity> MakeIdentity(SpawnerId id, std::string region,
+                                                    std::string host, std::uint16_t port) {
+  auto identity = std::make_shared<SpawnerIdentity>();
+  identity->id = id;
+  identity->region = std::move(region);
+  identity->host = std::move(host);
+  identity->port = port;
+  std::string& prefix = identity->json_prefix;
+  prefix.reserve(64 + identity->region.size() + identity->host.size());
+  prefix += "{\"id\":";
+  AppendUnsigned(prefix, id);
+  prefix += ",\"region\":";
+  AppendJsonString(prefix, identity->region);
+  prefix += ",\"host\":";
+  AppendJsonString(prefix, identity->host);
+  prefix += ",\"port\":";
+  AppendUnsigned(prefix, port);
+  prefix += ",\"max_instances\":";
+  return identity;
+}
+
+}  // namespace sr::spawner_registry

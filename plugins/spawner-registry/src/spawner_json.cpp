@@ -1,0 +1,69 @@
+#include "spawner_json.h"
+
+#include "json_text.h"
+
+namespace sr::spawner_registry {
+
+namespace {
+
+constexpr std::string_view kCurrentKey = ",\"current_instances\":";
+constexpr std::string_view kStatusKey = ",\"status\":";
+constexpr std::string_view kLastSeenKey = ",\"last_seen\":\"";
+constexpr std::string_view kHealthy = "\",\"health\":\"healthy\"}";
+constexpr std::string_view kSuspect = "\",\"health\":\"suspect\"}";
+static_assert(kHealthy.size() == kSuspect.size());
+
+}  // namespace
+
+std::size_t SpawnerJsonSize(const SpawnerSnapshot& spawner) {
+  return spawner.identity->json_prefix.size() + SignedSize(spawner.load.max_instances) +
+         kCurrentKey.size() + SignedSize(spawner.load.current_instances) + kStatusKey.size() +
+         JsonStringSize(spawner.load.status) + kLastSeenKey.size() + kRfc3339MillisSize +
+         kHealthy.size();
+}
+
+void AppendSpawnerJson(std::string& out, const SpawnerSnapshot& spawner) {
+  out += spawner.identity->json_prefix;
+  AppendSigned(out, spawner.load.max_instances);
+  out += kCurrentKey;
+  AppendSigned(out, spawner.load.current_instances);
+  out += kStatusKey;
+  AppendJsonString(out, spawner.load.status);
+  out += kLastSeenKey;
+  AppendRfc3339Millis(out, spawner.last_seen_ms);
+  out += spawner.suspect ? kSuspect : kHealthy;
+}
+
+std::string SpawnerJson(const SpawnerSnapshot& spawner) {
+  std::string out;
+  out.reserve(SpawnerJsonSize(spawner));
+  AppendSpawnerJson(out, spawner);
+  return out;
+}
+
+std::string SpawnerListJson(const std::vector<SpawnerSnapshot>& spawners) {
+  std::size_t size = spawners.empty() ? 2 : 1 + spawners.size();  // brackets and commas
+  for (const auto& spawner : spawners) size += SpawnerJsonSize(spawner);
+  std::string out;
+  out.reserve(size);
+  out += '[';
+  bool first = true;
+  for (const auto& spawner : spawners) {
+    if (!first) out += ',';
+    first = false;
+    AppendSpawnerJson(out, spawner);
+  }
+  out += ']';
+  return out;
+}
+
+std::string RemovedEventJson(SpawnerId id, std::string_view reason) {
+  std::string out = "{\"id\":";
+  AppendUnsigned(out, id);
+  out += ",\"reason\":";
+  AppendJsonString(out, reason);
+  out += '}';
+  return out;
+}
+
+}  // namespace sr::spawner_registry

@@ -1,0 +1,24 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "spawner.h"
+
+namespace sr::spawner_registry {
+
+// The spawner object of the wire contract: id, region, host, port, max_instances,
+// current_instances, status, last_seen (RFC 3339 UTC, milliseconds), health.
+void AppendSpawnerJson(std::string& out, const SpawnerSnapshot& spawner);
+std::string SpawnerJson(const SpawnerSnapshot& spawner);
+// The bytes AppendSpawnerJson appends: lists are allocated once, at their exact size.
+std::size_t SpawnerJsonSize(const SpawnerSnapshot& spawner);
+
+// The JSON array of GET /api/spawners, in the order given.
+std::string SpawnerListJson(const std::vector<SpawnerSnapshot>& spawners);
+
+// Payload of spawner.removed: {"id": N, "reason": "deleted" | "expired"}.
+std::string RemovedEventJson(SpawnerId id, std::string_view reason);
+
+}  // namespace sr::spawner_registry

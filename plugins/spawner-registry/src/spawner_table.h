@@ -1,0 +1,104 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include "spawner.h"
+#include "spawner_request.h"
+
+namespace sr::spawner_registry {
+
+// Liveness thresholds, in milliseconds of the steady clock.
+struct Liveness {
+  std::int64_t now_ms = 0;
+  std::int64_t suspect_after_ms = 0;
+  std::int64_t ttl_ms = 0;
+};
+
+// Every spawner in memory, in shards that each have their own lock, so that heartbeats to
+// different spawners do not contend and no reader holds more than one shard at a time.
+// Locks are held for map operations and copies only: never across I/O or serialization.
+class SpawnerTable {
+ public:
+  struct Entry {
+    std::shared_ptr<const SpawnerIdentity> identity;
+    SpawnerLoad load;
+    std::int64_t last_seen_ms = 0;  // wall clock, reported as last_seen
+    std::int64_t alive_at_ms = 0;   // steady clock: last heartbeat, or start of a grace period
+    bool dirty = false;             // changed since the last write-behind
+    bool removing = false;          // its removal is being committed
+  };
+
+  struct Totals {
+    std::uint64_t spawners = 0;
+    std::uint64_t suspect = 0;
+    std::uint64_t current_instances = 0;
+    std::uint64_t max_instances = 0;
+  };
+
+  explicit SpawnerTable(std::size_t shard_count = 64);
+
+  void Insert(Entry entry);
+  // Applies a heartbeat and marks the spawner dirty. False for an unknown id.
+  bool Heartbeat(SpawnerId id, const HeartbeatUpdate& update, std::int64_t wall_ms,
+                 std::int64_t steady_ms);
+  std::optional<SpawnerSnapshot> Get(SpawnerId id, const Liveness& liveness) const;
+  std::shared_ptr<const SpawnerIdentity> Identity(SpawnerId id) const;
+
+  // Removal is two-phase: marked first (the store commits), then finished or cancelled.
+  // Marked spawners stay visible and are left out of write-behind batches, so that no
+  // stale write can follow their deletion.
+  bool BeginRemoval(SpawnerId id);
+  // Marks the spawner only if it is still expired and not already being removed.
+  bool BeginRemovalIfExpired(SpawnerId id, const Liveness& liveness);
+  void CancelRemoval(SpawnerId id);
+  std::optional<SpawnerSnapshot> FinishRemoval(SpawnerId id, const Liveness& liveness);
+
+  // The spawners changed since the last call (not those being removed); clears their marks.
+  std::vector<SpawnerSnapshot> TakeDirty(const Liveness& liveness);
+  // Marks spawners dirty again (a write-behind batch failed).
+  void MarkDirty(const std::vector<SpawnerId>& ids);
+
+  // Ids silent for longer than the TTL, ascending; each shard is locked in turn.
+  std::vector<SpawnerId> CollectExpired(const Liveness& liveness) const;
+  // Every spawner by ascending id. `next_health_change_ms`, when given, receives the first
+  // moment (steady clock) at which one of them turns suspect if nothing else happens.
+  std::vector<SpawnerSnapshot> SnapshotAll(const Liveness& liveness,
+                                           std::int64_t* next_health_change_ms = nullptr) const;
+  Totals ComputeTotals(const Liveness& liveness) const;
+
+  std::size_t size() const { return size_.load(std::memory_order_relaxed); }
+  // Grows with every change (the sum of the shards' counters, so that heartbeats to
+  // different shards never write a shared cache line); membership_version grows only when
+  // spawners come or go.
+  std::uint64_t version() const;
+  std::uint64_t membership_version() const {
+    return membership_version_.load(std::memory_order_acquire);
+  }
+
+ private:
+  struct alignas(64) Shard {
+    mutable std::mutex mutex;
+    std::unordered_map<SpawnerId, Entry> entries;
+    std::vector<SpawnerId> dirty;
+    std::atomic<std::uint64_t> changes{0};  // written under `mutex`, read without it
+  };
+
+  Shard& ShardOf(SpawnerId id) const { return shards_[id % shard_count_]; }
+  static SpawnerSnapshot Snapshot(const Entry& entry, const Liveness& liveness);
+  // Call with the shard's lock held.
+  static void Changed(Shard& shard) { shard.changes.fetch_add(1, std::memory_order_release); }
+  void MembershipChanged() { membership_version_.fetch_add(1, std::memory_order_acq_rel); }
+
+  std::size_t shard_count_;
+  std::unique_ptr<Shard[]> shards_;
+  std::atomic<std::size_t> size_{0};
+  std::atomic<std::uint64_t> membership_version_{0};
+};
+
+}  // namespace sr::spawner_registry

@@ -1,0 +1,275 @@
+#include "registry.h"
+
+#include <gtest/gtest.h>
+
+#include "registry_fakes.h"
+#include "spawner_codec.h"
+
+namespace sr::spawner_registry {
+namespace {
+
+using testing::FakeClock;
+using testing::FakeStore;
+using testing::RecordingEvents;
+using Table = RegistryStore::Table;
+using Result = ChangeOutcome::Result;
+
+Registration MakeRegistration(std::uint16_t port = 7777) {
+  Registration registration;
+  registration.region = "eu";
+  registration.host = "10.0.0.1";
+  registration.port = port;
+  registration.max_instances = 8;
+  return registration;
+}
+
+RegistryOptions Options() {
+  RegistryOptions options;
+  options.ttl = std::chrono::milliseconds(60000);
+  options.suspect_after = std::chrono::milliseconds(30000);
+  options.removal_batch = 2;
+  return options;
+}
+
+struct SpawnerRegistryRegistryTest : ::testing::Test {
+  FakeClock clock;
+  RecordingEvents events;
+  FakeStore store;
+
+  std::unique_ptr<Registry> Open(RegistryStore* with_store, RegistryOptions options = Options()) {
+    auto registry = std::make_unique<Registry>(options, with_store, events, clock);
+    registry->Load([](const std::string& warning) { ADD_FAILURE() << warning; });
+    return registry;
+  }
+
+  static ChangeOutcome Register(Registry& registry,
+                                Registration registration = MakeRegistration()) {
+    ChangeOutcome result{Result::kUnavailable, 0, "no answer"};
+    registry.Register(std::move(registration),
+                      [&](const ChangeOutcome& outcome) { result = outcome; });
+    return result;
+  }
+  static ChangeOutcome Delete(Registry& registry, SpawnerId id) {
+    ChangeOutcome result{Result::kUnavailable, 0, "no answer"};
+    registry.Delete(id, [&](const ChangeOutcome& outcome) { result = outcome; });
+    return result;
+  }
+  static HeartbeatUpdate Current(std::int32_t current) {
+    HeartbeatUpdate update;
+    update.current_instances = current;
+    return update;
+  }
+};
+
+TEST_F(SpawnerRegistryRegistryTest, IdsIncreaseAndAreCommittedWithTheCounter) {
+  auto registry = Open(&store);
+  EXPECT_EQ(Register(*registry).id, 1u);
+  ChangeOutcome second = Register(*registry);
+  ASSERT_EQ(second.result, Result::kOk);
+  EXPECT_EQ(second.id, 2u);
+  EXPECT_EQ(store.commits(), 2);
+  EXPECT_EQ(store.table(Table::kMeta).at(std::string(kNextIdKey)), "3");
+  EXPECT_EQ(store.table(Table::kSpawners).size(), 2u);
+  EXPECT_EQ(events.Count("spawner.registered"), 2u);
+  EXPECT_TRUE(registry->Get(2));
+}
+
+TEST_F(SpawnerRegistryRegistryTest, ARegistrationTakesEffectOnlyAfterItsCommit) {
+  auto registry = Open(&store);
+  store.Hold();
+  bool answered = false;
+  registry->Register(MakeRegistration(), [&](const ChangeOutcome&) { answered = true; });
+  EXPECT_FALSE(answered);
+  EXPECT_FALSE(registry->Get(1));
+  store.Release();
+  EXPECT_TRUE(answered);
+  EXPECT_TRUE(registry->Get(1));
+}
+
+TEST_F(SpawnerRegistryRegistryTest, AFailedCommitLeavesMemoryUnchangedAndBurnsTheId) {
+  auto registry = Open(&store);
+  store.set_failing(true);
+  ChangeOutcome failed = Register(*registry);
+  EXPECT_EQ(failed.result, Result::kUnavailable);
+  EXPECT_NE(failed.message.find("database or disk is full"), std::string::npos);
+  EXPECT_EQ(registry->size(), 0u);
+  EXPECT_EQ(events.Count("spawner.registered"), 0u);
+  store.set_failing(false);
+  EXPECT_EQ(Register(*registry).id, 2u);  // 1 may have reached nobody; it is never reused
+}
+
+TEST_F(SpawnerRegistryRegistryTest, DeletionIsCommittedBeforeItTakesEffect) {
+  auto registry = Open(&store);
+  SpawnerId id = Register(*registry).id;
+  store.set_failing(true);
+  EXPECT_EQ(Delete(*registry, id).result, Result::kUnavailable);
+  EXPECT_TRUE(registry->Get(id));
+  store.set_failing(false);
+  EXPECT_EQ(Delete(*registry, id).result, Result::kOk);
+  EXPECT_FALSE(registry->Get(id));
+  EXPECT_TRUE(store.table(Table::kSpawners).empty());
+  EXPECT_EQ(Delete(*registry, id).result, Result::kNotFound);
+  auto removed = events.Take().back();
+  EXPECT_EQ(removed.first, "spawner.removed");
+  EXPECT_EQ(removed.second, R"({"id":1,"reason":"deleted"})");
+}
+
+TEST_F(SpawnerRegistryRegistryTest, RestartRestoresSpawnersAndTheCounter) {
+  {
+    auto registry = Open(&store);
+    for (int i = 0; i < 5; ++i) Register(*registry);
+    ASSERT_EQ(Delete(*registry, 5).result, Result::kOk);  // the highest id
+  }
+  auto restarted = Open(&store);
+  EXPECT_EQ(restarted->size(), 4u);
+  EXPECT_EQ(restarted->Get(4)->identity->host, "10.0.0.1");
+  EXPECT_EQ(Register(*restarted).id, 6u);
+}
+
+TEST_F(SpawnerRegistryRegistryTest, TheLargestStoredIdWinsOverALostCounter) {
+  {
+    auto registry = Open(&store);
+    for (int i = 0; i < 3; ++i) Register(*registry);
+  }
+  store.Put(Table::kMeta, std::string(kNextIdKey), "1");
+  auto restarted = Open(&store);
+  EXPECT_EQ(Register(*restarted).id, 4u);
+}
+
+TEST_F(SpawnerRegistryRegistryTest, LoadedSpawnersGetAFullTtlOfGrace) {
+  {
+    auto registry = Open(&store);
+    Register(*registry);
+  }
+  std::int64_t stored_last_seen = clock.WallMs();
+  clock.Advance(10 * 60000);  // the master was down for ten minutes
+  auto restarted = Open(&store);
+  auto loaded = restarted->Get(1);
+  ASSERT_TRUE(loaded);
+  EXPECT_FALSE(loaded->suspect);
+  EXPECT_EQ(loaded->last_seen_ms, stored_last_seen);  // the truth, not the restart time
+  EXPECT_EQ(restarted->SweepExpired().removed, 0u);
+  clock.Advance(60001);
+  EXPECT_EQ(restarted->SweepExpired().removed, 1u);
+}
+
+TEST_F(SpawnerRegistryRegistryTest, HeartbeatsAreWrittenBehindInOneBatch) {
+  auto registry = Open(&store);
+  for (int i = 0; i < 3; ++i) Register(*registry);
+  events.Take();
+  int commits = store.commits();
+  EXPECT_TRUE(registry->Heartbeat(1, Current(4)));
+  EXPECT_TRUE(registry->Heartbeat(1, Current(5)));
+  EXPECT_TRUE(registry->Heartbeat(3, Current(6)));
+  EXPECT_FALSE(registry->Heartbeat(9, Current(6)));
+  EXPECT_EQ(store.commits(), commits);  // nothing written yet
+  registry->FlushDirty();
+  EXPECT_EQ(store.commits(), commits + 1);
+  auto stored = DecodeStoredSpawner(1, store.table(Table::kSpawners).at(SpawnerKey(1)));
+  EXPECT_EQ(stored->load.current_instances, 5);
+  EXPECT_EQ(events.Count("spawner.updated"), 2u);
+  registry->FlushDirty();
+  EXPECT_EQ(store.commits(), commits + 1);  // nothing new
+}
+
+TEST_F(SpawnerRegistryRegistryTest, AFailedWriteBehindIsRetried) {
+  auto registry = Open(&store);
+  Register(*registry);
+  registry->Heartbeat(1, Current(7));
+  store.set_failing(true);
+  registry->FlushDirty();
+  store.set_failing(false);
+  registry->FlushDirty();
+  auto stored = DecodeStoredSpawner(1, store.table(Table::kSpawners).at(SpawnerKey(1)));
+  EXPECT_EQ(stored->load.current_instances, 7);
+}
+
+TEST_F(SpawnerRegistryRegistryTest, AWriteBehindNeverResurrectsADeletedSpawner) {
+  auto registry = Open(&store);
+  Register(*registry);
+  registry->Heartbeat(1, Current(2));
+  store.Hold();
+  bool deleted = false;
+  registry->Delete(1,
+                   [&](const ChangeOutcome& outcome) { deleted = outcome.result == Result::kOk; });
+  // A flush while the deletion is being committed must leave spawner 1 out.
+  std::thread flush([&] { registry->FlushDirty(); });
+  store.Release();
+  flush.join();
+  EXPECT_TRUE(deleted);
+  EXPECT_TRUE(store.table(Table::kSpawners).empty());
+}
+
+TEST_F(SpawnerRegistryRegistryTest, ExpiryRemovesSilentSpawnersInBatches) {
+  auto registry = Open(&store);
+  for (int i = 0; i < 5; ++i) Register(*registry);
+  clock.Advance(40000);
+  registry->Heartbeat(2, Current(0));
+  EXPECT_TRUE(registry->Get(1)->suspect);
+  EXPECT_FALSE(registry->Get(2)->suspect);
+  clock.Advance(20001);
+  events.Take();
+  int commits = store.commits();
+  SweepSummary sweep = registry->SweepExpired();
+  EXPECT_EQ(sweep.expired, 4u);
+  EXPECT_EQ(sweep.removed, 4u);
+  EXPECT_EQ(store.commits(), commits + 2);  // removal_batch = 2
+  EXPECT_EQ(registry->size(), 1u);
+  EXPECT_TRUE(registry->Get(2));
+  auto removed = events.Take();
+  ASSERT_EQ(removed.size(), 4u);
+  EXPECT_EQ(removed[0].second, R"({"id":1,"reason":"expired"})");
+  EXPECT_EQ(store.table(Table::kSpawners).size(), 1u);
+}
+
+TEST_F(SpawnerRegistryRegistryTest, AFailedExpiryKeepsTheSpawners) {
+  auto registry = Open(&store);
+  Register(*registry);
+  clock.Advance(60001);
+  store.set_failing(true);
+  SweepSummary sweep = registry->SweepExpired();
+  EXPECT_EQ(sweep.removed, 0u);
+  EXPECT_FALSE(sweep.error.empty());
+  EXPECT_TRUE(registry->Get(1));
+  store.set_failing(false);
+  EXPECT_EQ(registry->SweepExpired().removed, 1u);
+}
+
+TEST_F(SpawnerRegistryRegistryTest, InMemoryEverythingAnswersAtOnce) {
+  auto registry = Open(nullptr);
+  EXPECT_FALSE(registry->persistent());
+  EXPECT_EQ(Register(*registry).id, 1u);
+  EXPECT_EQ(Register(*registry).id, 2u);
+  EXPECT_EQ(Delete(*registry, 2).result, Result::kOk);
+  EXPECT_EQ(Register(*registry).id, 3u);
+  registry->Heartbeat(1, Current(1));
+  registry->FlushDirty();
+  EXPECT_EQ(events.Count("spawner.updated"), 1u);
+}
+
+TEST_F(SpawnerRegistryRegistryTest, TheRegistryHasABound) {
+  RegistryOptions options = Options();
+  options.max_spawners = 2;
+  auto registry = Open(&store, options);
+  Register(*registry);
+  Register(*registry);
+  ChangeOutcome refused = Register(*registry);
+  EXPECT_EQ(refused.result, Result::kFull);
+  EXPECT_NE(refused.message.find("max_spawners"), std::string::npos);
+}
+
+TEST_F(SpawnerRegistryRegistryTest, TotalsAndVersion) {
+  auto registry = Open(&store);
+  Register(*registry);
+  Register(*registry);
+  auto version = registry->version();
+  registry->Heartbeat(1, Current(3));
+  EXPECT_GT(registry->version(), version);
+  auto totals = registry->Totals();
+  EXPECT_EQ(totals.spawners, 2u);
+  EXPECT_EQ(totals.current_instances, 3u);
+  EXPECT_EQ(totals.max_instances, 16u);
+}
+
+}  // namespace
+}  // namespace sr::spawner_registry

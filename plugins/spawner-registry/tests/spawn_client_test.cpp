@@ -1,0 +1,102 @@
+#include "spawn_client.h"
+
+#include <gtest/gtest.h>
+
+#include <future>
+
+#include "fake_spawner.h"
+
+namespace sr::spawner_registry {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::ClosedPort;
+using testing::FakeSpawner;
+
+SpawnClientOptions Fast() {
+  SpawnClientOptions options;
+  options.connect_timeout = 300ms;
+  options.total_timeout = 400ms;
+  options.max_response_bytes = 64 << 10;
+  return options;
+}
+
+SpawnResult Call(SpawnClient& client, std::uint16_t port, std::string body = "{}") {
+  std::promise<SpawnResult> result;
+  SpawnCall call{"127.0.0.1", port, std::move(body), "application/json"};
+  EXPECT_TRUE(client.Post(std::move(call), [&](SpawnResult r) { result.set_value(std::move(r)); }));
+  return result.get_future().get();
+}
+
+TEST(SpawnerRegistrySpawnClientTest, PassesTheSpawnersAnswerThrough) {
+  FakeSpawner spawner({201, "application/vnd.game+json", "{\"instance\":42}"});
+  SpawnClient client(Fast());
+  SpawnResult result = Call(client, spawner.port(), "{\"map\":\"dust\"}");
+  ASSERT_EQ(result.kind, SpawnResult::Kind::kResponse) << result.message;
+  EXPECT_EQ(result.status, 201);
+  EXPECT_EQ(result.body, "{\"instance\":42}");
+  EXPECT_EQ(result.content_type, "application/vnd.game+json");
+  auto requests = spawner.requests();
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(requests[0].rfind("POST /spawn HTTP/1.1\r\n", 0), 0u) << requests[0];
+  EXPECT_NE(requests[0].find("{\"map\":\"dust\"}"), std::string::npos);
+}
+
+TEST(SpawnerRegistrySpawnClientTest, ErrorStatusesArePassedThroughToo) {
+  FakeSpawner spawner({500, "text/plain", "full"});
+  SpawnClient client(Fast());
+  SpawnResult result = Call(client, spawner.port());
+  ASSERT_EQ(result.kind, SpawnResult::Kind::kResponse);
+  EXPECT_EQ(result.status, 500);
+  EXPECT_EQ(result.body, "full");
+}
+
+TEST(SpawnerRegistrySpawnClientTest, AClosedPortIsUnreachable) {
+  SpawnClient client(Fast());
+  SpawnResult result = Call(client, ClosedPort());
+  EXPECT_EQ(result.kind, SpawnResult::Kind::kUnreachable) << result.message;
+}
+
+TEST(SpawnerRegistrySpawnClientTest, ASilentSpawnerTimesOut) {
+  FakeSpawner spawner({}, /*silent=*/true);
+  SpawnClient client(Fast());
+  auto start = std::chrono::steady_clock::now();
+  SpawnResult result = Call(client, spawner.port());
+  auto waited = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(result.kind, SpawnResult::Kind::kTimeout) << result.message;
+  EXPECT_GE(waited, 350ms);
+  EXPECT_LT(waited, 3s);
+}
+
+TEST(SpawnerRegistrySpawnClientTest, AnswersAreCapped) {
+  FakeSpawner spawner({200, "text/plain", std::string(100 << 10, 'x')});
+  SpawnClient client(Fast());
+  SpawnResult result = Call(client, spawner.port());
+  EXPECT_EQ(result.kind, SpawnResult::Kind::kTooLarge) << result.message;
+}
+
+TEST(SpawnerRegistrySpawnClientTest, ConcurrentCallsAreBoundedAndStopEndsThem) {
+  FakeSpawner spawner({}, /*silent=*/true);
+  SpawnClientOptions options = Fast();
+  options.total_timeout = 60s;
+  options.max_in_flight = 2;
+  SpawnClient client(options);
+  std::promise<SpawnResult> first;
+  std::promise<SpawnResult> second;
+  auto post = [&](std::promise<SpawnResult>& into) {
+    return client.Post(SpawnCall{"127.0.0.1", spawner.port(), "{}", ""},
+                       [&into](SpawnResult r) { into.set_value(std::move(r)); });
+  };
+  EXPECT_TRUE(post(first));
+  EXPECT_TRUE(post(second));
+  std::promise<SpawnResult> third;
+  EXPECT_FALSE(post(third));
+  client.Stop();
+  EXPECT_EQ(first.get_future().get().kind, SpawnResult::Kind::kFailed);
+  EXPECT_EQ(second.get_future().get().kind, SpawnResult::Kind::kFailed);
+  std::promise<SpawnResult> late;
+  EXPECT_FALSE(post(late));
+}
+
+}  // namespace
+}  // namespace sr::spawner_registry

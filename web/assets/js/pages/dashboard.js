@@ -1,0 +1,107 @@
+// The dashboard: figures, charts and the spawner table, kept live by /events (or by polling
+// when the stream is unavailable).
+import { $ } from '../lib/dom.js';
+import { ApiError, api, describeError } from '../lib/api.js';
+import { confirmAction } from '../lib/dialog.js';
+import { formatTime } from '../lib/format.js';
+import { LiveConnection } from '../lib/live.js';
+import { initShell } from '../lib/shell.js';
+import { SpawnerStore } from '../lib/spawner-store.js';
+import { toast } from '../lib/toast.js';
+import { DashboardCharts } from '../components/dashboard-charts.js';
+import { SpawnerTable } from '../components/spawner-table.js';
+import { StatCards } from '../components/stat-cards.js';
+
+const session = await initShell('dashboard', { live: true });
+const store = new SpawnerStore();
+const cards = new StatCards($('#stat-cards'));
+const charts = new DashboardCharts($('#charts'));
+const updated = $('#updated');
+
+function describeSpawner(spawner) {
+  return `#${spawner.id} (${spawner.host}:${spawner.port}, ${spawner.region || 'no region'})`;
+}
+
+async function spawnOn(spawner) {
+  const confirmed = await confirmAction({
+    title: 'Start a game instance?',
+    message: `The master asks spawner ${describeSpawner(spawner)} to start one instance.`,
+    confirmLabel: 'Spawn instance',
+  });
+  if (!confirmed) return;
+  try {
+    const answer = await api(`/api/spawners/${spawner.id}/spawn`, { method: 'POST', json: {} });
+    const detail = answer && typeof answer === 'object' ? JSON.stringify(answer) : (answer || '');
+    toast('success', `Spawn requested on #${spawner.id}`, detail.slice(0, 200));
+  } catch (error) {
+    toast('error', `Spawn on #${spawner.id} failed`, describeError(error));
+  }
+}
+
+async function deleteSpawner(spawner) {
+  const confirmed = await confirmAction({
+    title: 'Delete this spawner?',
+    message: `Spawner ${describeSpawner(spawner)} is removed from the registry. If it is still running it will register again with a new id.`,
+    confirmLabel: 'Delete spawner',
+    danger: true,
+  });
+  if (!confirmed) return;
+  try {
+    await api(`/api/spawners/${spawner.id}`, { method: 'DELETE' });
+    store.forget(spawner.id);
+    toast('success', `Spawner #${spawner.id} deleted`);
+  } catch (error) {
+    toast('error', `Could not delete #${spawner.id}`, describeError(error));
+  }
+}
+
+// The table subscribes to the store and renders itself.
+new SpawnerTable($('#spawners'), {
+  store,
+  canOperate: session.can('operator'),
+  onSpawn: spawnOn,
+  onDelete: deleteSpawner,
+});
+
+let lastTick = -1;
+function showStats(stats) {
+  if (!stats || stats.tick === lastTick) return;
+  lastTick = stats.tick;
+  cards.update(stats);
+  charts.push(stats);
+  updated.textContent = `Updated ${formatTime(stats.timestamp)}`;
+}
+
+async function fetchSpawnerList() {
+  try {
+    return await api('/api/spawners');
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return null;  // no registry
+    throw error;
+  }
+}
+
+try {
+  charts.load(await api('/api/stats/history'));
+} catch (error) {
+  toast('error', 'Chart history unavailable', describeError(error));
+}
+
+const live = new LiveConnection({
+  handlers: {
+    hello: (hello) => {
+      store.onHello(hello);
+      showStats(hello.stats);
+    },
+    stats: showStats,
+    spawners: (delta) => store.onDelta(delta),
+    spawner: (change) => store.onChange(change),
+  },
+  poll: async () => {
+    const [stats, list] = await Promise.all([api('/api/stats'), fetchSpawnerList()]);
+    showStats(stats);
+    store.available = list !== null;
+    store.replaceAll(list || []);
+  },
+});
+live.start();
