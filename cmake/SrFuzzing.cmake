@@ -2,6 +2,10 @@
 # the `fuzzers` target. Its seed corpus lives in tests/fuzz/corpus/<name>/ or next to the
 # fuzzer as corpus/<name>/ (see scripts/fuzz.sh).
 add_custom_target(fuzzers)
+
+# Everything this build compiles from here on (the plugins' logic libraries) carries coverage
+# instrumentation and the sanitizers, so libFuzzer sees inside the code it drives.
+add_compile_options(-fsanitize=fuzzer-no-link,address,undefined)
 set(SR_FUZZ_OUTPUT_DIR ${CMAKE_BINARY_DIR}/fuzz)
 
 function(sr_add_fuzzer name)
