@@ -11,9 +11,8 @@ cd "$(dirname "$0")/.."
 build_packages=(
   build-essential cmake ninja-build ccache pkg-config
   libpistache-dev rapidjson-dev libsqlite3-dev libboost-dev libspdlog-dev libfmt-dev
-  libyaml-cpp-dev libcurl4-openssl-dev libsodium-dev libssl-dev
+  libyaml-cpp-dev libcurl4-openssl-dev libsodium-dev libssl-dev zlib1g-dev
   googletest libgtest-dev libgmock-dev
-  nodejs npm
 )
 test_packages=(
   chromium wrk nginx-light clang libclang-rt-14-dev zip unzip python3 curl openssl
@@ -22,6 +21,12 @@ test_packages=(
 wanted=("${build_packages[@]}")
 if [[ "${1:-}" == "--test" ]]; then
   wanted+=("${test_packages[@]}")
+fi
+
+# Node.js and npm (for the dashboard's front-end packages): any installation will do, for
+# example NodeSource's, whose nodejs package already contains npm.
+if ! command -v node > /dev/null || ! command -v npm > /dev/null; then
+  wanted+=(nodejs npm)
 fi
 
 missing=()

@@ -158,22 +158,18 @@ void SpawnerRoutes::Heartbeat(sr::Request& request, sr::Response& response) {
 }
 
 void SpawnerRoutes::List(sr::Request& request, sr::Response& response) {
+  bool gzip = AcceptsGzip(request.Header("Accept-Encoding").value_or(""));
   SpawnerListCache& list = registry_.list();
-  if (auto fresh = list.Fresh()) return response.Shared(200, fresh->json, kJson);
+  if (auto fresh = list.Fresh()) return SendList(request, response, fresh->json, gzip);
   // Stale: the build runs on a worker thread; this request waits for it without a thread.
   auto deferred = host_.Defer(request, response);
   bool must_build = false;
   auto ready = list.GetOrWait(
-      [deferred](const SpawnerListCache::Snapshot& snapshot) {
-        deferred->response().Shared(200, snapshot.json, kJson);
-        deferred->Complete();
+      [this, deferred, gzip](const SpawnerListCache::Snapshot& snapshot) {
+        SendDeferredList(deferred, snapshot.json, gzip);
       },
       must_build);
-  if (ready) {
-    deferred->response().Shared(200, ready->json, kJson);
-    deferred->Complete();
-    return;
-  }
+  if (ready) return SendDeferredList(deferred, ready->json, gzip);
   if (!must_build) return;
   try {
     host_.Run("spawner list", [this] { registry_.list().Build(); });
@@ -181,6 +177,49 @@ void SpawnerRoutes::List(sr::Request& request, sr::Response& response) {
     // The host takes no more tasks (shutting down): build here rather than leave readers
     // waiting for a build that never comes.
     registry_.list().Build();
+  }
+}
+
+void SpawnerRoutes::SendList(sr::Request& request, sr::Response& response,
+                             const std::shared_ptr<const std::string>& json, bool gzip) {
+  if (!gzip || json->size() < kGzipThresholdBytes) return response.Shared(200, json, kJson);
+  if (auto ready = compressed_.Ready(json)) return SendGzip(response, ready);
+  SendDeferredList(host_.Defer(request, response), json, gzip);
+}
+
+void SpawnerRoutes::SendDeferredList(const std::shared_ptr<sr::DeferredResponse>& deferred,
+                                     const std::shared_ptr<const std::string>& json, bool gzip) {
+  if (!gzip || json->size() < kGzipThresholdBytes) {
+    deferred->response().Shared(200, json, kJson);
+    deferred->Complete();
+    return;
+  }
+  bool must_compress = false;
+  if (auto ready = compressed_.GetOrWait(
+          json,
+          [deferred](const CompressedList::Source& compressed) {
+            SendGzip(deferred->response(), compressed);
+            deferred->Complete();
+          },
+          must_compress)) {
+    SendGzip(deferred->response(), ready);
+    deferred->Complete();
+    return;
+  }
+  if (must_compress) StartCompression();
+}
+
+void SpawnerRoutes::SendGzip(sr::Response& response, const CompressedList::Source& compressed) {
+  response.AddHeader("Content-Encoding", "gzip");
+  response.AddHeader("Vary", "Accept-Encoding");
+  response.Shared(200, compressed, kJson);
+}
+
+void SpawnerRoutes::StartCompression() {
+  try {
+    host_.Run("spawner list gzip", [this] { compressed_.Compress(); });
+  } catch (const sr::Error&) {
+    compressed_.Compress();  // shutting down: finish the waiting responses here
   }
 }
 

@@ -3,6 +3,8 @@
 // and spawner calls complete deferred responses from other threads).
 #pragma once
 
+#include "compressed_list.h"
+
 #include <cstdint>
 #include <sr/plugin.hpp>
 
@@ -25,6 +27,13 @@ class SpawnerRoutes {
   void Register(sr::Request& request, sr::Response& response);
   void Heartbeat(sr::Request& request, sr::Response& response);
   void List(sr::Request& request, sr::Response& response);
+  // Sends the list, gzip-compressed when the client accepts it and the list is large.
+  void SendList(sr::Request& request, sr::Response& response,
+                const std::shared_ptr<const std::string>& json, bool gzip);
+  void SendDeferredList(const std::shared_ptr<sr::DeferredResponse>& deferred,
+                        const std::shared_ptr<const std::string>& json, bool gzip);
+  static void SendGzip(sr::Response& response, const CompressedList::Source& compressed);
+  void StartCompression();
   void GetOne(sr::Request& request, sr::Response& response);
   void Delete(sr::Request& request, sr::Response& response);
   void Spawn(sr::Request& request, sr::Response& response);
@@ -38,6 +47,9 @@ class SpawnerRoutes {
   Registry& registry_;
   SpawnClient& spawn_client_;
   std::uint64_t max_body_bytes_;
+  CompressedList compressed_;
+  // Smaller lists are cheaper to send than to compress.
+  static constexpr std::size_t kGzipThresholdBytes = 8 * 1024;
 };
 
 }  // namespace sr::spawner_registry

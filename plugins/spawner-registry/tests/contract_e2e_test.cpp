@@ -5,6 +5,8 @@
 #include <set>
 
 #include "e2e_support.h"
+
+#include <zlib.h>
 #include "fake_spawner.h"
 
 namespace sr::spawner_registry::testing {
@@ -33,6 +35,20 @@ std::set<std::string> FieldsOf(const rapidjson::Value& object) {
   std::set<std::string> fields;
   for (const auto& member : object.GetObject()) fields.insert(member.name.GetString());
   return fields;
+}
+
+std::string Gunzip(const std::string& data) {
+  z_stream stream{};
+  inflateInit2(&stream, 15 + 16);
+  std::string out(1 << 22, '\0');
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  stream.avail_in = static_cast<uInt>(data.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  int result = inflate(&stream, Z_FINISH);
+  out.resize(result == Z_STREAM_END ? stream.total_out : 0);
+  inflateEnd(&stream);
+  return out;
 }
 
 class SpawnerRegistryContractTest : public ::testing::TestWithParam<bool> {
@@ -100,6 +116,20 @@ TEST_P(SpawnerRegistryContractTest, TheListHoldsEverySpawnerInIdOrder) {
     EXPECT_EQ(FieldsOf(spawners[i]), kSpawnerFields);
     EXPECT_EQ(spawners[i]["id"].GetUint64(), i + 1);
   }
+}
+
+TEST_P(SpawnerRegistryContractTest, ALargeListIsGzippedForClientsThatAcceptIt) {
+  for (int i = 0; i < 100; ++i) RegisterSpawner(*client_, static_cast<std::uint16_t>(7000 + i));
+  auto plain = client_->Get("/api/spawners");
+  ASSERT_EQ(plain.status, 200);
+  EXPECT_FALSE(plain.HasHeader("Content-Encoding"));
+  auto compressed = client_->Get("/api/spawners", {{"Accept-Encoding", "br, gzip"}});
+  ASSERT_EQ(compressed.status, 200);
+  EXPECT_EQ(compressed.Header("Content-Encoding"), "gzip");
+  EXPECT_EQ(compressed.Header("Vary"), "Accept-Encoding");
+  EXPECT_EQ(compressed.Header("Content-Type"), "application/json");
+  EXPECT_LT(compressed.body.size(), plain.body.size() / 4);
+  EXPECT_EQ(Gunzip(compressed.body), plain.body);
 }
 
 TEST_P(SpawnerRegistryContractTest, DeletionAnswersDeletedThenTheIdIsGone) {
