@@ -102,13 +102,21 @@ static sr_status on_init(sr_host* host, const sr_host_api* api, void** instance)
   return SR_OK;
 }
 
-static void on_stop(void* instance) {
-  hello_c* self = (hello_c*)instance;
-  self->api->task_cancel(self->tick_task); /* frees the handle */
-  self->tick_task = NULL;
+static void release_tick(hello_c* self) {
+  if (self->tick_task != NULL) {
+    self->api->task_cancel(self->tick_task); /* frees the handle */
+    self->tick_task = NULL;
+  }
 }
 
-static void on_destroy(void* instance) { free(instance); }
+static void on_stop(void* instance) { release_tick((hello_c*)instance); }
+
+/* A plugin that was initialized but never started (--check, or a later plugin failing to
+   initialize) is destroyed without a stop, so the handle is given back here too. */
+static void on_destroy(void* instance) {
+  release_tick((hello_c*)instance);
+  free(instance);
+}
 
 static const sr_plugin_descriptor kDescriptor = {
     sizeof(sr_plugin_descriptor),

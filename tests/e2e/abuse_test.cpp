@@ -59,7 +59,7 @@ void RecordPeak(const TestHost& host) {
 }
 
 TEST(Abuse, ThousandSlowlorisConnectionsDoNotSlowOthers) {
-  TestHost host(KitYaml("  header_timeout: 4s\n"));
+  TestHost host(KitYaml("  header_timeout: 4s\n"), MemoryMeasuredEnv());
   ASSERT_TRUE(host.Start()) << host.Output();
   long baseline = HealthP99Micros(host.port(), 300);
 
@@ -107,7 +107,7 @@ TEST(Abuse, ThousandSlowlorisConnectionsDoNotSlowOthers) {
 }
 
 TEST(Abuse, TenThousandIdleConnections) {
-  TestHost host(KitYaml("  header_timeout: 60s\n  max_connections: 20000\n"));
+  TestHost host(KitYaml("  header_timeout: 60s\n  max_connections: 20000\n"), MemoryMeasuredEnv());
   ASSERT_TRUE(host.Start()) << host.Output();
   std::uint64_t rss_before = host.RssKib();
   std::vector<int> idle;
@@ -132,7 +132,7 @@ TEST(Abuse, TenThousandIdleConnections) {
 }
 
 TEST(Abuse, DownloadersThatNeverReadCostNoMemoryAndAreDropped) {
-  TestHost host(KitYaml("  write_timeout: 2s\n"));
+  TestHost host(KitYaml("  write_timeout: 2s\n"), MemoryMeasuredEnv());
   ASSERT_TRUE(host.Start()) << host.Output();
   std::uint64_t rss_before = host.RssKib();
   std::vector<int> stuck;

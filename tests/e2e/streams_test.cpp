@@ -80,7 +80,7 @@ TEST(Streams, IdleStreamsGetKeepAliveComments) {
 }
 
 TEST(Streams, AClientThatNeverReadsIsDroppedAndMemoryStaysFlat) {
-  TestHost host(KitYaml("", "      max_queued: 1MiB\n"));
+  TestHost host(KitYaml("", "      max_queued: 1MiB\n"), MemoryMeasuredEnv());
   ASSERT_TRUE(host.Start()) << host.Output();
   // A reader that stops reading: tiny receive buffer, never calls recv.
   HttpClient stuck(host.port());
