@@ -29,8 +29,13 @@ function(sr_add_test name)
   if("e2e" IN_LIST ARG_LABELS OR ARG_DEPENDS)
     add_dependencies(${name} spawner-master ${ARG_DEPENDS})
   endif()
+  # gtest_discover_tests flattens list-valued properties (LABELS "unit;concurrency" would set
+  # LABELS to "unit" and a property named "concurrency"), so the labels become one label,
+  # "unit,concurrency", which `ctest -L unit` and `ctest -L concurrency` both match (-L takes a
+  # regular expression).
+  list(JOIN ARG_LABELS "," joined_labels)
   gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST DISCOVERY_TIMEOUT 60 NO_PRETTY_VALUES
-                       PROPERTIES LABELS "${ARG_LABELS}")
+                       PROPERTIES LABELS "${joined_labels}")
 endfunction()
 
 # What the ThreadSanitizer stage builds: the tests labelled "concurrency" and what they load.
