@@ -14,6 +14,7 @@ if [[ $# -lt 1 ]]; then
   echo "usage: $0 <build-dir> [duration-seconds] [clients] [spawners]" >&2
   exit 2
 fi
+source "$(dirname "$0")/../lib/common.sh"
 BUILD_DIR=$(cd "$1" && pwd)
 DURATION=${2:-60}
 CLIENTS=${3:-1000}
@@ -36,20 +37,14 @@ done
 # Two sockets per client (ours and the host's) plus headroom.
 ulimit -n $((CLIENTS * 2 + 4096))
 
-stop_host() {
-  if [[ -n "$HOST_PID" ]]; then
-    kill -TERM "$HOST_PID" 2> /dev/null || true
-    wait "$HOST_PID" 2> /dev/null || true
-    HOST_PID=""
-  fi
-}
 cleanup() {
   stop_host
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
-cat > "$WORK/plugins.yaml" << EOF
+ADMIN_EMAIL=bench@example.com ADMIN_PASSWORD=$ADMIN_PASSWORD MASTER_API_KEY=$API_KEY \
+  start_host "$BUILD_DIR" "$WORK" "$(cat << EOF
 server:
   bind: 127.0.0.1
   port: 0
@@ -69,16 +64,8 @@ plugins:
       web_root: $ROOT/web
       max_clients: $((CLIENTS + 100))
 EOF
-
-(cd "$WORK" && ADMIN_EMAIL=bench@example.com ADMIN_PASSWORD=$ADMIN_PASSWORD MASTER_API_KEY=$API_KEY \
-  exec "$HOST_BIN" --config plugins.yaml --ready-file ready.json > host.log 2>&1) &
-HOST_PID=$!
-for _ in $(seq 400); do
-  [[ -f "$WORK/ready.json" ]] && break
-  sleep 0.05
-done
-[[ -f "$WORK/ready.json" ]] || { cat "$WORK/host.log" >&2; exit 1; }
-PORT=$(sed 's/.*"port":\([0-9]*\).*/\1/' "$WORK/ready.json")
+)"
+PORT=$HOST_PORT
 URL="http://127.0.0.1:$PORT"
 
 echo "== setup: $SPAWNERS spawners, one signed-in session"

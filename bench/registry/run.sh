@@ -16,6 +16,7 @@ BUILD_DIR=$(cd "$1" && pwd)
 DURATION=${2:-5}
 HOST_BIN="$BUILD_DIR/bin/spawner-master"
 SCRIPTS=$(cd "$(dirname "$0")" && pwd)
+source "$SCRIPTS/../lib/common.sh"
 WORK=$(mktemp -d /tmp/registry-bench.XXXXXX)
 CONNECTIONS=32
 HOST_PID=""
@@ -29,26 +30,20 @@ for plugin in sqlite-store spawner-registry; do
   [[ -f "$BUILD_DIR/plugins/$plugin.so" ]] || { echo "build the $plugin plugin first" >&2; exit 2; }
 done
 
-stop_host() {
-  if [[ -n "$HOST_PID" ]]; then
-    kill -TERM "$HOST_PID" 2> /dev/null || true
-    wait "$HOST_PID" 2> /dev/null || true
-    HOST_PID=""
-  fi
-}
 cleanup() {
   stop_host
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
-# start_host <name> <persist: yes|no> [registry config lines...]
-start_host() {
+# start_registry_host <name> <persist: yes|no> [registry config lines...]
+start_registry_host() {
   local name=$1 persist=$2
   shift 2
   local dir="$WORK/$name"
   mkdir -p "$dir"
-  {
+  local yaml
+  yaml=$({
     echo "server:"
     echo "  bind: 127.0.0.1"
     echo "  port: 0"
@@ -65,25 +60,18 @@ start_host() {
       echo "    config:"
       for line in "$@"; do echo "      $line"; done
     fi
-  } > "$dir/plugins.yaml"
-  (cd "$dir" && exec "$HOST_BIN" --config plugins.yaml --ready-file ready.json > host.log 2>&1) &
-  HOST_PID=$!
-  for _ in $(seq 200); do
-    [[ -f "$dir/ready.json" ]] && break
-    sleep 0.05
-  done
-  [[ -f "$dir/ready.json" ]] || { cat "$dir/host.log" >&2; exit 1; }
-  PORT=$(sed 's/.*"port":\([0-9]*\).*/\1/' "$dir/ready.json")
+  })
+  start_host "$BUILD_DIR" "$dir" "$yaml"
+  PORT=$HOST_PORT
   HOST_DIR=$dir
 }
 
 url() { echo "http://127.0.0.1:$PORT$1"; }
-rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$HOST_PID/status"; }
 rss_anon_kib() { awk '/^RssAnon:/ {print $2}' "/proc/$HOST_PID/status"; }
 requests_per_second() { awk '/^Requests\/sec:/ {printf "%.0f", $2}'; }
 
-# wrk_rate <path> [wrk args...]: requests per second.
-wrk_rate() {
+# path_rate <path> [wrk args...]: requests per second.
+path_rate() {
   local path=$1
   shift
   wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" "$@" "$(url "$path")" | requests_per_second
@@ -112,16 +100,16 @@ row() { ROWS+=("$(printf '%s|%s|%s|%s|%s' "$@")"); }
 percent() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.0f %%", 100 * a / b; else print "-" }'; }
 
 echo "== heartbeats, GET by id (1,000 spawners), persistence on" >&2
-start_host persistent yes
+start_registry_host persistent yes
 register 1000
 # /health twice, plain and through the same Lua request() the scripted figures use (wrk's
 # own cost per request then matches); before and after, averaged, to damp drift.
-health_plain=$(wrk_rate /health)
-health_lua=$(wrk_rate / -s "$SCRIPTS/health.lua")
-heartbeat_persistent=$(SPAWNER_IDS=1000 wrk_rate / -s "$SCRIPTS/heartbeat.lua")
-get_by_id=$(SPAWNER_IDS=1000 wrk_rate / -s "$SCRIPTS/get_by_id.lua")
-health_lua=$(( (health_lua + $(wrk_rate / -s "$SCRIPTS/health.lua")) / 2 ))
-health_plain=$(( (health_plain + $(wrk_rate /health)) / 2 ))
+health_plain=$(path_rate /health)
+health_lua=$(path_rate / -s "$SCRIPTS/health.lua")
+heartbeat_persistent=$(SPAWNER_IDS=1000 path_rate / -s "$SCRIPTS/heartbeat.lua")
+get_by_id=$(SPAWNER_IDS=1000 path_rate / -s "$SCRIPTS/get_by_id.lua")
+health_lua=$(( (health_lua + $(path_rate / -s "$SCRIPTS/health.lua")) / 2 ))
+health_plain=$(( (health_plain + $(path_rate /health)) / 2 ))
 stop_host
 row "/health, plain wrk (sqlite-store + spawner-registry loaded)" "$health_plain req/s" \
   "$health_plain" "100 %" "-"
@@ -135,11 +123,11 @@ row "GET /api/spawners/{id} (1,000 ids)" "$get_by_id req/s" "$health_lua" \
   "$(percent "$get_by_id" "$health_lua")" "-"
 
 echo "== heartbeats, persistence off (memory only)" >&2
-start_host memory no
+start_registry_host memory no
 register 1000
-health_memory=$(wrk_rate / -s "$SCRIPTS/health.lua")
-heartbeat_memory=$(SPAWNER_IDS=1000 wrk_rate / -s "$SCRIPTS/heartbeat.lua")
-health_memory=$(( (health_memory + $(wrk_rate / -s "$SCRIPTS/health.lua")) / 2 ))
+health_memory=$(path_rate / -s "$SCRIPTS/health.lua")
+heartbeat_memory=$(SPAWNER_IDS=1000 path_rate / -s "$SCRIPTS/heartbeat.lua")
+health_memory=$(( (health_memory + $(path_rate / -s "$SCRIPTS/health.lua")) / 2 ))
 stop_host
 row "/health via Lua (spawner-registry alone, in memory)" "$health_memory req/s" \
   "$health_memory" "100 %" "-"
@@ -147,15 +135,15 @@ row "heartbeats, persistence off (1,000 ids)" "$heartbeat_memory req/s" "$health
   "$(percent "$heartbeat_memory" "$health_memory")" "-"
 
 echo "== the list with 10,000 spawners, RSS with 10,000" >&2
-start_host list yes
-health_list=$(wrk_rate /health)
-rss_empty=$(rss_kib)
+start_registry_host list yes
+health_list=$(path_rate /health)
+rss_empty=$(rss_kib "$HOST_PID")
 register 10000
-rss_10k=$(rss_kib)
-list_10k=$(wrk_rate /api/spawners)
+rss_10k=$(rss_kib "$HOST_PID")
+list_10k=$(path_rate /api/spawners)
 # Browsers and most HTTP libraries ask for gzip, and get a copy compressed once per change.
-list_10k_gzip=$(wrk_rate /api/spawners -H "Accept-Encoding: gzip")
-rss_10k_listed=$(rss_kib)
+list_10k_gzip=$(path_rate /api/spawners -H "Accept-Encoding: gzip")
+rss_10k_listed=$(rss_kib "$HOST_PID")
 anon_10k_listed=$(rss_anon_kib)
 list_bytes=$(curl -s "$(url /api/spawners)" | wc -c)
 list_gzip_bytes=$(curl -s -H "Accept-Encoding: gzip" "$(url /api/spawners)" | wc -c)
@@ -171,8 +159,8 @@ row "RSS, 10,000 spawners (list served)" "$((rss_10k_listed / 1024)) MiB (anon $
   "-" "-" "<= 16 MiB"
 
 echo "== registrations from 0 to 100,000 (synchronous=full)" >&2
-start_host growth yes
-health_growth=$(wrk_rate /health)
+start_registry_host growth yes
+health_growth=$(path_rate /health)
 REGISTRATIONS=100000 THREADS=2 wrk -t2 -c128 -d600s -s "$SCRIPTS/register.lua" "$(url /)" \
   > /dev/null 2>&1 &
 wrk_pid=$!
@@ -186,9 +174,9 @@ while true; do
 done
 kill -INT "$wrk_pid" 2> /dev/null || true
 wait "$wrk_pid" 2> /dev/null || true
-rss_100k=$(rss_kib)
+rss_100k=$(rss_kib "$HOST_PID")
 curl -s -o /dev/null "$(url /api/spawners)"
-rss_100k_listed=$(rss_kib)
+rss_100k_listed=$(rss_kib "$HOST_PID")
 stop_host
 # Rate of each 10,000 step, from the time each multiple of 10,000 was crossed.
 steps=$(awk '
@@ -220,7 +208,7 @@ row "RSS, 100,000 spawners (after registering / list served)" \
 echo "== /health stalls during an expiry sweep of 10,000 spawners" >&2
 # Spawners registered within about a second all expire before the first sweep (5 s after
 # start-up), so that one sweep removes all 10,000 while a paced client samples /health.
-start_host sweep yes "ttl: 2s" "suspect_after: 1s" "sweep_interval: 6s"
+start_registry_host sweep yes "ttl: 2s" "suspect_after: 1s" "sweep_interval: 6s"
 sweep_start=$(date +%s%3N)
 register 10000
 quiet_stall=$(PACE_MS=1 wrk -t1 -c1 -d1s -s "$SCRIPTS/health_sampler.lua" "$(url /health)" |
