@@ -2,11 +2,12 @@
 // guard expressions and route matching. They are kept apart from fake_host.hpp so that a
 // reader can compare them line by line with host/src/http/ (router.cpp, guard_expression.cpp,
 // exchange.cpp): a plugin must see the same matches, parameters and refusals under the fake.
-// Header-only C++17; needs only the standard library and sr/abi.h.
+// Header-only C++17; needs only the standard library, sr/abi.h and sr/text.hpp.
 #ifndef SR_TESTING_FAKE_HTTP_HPP
 #define SR_TESTING_FAKE_HTTP_HPP
 
 #include <sr/abi.h>
+#include <sr/text.hpp>
 
 #include <algorithm>
 #include <cstdint>
@@ -54,30 +55,8 @@ inline std::vector<std::string_view> Split(std::string_view text, char separator
   return parts;
 }
 
-// nullopt for a truncated or non-hex escape, like the host (which answers 400).
-inline std::optional<std::string> PercentDecode(std::string_view text, bool plus_is_space) {
-  auto hex = [](char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%') {
-      if (i + 2 >= text.size()) return std::nullopt;
-      int high = hex(text[i + 1]);
-      int low = hex(text[i + 2]);
-      if (high < 0 || low < 0) return std::nullopt;
-      out += static_cast<char>(high * 16 + low);
-      i += 2;
-    } else {
-      out += (text[i] == '+' && plus_is_space) ? ' ' : text[i];
-    }
-  }
-  return out;
-}
+// The host decodes with the same function: nullopt for a truncated or non-hex escape.
+using sr::PercentDecode;
 
 // RFC 9110 token characters, which the host requires of response header names.
 inline bool IsTokenChar(char c) {
