@@ -21,15 +21,11 @@ trials=${3:-3}
 in_a_row=3
 concurrent=20
 work=$(mktemp -d /tmp/files-bench.XXXXXX)
-nginx_pid=""
 sampler_pid=""
 cleanup() {
   if [[ -n "$sampler_pid" ]]; then kill "$sampler_pid" 2>/dev/null || true; fi
   stop_host
-  if [[ -n "$nginx_pid" ]]; then
-    kill "$nginx_pid" 2>/dev/null || true
-    wait "$nginx_pid" 2>/dev/null || true
-  fi
+  stop_nginx
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -64,34 +60,12 @@ for _ in $(seq 1 600); do
   sleep 0.1
 done
 
-nginx_port=$(free_port)
-mkdir -p "$work/nginx"
-cat > "$work/nginx/nginx.conf" <<CONF
-worker_processes 2;
-daemon off;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  sendfile on;
-  tcp_nopush on;
-  server {
-    listen 127.0.0.1:$nginx_port;
-    location = /api/spawners/download {
+start_nginx "$work" "  sendfile on;
+  tcp_nopush on;" "    location = /api/spawners/download {
       default_type application/zip;
       alias $file;
-    }
-  }
-}
-CONF
-nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" &
-nginx_pid=$!
-nginx_url="http://127.0.0.1:$nginx_port/api/spawners/download"
-for _ in $(seq 1 100); do
-  curl -sf -o /dev/null -r 0-0 "$nginx_url" && break
-  sleep 0.05
-done
+    }"
+nginx_url="http://127.0.0.1:$NGINX_PORT/api/spawners/download"
 
 # Both read from the page cache, never from the disk.
 cat "$file" > /dev/null

@@ -10,10 +10,9 @@ source "$here/../lib/common.sh"
 build_dir=$(cd "${1:?usage: $0 <build-dir> [duration]}" && pwd)
 duration=${2:-15s}
 work=$(mktemp -d)
-nginx_pid=""
 cleanup() {
   stop_host
-  if [[ -n "$nginx_pid" ]]; then kill "$nginx_pid" 2>/dev/null || true; fi
+  stop_nginx
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -24,29 +23,12 @@ start_host "$build_dir" "$work" "server:
   io_threads: 2
 plugins: []"
 
-nginx_port=$(free_port)
-mkdir -p "$work/nginx"
-cat > "$work/nginx/nginx.conf" <<CONF
-worker_processes 2;
-daemon off;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  server {
-    listen 127.0.0.1:$nginx_port;
-    location /health { default_type application/json; return 200 '{"status":"healthy"}'; }
-  }
-}
-CONF
-nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" &
-nginx_pid=$!
-sleep 0.5
+start_nginx "$work" "" \
+  "    location /health { default_type application/json; return 200 '{\"status\":\"healthy\"}'; }"
 
 wrk_args=(-t2 -c64 -d"$duration" --latency)
 host_rate=$(wrk_rate "${wrk_args[@]}" "http://127.0.0.1:$HOST_PORT/health")
-nginx_rate=$(wrk_rate "${wrk_args[@]}" "http://127.0.0.1:$nginx_port/health")
+nginx_rate=$(wrk_rate "${wrk_args[@]}" "http://127.0.0.1:$NGINX_PORT/health")
 ratio=$(python3 -c "print(f'{$host_rate / $nginx_rate:.2f}')")
 printf '%-34s %12s\n' "server" "requests/s"
 printf '%-34s %12s\n' "spawner-master GET /health" "$host_rate"

@@ -38,3 +38,43 @@ wrk_rate() {
 # Resident memory of a process in KiB.
 rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 peak_rss_kib() { awk '/VmHWM/ {print $2}' "/proc/$1/status"; }
+
+# start_nginx <work-dir> <http directives> <location blocks>: nginx with 2 workers, as many
+# as the host's I/O threads, on a free loopback port; sets NGINX_PID and NGINX_PORT once it
+# answers.
+start_nginx() {
+  local work=$1 http_directives=$2 locations=$3
+  NGINX_PORT=$(free_port)
+  mkdir -p "$work/nginx"
+  cat > "$work/nginx/nginx.conf" <<CONF
+worker_processes 2;
+daemon off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+$http_directives
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+$locations
+  }
+}
+CONF
+  nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" &
+  NGINX_PID=$!
+  for _ in $(seq 1 100); do
+    curl -s -o /dev/null "http://127.0.0.1:$NGINX_PORT/" && return 0
+    sleep 0.05
+  done
+  cat "$work/nginx/error.log" >&2
+  return 1
+}
+
+stop_nginx() {
+  if [[ -n "${NGINX_PID:-}" ]]; then
+    kill "$NGINX_PID" 2>/dev/null || true
+    wait "$NGINX_PID" 2>/dev/null || true
+    NGINX_PID=""
+  fi
+}
