@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "http_client.h"
+#include "sse_client.h"
 #include "test_host.h"
 
 namespace sr::test {
@@ -69,6 +70,23 @@ TEST(Loader, OlderMinorWithASmallerDescriptorLoads) {
   EXPECT_EQ(response.status, 200);
   EXPECT_EQ(response.body, "{\"fixture\":\"older-minor\"}");
   // Its descriptor predates the stop and destroy hooks: they read as absent, not garbage.
+  EXPECT_EQ(host.Stop(), 0) << host.Output();
+}
+
+TEST(Loader, PluginBuiltAgainstAbi11LoadsAndWorks) {
+  // abi-1-1 is compiled against a frozen copy of the 1.1 header: its view of sr_host_api
+  // ends at data_dir, before 1.2's stream_close.
+  TestHost host(Yaml("  - id: abi-1-1\n"));
+  ASSERT_TRUE(host.Start()) << host.Output();
+  auto response = Fetch(host.port(), "GET", "/fixtures/abi-1-1");
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.body, "{\"declared_minor\":1,\"host_minor\":2,\"data_dir\":true}");
+  SseClient stream(host.port());
+  EXPECT_EQ(stream.Open("/fixtures/abi-1-1/stream").status, 200);
+  auto events = stream.Read(std::chrono::seconds(5), 1);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].event, "hello");
+  EXPECT_EQ(events[0].data, "{\"abi\":\"1.1\"}");
   EXPECT_EQ(host.Stop(), 0) << host.Output();
 }
 

@@ -40,6 +40,31 @@ TEST(Streams, ReceivesGreetingAndBroadcasts) {
   EXPECT_EQ(host.Stop(), 0);
 }
 
+TEST(Streams, StreamCloseEndsTheClientsStreamAndOnlyThatOne) {
+  TestHost host(KitYaml());
+  ASSERT_TRUE(host.Start()) << host.Output();
+  SseClient closable(host.port());
+  ASSERT_EQ(closable.Open("/kit/closable").status, 200);
+  ASSERT_EQ(closable.Read(2s, 1).size(), 1u);
+  SseClient other(host.port());
+  ASSERT_EQ(other.Open("/kit/stream").status, 200);
+  ASSERT_EQ(other.Read(2s, 1).size(), 1u);
+
+  auto closed = Fetch(host.port(), "POST", "/kit/close-streams", "");
+  EXPECT_EQ(closed.body, "{\"closed\":1,\"second_close_refused\":1}");
+  closable.Read(2s);
+  EXPECT_TRUE(closable.ended());  // the terminating chunk, then the connection closes
+  EXPECT_TRUE(closable.client().WaitForClose(3s));
+
+  // The other stream still flows, and the closed one got nothing after its end.
+  Fetch(host.port(), "POST", "/kit/broadcast", "after close");
+  auto events = other.Read(2s, 1);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].data, "after close");
+  EXPECT_FALSE(other.ended());
+  EXPECT_EQ(host.Stop(), 0);
+}
+
 TEST(Streams, ReconnectWithLastEventIdReplaysMissedEvents) {
   TestHost host(KitYaml());
   ASSERT_TRUE(host.Start()) << host.Output();

@@ -218,6 +218,16 @@ class ShopPlugin final : public sr::Plugin {
       uint64_t id = feed_.Broadcast("item", request.Body());
       response.Json(200, "{\"id\":" + std::to_string(id) + "}");
     });
+    host.Route("GET", "/feed/once", "public", [this](sr::Request& request, sr::Response& response) {
+      // Greets and ends the stream at once: Close succeeds once, then reports it is gone.
+      sr::Stream stream = feed_.Open(request, response);
+      stream.Send("hello", "bye");
+      bool first = stream.Close();
+      bool second = stream.Close();
+      bool sent_after = stream.Send("late", "never");
+      host_->Info(std::string("close ") + (first ? "ok" : "failed") + ", again " +
+                  (second ? "ok" : "closed") + ", send after " + (sent_after ? "ok" : "closed"));
+    });
     host.Route("GET", "/feed/clients", "public", [this](sr::Request&, sr::Response& response) {
       response.Json(200, "{\"clients\":" + std::to_string(feed_.Clients()) + "}");
     });
@@ -701,6 +711,20 @@ TEST_F(ShopTest, StreamClientsReceiveSendsAndBroadcasts) {
   resumed.stream->Disconnect();
   EXPECT_EQ(Number(ParseJson(host_.Call("GET", "/feed/clients").body), "clients"), 0);
   EXPECT_EQ(host_.StreamClients("feed").size(), 2u);
+}
+
+TEST_F(ShopTest, StreamCloseEndsTheStreamOnce) {
+  FakeResponse opened = host_.Call("GET", "/feed/once");
+  ASSERT_EQ(opened.status, 200);
+  ASSERT_NE(opened.stream, nullptr);
+  EXPECT_TRUE(opened.stream->closed_by_plugin());
+  EXPECT_FALSE(opened.stream->connected());
+  ASSERT_EQ(opened.stream->Events().size(), 1u);  // the greeting, nothing after the close
+  EXPECT_EQ(opened.stream->Events()[0].data, "bye");
+  EXPECT_EQ(host_.Logs().back().message, "close ok, again closed, send after closed");
+  EXPECT_EQ(Number(ParseJson(host_.Call("GET", "/feed/clients").body), "clients"), 0);
+  host_.Call("POST", "/feed", "later");
+  EXPECT_EQ(opened.stream->Events().size(), 1u);
 }
 
 const char* Hello() { return "hello from a fake greeter"; }

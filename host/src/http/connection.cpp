@@ -494,7 +494,7 @@ int Connection::BeginStream(Exchange& exchange, const std::shared_ptr<StreamGrou
 
 void Connection::DeliverStreamFrame(const std::shared_ptr<const SseFrame>& frame,
                                     std::uint64_t max_queued_bytes) {
-  if (closed_ || state_ != State::kStreaming) return;
+  if (closed_ || state_ != State::kStreaming || stream_ended_) return;
   std::string_view bytes = stream_chunked_ ? frame->chunked() : frame->raw();
   if (output_.memory_bytes() + bytes.size() > max_queued_bytes) {
     spdlog::warn("dropping event-stream client {} ({} bytes behind)", client_ip_,
@@ -507,7 +507,8 @@ void Connection::DeliverStreamFrame(const std::shared_ptr<const SseFrame>& frame
 }
 
 void Connection::EndStream() {
-  if (closed_ || state_ != State::kStreaming) return;
+  if (closed_ || state_ != State::kStreaming || stream_ended_) return;
+  stream_ended_ = true;  // frames posted before the close must not follow the last chunk
   if (stream_chunked_) output_.Append("0\r\n\r\n");
   CloseAfterWrite();
   Flush();

@@ -49,7 +49,7 @@ class Connection {
   // Turns the current exchange into an event stream (from stream_open, on this thread).
   int BeginStream(Exchange& exchange, const std::shared_ptr<StreamGroup>& group,
                   std::shared_ptr<StreamClient>& client);
-  // Shutdown: finish an event stream cleanly.
+  // Shutdown or stream_close: finish an event stream cleanly.
   void EndStream();
   // Shutdown: close now if idle; otherwise close after the current response.
   void BeginDrain();
@@ -114,6 +114,7 @@ class Connection {
   std::shared_ptr<StreamGroup> stream_group_;
   std::shared_ptr<StreamClient> stream_client_;
   bool stream_chunked_ = true;
+  bool stream_ended_ = false;
 };
 
 }  // namespace sr::host

@@ -215,4 +215,8 @@ void HostTransport::EndStreams() {
   for (auto& [fd, connection] : connections_) connection->EndStream();
 }
 
+void HostTransport::EndStream(std::uint64_t connection_id) {
+  if (Connection* connection = FindConnection(connection_id)) connection->EndStream();
+}
+
 }  // namespace sr::host

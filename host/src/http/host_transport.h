@@ -41,6 +41,8 @@ class HostTransport final : public Pistache::Tcp::Transport {
                           std::uint64_t max_queued_bytes);
   void BeginDrain();
   void EndStreams();
+  // Ends the event stream of one connection (stream_close).
+  void EndStream(std::uint64_t connection_id);
   // The connection whose handler is running on this thread (for stream_open).
   Connection* current_connection() const { return current_connection_; }
   void set_current_connection(Connection* connection) { current_connection_ = connection; }

@@ -506,6 +506,11 @@ sr_status StreamSend(sr_stream* stream, sr_str event, sr_str data) {
 
 void StreamRelease(sr_stream* stream) { std::unique_ptr<sr_stream> owned(stream); }
 
+sr_status StreamClose(sr_stream* stream) {
+  if (stream == nullptr) return SR_ERR_INVALID_ARGUMENT;
+  return StreamGroup::Close(stream->client) ? SR_OK : SR_ERR_CLOSED;
+}
+
 sr_status StreamGroupBroadcast(sr_stream_group* group, sr_str event, sr_str data, uint32_t flags,
                                uint64_t* out_id) {
   if (group == nullptr) return SR_ERR_INVALID_ARGUMENT;
@@ -765,6 +770,7 @@ const sr_host_api kHostApi = {
     SR_BARRIER(StatsRead),
     SR_BARRIER(ErrorLogRead),
     SR_BARRIER_OR(DataDir, kEmptyView),
+    SR_BARRIER(StreamClose),
 };
 
 #undef SR_BARRIER

@@ -99,14 +99,25 @@ bool StreamGroup::SendTo(const std::shared_ptr<StreamClient>& client, std::strin
   std::uint64_t max_queued = options_.max_queued_bytes;
   // On the client's own I/O thread (a handler greeting the client it just opened), queue at
   // once: anything broadcast meanwhile was posted and comes after the greeting.
-  if (HostTransport* transport = CurrentTransport(); transport != nullptr &&
-                                                     transport->mailbox() == mailbox) {
+  if (HostTransport* transport = CurrentTransport();
+      transport != nullptr && transport->mailbox() == mailbox) {
     transport->DeliverStreamFrame(id, frame, max_queued);
     return true;
   }
   return mailbox->Post([frame, id, max_queued](HostTransport& transport) {
     transport.DeliverStreamFrame(id, frame, max_queued);
   });
+}
+
+bool StreamGroup::Close(const std::shared_ptr<StreamClient>& client) {
+  // Marked closed first, so that broadcasts and sends racing with the close skip it.
+  if (client->closed.exchange(true, std::memory_order_acq_rel)) return false;
+  auto mailbox = client->mailbox.lock();
+  if (!mailbox) return false;
+  std::uint64_t id = client->connection_id;
+  // Always posted, also from the client's own I/O thread: the connection may be in the
+  // middle of a handler, and the post runs after frames queued before it.
+  return mailbox->Post([id](HostTransport& transport) { transport.EndStream(id); });
 }
 
 void StreamGroup::Deliver(const std::shared_ptr<const SseFrame>& frame,

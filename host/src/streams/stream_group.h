@@ -60,6 +60,9 @@ class StreamGroup : public std::enable_shared_from_this<StreamGroup> {
   // Queues an event without id to one client. False once the client is gone.
   bool SendTo(const std::shared_ptr<StreamClient>& client, std::string_view event,
               std::string_view data);
+  // Ends one client's stream: its connection finishes the response and closes. Nothing sent
+  // afterwards reaches it. False if it was already gone or closed.
+  static bool Close(const std::shared_ptr<StreamClient>& client);
   size_t clients() const;
 
  private:

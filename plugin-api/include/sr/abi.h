@@ -37,7 +37,7 @@ extern "C" {
 #endif
 
 #define SR_ABI_MAJOR 1
-#define SR_ABI_MINOR 1
+#define SR_ABI_MINOR 2
 
 /* The one symbol a plugin exports. Its type is sr_plugin_entry_fn. */
 #define SR_PLUGIN_ENTRY_SYMBOL "sr_plugin_entry_v1"
@@ -489,6 +489,16 @@ struct sr_host_api {
    * on first call. A plugin keeps its files there under names that start with its id.
    * Empty if the folder cannot be created (the reason is logged). LIFETIME: process. */
   sr_str (*data_dir)(sr_host* host);
+
+  /* ---- 1.2 ---- */
+
+  /* Ends one event stream: the host finishes the response and closes the connection, so the
+   * client sees the stream end (a browser's EventSource reconnects and is checked again).
+   * Events sent or broadcast after the call are not delivered to it. Returns SR_ERR_CLOSED if
+   * the client was already gone or the stream was already closed.
+   * THREAD: any. LIFETIME: `stream` stays a valid handle until stream_release; closing does
+   * not release it. OWNERSHIP: the reference from stream_open remains the plugin's. */
+  sr_status (*stream_close)(sr_stream* stream);
 };
 
 #ifdef __cplusplus

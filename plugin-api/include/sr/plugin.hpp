@@ -305,9 +305,17 @@ class Stream {
   bool Send(std::string_view event, std::string_view data) {
     return raw_ != nullptr && api_->stream_send(raw_, ToStr(event), ToStr(data)) == SR_OK;
   }
+  // Ends the stream: the client sees the connection close (a browser reconnects). The handle
+  // stays valid until released. False if the client was already gone, the stream already
+  // closed, or the host is older than ABI 1.2.
+  bool Close() {
+    return raw_ != nullptr && SR_HOST_API_HAS(api_, stream_close) &&
+           api_->stream_close(raw_) == SR_OK;
+  }
   void Release() {
     if (raw_ != nullptr) api_->stream_release(std::exchange(raw_, nullptr));
   }
+  bool valid() const { return raw_ != nullptr; }
 
  private:
   const sr_host_api* api_ = nullptr;

@@ -443,6 +443,10 @@ struct Abi {
   static void StreamRelease(sr_stream* stream) {
     std::unique_ptr<StreamRef> owned(reinterpret_cast<StreamRef*>(stream));
   }
+  static sr_status StreamClose(sr_stream* stream) {
+    if (stream == nullptr) return SR_ERR_INVALID_ARGUMENT;
+    return reinterpret_cast<StreamRef*>(stream)->client->CloseByPlugin() ? SR_OK : SR_ERR_CLOSED;
+  }
   static sr_status StreamGroupBroadcast(sr_stream_group* handle, sr_str event, sr_str data,
                                         uint32_t flags, uint64_t* out_id) {
     if (handle == nullptr) return SR_ERR_INVALID_ARGUMENT;
@@ -691,6 +695,7 @@ struct Abi {
       api.stats_read = SR_FAKE_STATUS(StatsRead);
       api.error_log_read = SR_FAKE_STATUS(ErrorLogRead);
       api.data_dir = SR_FAKE_ENTRY(DataDir);
+      api.stream_close = SR_FAKE_STATUS(StreamClose);
       return api;
     }();
 #undef SR_FAKE_ENTRY

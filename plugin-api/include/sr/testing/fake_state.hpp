@@ -62,9 +62,17 @@ class FakeStreamClient {
   bool connected() const { return connected_.load(); }
   // Like the client closing its connection: it leaves the group and sends fail (SR_ERR_CLOSED).
   void Disconnect() { connected_.store(false); }
+  // True once the plugin ended the stream with stream_close (ABI 1.2).
+  bool closed_by_plugin() const { return closed_by_plugin_.load(); }
 
  private:
   friend struct fake_detail::Abi;
+  // stream_close: false if the client was already gone.
+  bool CloseByPlugin() {
+    if (!connected_.exchange(false)) return false;
+    closed_by_plugin_.store(true);
+    return true;
+  }
   bool Receive(const StreamEvent& event) {
     if (!connected()) return false;
     std::lock_guard<std::mutex> lock(mutex_);
@@ -75,6 +83,7 @@ class FakeStreamClient {
   mutable std::mutex mutex_;
   std::vector<StreamEvent> events_;
   std::atomic<bool> connected_{true};
+  std::atomic<bool> closed_by_plugin_{false};
 };
 
 struct FakeResponse {
