@@ -6,10 +6,14 @@
 
 #include "error_query.h"
 #include "hello_event.h"
+#include "session_event.h"
 
 namespace sr::dashboard {
 
 namespace {
+
+// How often streams whose client left are forgotten (a session's end forgets its streams too).
+constexpr std::chrono::seconds kSessionStreamPrune{30};
 
 std::int64_t UnixMillis() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -89,6 +93,10 @@ void LiveFeed::Subscribe() {
   // the traffic, and sending it twice would double what every client receives.
   subscriptions_.push_back(host_.Subscribe(
       "http.error", [this](std::string_view, std::string_view payload) { errors_.Add(payload); }));
+  subscriptions_.push_back(
+      host_.Subscribe("auth.session_ended", [this](std::string_view, std::string_view payload) {
+        if (auto session = EndedSessionId(payload)) session_streams_.EndSession(*session);
+      }));
 }
 
 void LiveFeed::ScheduleTasks() {
@@ -98,6 +106,8 @@ void LiveFeed::ScheduleTasks() {
       host_.Every("dashboard spawners", settings_.spawners_interval, [this] { TickSpawners(); }));
   tasks_.push_back(
       host_.Every("dashboard changes", settings_.flush_interval, [this] { FlushChanges(); }));
+  tasks_.push_back(host_.Every("dashboard session streams", kSessionStreamPrune,
+                               [this] { session_streams_.Prune(); }));
 }
 
 StatsInputs LiveFeed::ReadInputs() {
@@ -143,6 +153,9 @@ void LiveFeed::OpenStream(sr::Request& request, sr::Response& response) {
   facts.role = request.Attribute("role").value_or("");
   facts.latest_stats = stats_.Latest();
   stream.Send("hello", HelloJson(facts));
+  // The session guard names the session; without one (no auth plugin) nothing can end it.
+  std::string session(request.Attribute("session").value_or(""));
+  if (!session.empty()) session_streams_.Add(session, std::move(stream));
 }
 
 void LiveFeed::TickStats() {

@@ -10,6 +10,7 @@
 #include "change_buffers.h"
 #include "dashboard_settings.h"
 #include "directory_source.h"
+#include "session_streams.h"
 #include "spawner_feed.h"
 #include "stats_collector.h"
 
@@ -17,7 +18,8 @@ namespace sr::dashboard {
 
 // Everything live about the dashboard: the `dashboard` stream group behind GET /events, the
 // periodic stats and spawner ticks, the coalesced registry and error events, and the JSON
-// routes of the polling fallback (/api/stats, /api/stats/history, /api/errors).
+// routes of the polling fallback (/api/stats, /api/stats/history, /api/errors). A stream
+// lives only as long as the session it was opened under (auth.session_ended closes it).
 class LiveFeed {
  public:
   // Registers routes, the stream group, subscriptions and tasks. `directory` and `store` may
@@ -56,6 +58,8 @@ class LiveFeed {
   // Orders the `spawners` deltas and the `spawner` change events: each is computed and
   // broadcast under it, so a client never sees an older state after a newer one.
   std::mutex broadcast_mutex_;
+  // The /events streams by session, closed when auth reports the session's end.
+  SessionStreams session_streams_;
   std::vector<sr::Subscription> subscriptions_;
   std::vector<sr::Task> tasks_;
 };
