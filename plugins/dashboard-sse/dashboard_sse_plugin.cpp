@@ -19,7 +19,8 @@
 //   "dashboard spawners"  every spawners_interval: diffs the spawner list; `spawners`
 //   "dashboard changes"   every flush_interval: coalesced `spawner` and `http_error` events
 //   "dashboard assets"    every assets_reload_interval: reloads web files changed on disk
-// Events consumed: spawner.registered, spawner.removed, http.error.
+// Events consumed: spawner.registered, spawner.removed, http.error, auth.session_ended (closes
+//   the /events streams of that session).
 // Services: uses "spawner-directory" v1 and "kv-store" v1 (for db_connected), both optional.
 // Config: web_root (web), disk_path (the data folder), stats_interval (1s),
 //   spawners_interval (2s), flush_interval (250ms), history_window (15m),
