@@ -49,6 +49,7 @@ server:
   bind: 127.0.0.1
   port: 0
   log_level: warn
+  max_connections_per_address: $((CLIENTS + 100))
 plugins:
   - id: sqlite-store
     config:

@@ -257,6 +257,10 @@ void ConfigSection::FindUnknown(const ConfigValue& value, const std::string& pat
   }
 }
 
+void ConfigSection::Reject(std::string_view key, const std::string& problem) {
+  Fail(Resolve(key), key, problem);
+}
+
 void ConfigSection::Finish() {
   if (root_ == nullptr || root_->kind != ConfigValue::Kind::kObject) return;
   FindUnknown(*root_, "");

@@ -37,6 +37,8 @@ class ConfigSection {
   // for values the owner validates itself.
   void AcceptWhole(std::string_view key);
   void Finish();
+  // Refuses the value at `key` (present) with `problem`, naming file, line, owner and key.
+  [[noreturn]] void Reject(std::string_view key, const std::string& problem);
 
   // The whole section as JSON ("{}" when absent).
   const std::string& Json() const { return json_; }

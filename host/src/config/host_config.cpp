@@ -40,6 +40,19 @@ ServerConfig ReadServer(const ConfigValue* section, const HostConfig& config) {
   out.shutdown_deadline_ms =
       server.GetDurationMs("shutdown_deadline", out.shutdown_deadline_ms, 0, 3600000);
   out.max_connections = server.GetInt("max_connections", out.max_connections, 1, 1000000);
+  out.max_connections_per_address =
+      server.GetInt("max_connections_per_address", out.max_connections_per_address, 1, 1000000);
+  std::size_t proxies = server.ArrayLength("trusted_proxies");
+  for (std::size_t i = 0; i < proxies; ++i) {
+    std::string key = "trusted_proxies." + std::to_string(i);
+    std::string text = server.GetString(key, "");
+    auto cidr = sr::net::ParseCidr(text);
+    if (!cidr) {
+      server.Reject(key, "must be an address or a CIDR range (\"10.0.0.0/8\", \"::1\"), got \"" +
+                             text + "\"");
+    }
+    out.trusted_proxies.Add(*cidr);
+  }
   out.error_log_capacity = server.GetInt("error_log_capacity", out.error_log_capacity, 1, 1000000);
   out.log_level = server.GetString("log_level", out.log_level);
   static const std::set<std::string> kLevels = {"debug", "info", "warn", "error"};

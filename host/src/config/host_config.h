@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <sr/cidr.hpp>
+
 #include "config/config_value.h"
 #include "config/env.h"
 
@@ -37,6 +39,10 @@ struct ServerConfig {
   std::int64_t write_timeout_ms = 30000;      // a client that reads nothing for this long
   std::int64_t shutdown_deadline_ms = 10000;  // to finish in-flight requests at shutdown
   std::int64_t max_connections = 20000;
+  // Connections from one address beyond this are closed at once (trusted proxies exempt).
+  std::int64_t max_connections_per_address = 256;
+  // Peers whose X-Forwarded-For is believed (see http/client_address.h).
+  sr::net::CidrSet trusted_proxies;
   std::int64_t error_log_capacity = 1000;
   std::string log_level = "info";
   std::string plugin_dir;  // where plugins without a `path` are found; empty: next to the host

@@ -6,6 +6,8 @@
 
 #include <cerrno>
 
+#include "http/client_address.h"
+#include "http/connection_limits.h"
 #include "http/exchange.h"
 #include "http/exchange_flow.h"
 #include "http/host_transport.h"
@@ -96,6 +98,35 @@ bool Connection::AdvanceHandshake() {
 }
 
 void Connection::OnReadable() {
+  HandleReadable();
+  UpdateIdle();
+}
+
+bool Connection::IsIdleKeepAlive() const {
+  return !closed_ && state_ == State::kReadingHead && requests_served_ > 0 &&
+         input_offset_ >= input_.size() && output_.empty() && current_ == nullptr;
+}
+
+void Connection::UpdateIdle() {
+  bool idle = IsIdleKeepAlive();
+  if (idle == idle_listed_) return;
+  IdleList& list = transport_.idle_list();
+  if (idle) {
+    idle_since_ = SteadyClock::now();
+    list.Add(id_, idle_since_);
+  } else {
+    list.Remove(id_, idle_since_);
+  }
+  idle_listed_ = idle;
+}
+
+void Connection::EvictIfIdle() {
+  if (!IsIdleKeepAlive()) return;
+  spdlog::debug("closing the idle keep-alive connection of {} to admit a new one", client_ip_);
+  Close();
+}
+
+void Connection::HandleReadable() {
   if (closed_) return;
   if (!AdvanceHandshake()) return;
   ReadAvailable();
@@ -160,6 +191,7 @@ void Connection::OnWritable() {
     return;
   }
   Flush();
+  UpdateIdle();
 }
 
 void Connection::ProcessInput() {
@@ -217,7 +249,7 @@ void Connection::StartExchange(RequestHead head) {
   in_flight_ = true;
   auto exchange = std::make_shared<Exchange>();
   exchange->head = std::move(head);
-  exchange->client_ip = client_ip_;
+  exchange->client_ip = ResolveClientIp(client_ip_, exchange->head, core_.config().trusted_proxies);
   exchange->secure = channel_->secure();
   exchange->mailbox = transport_.mailbox();
   exchange->connection_id = id_;
@@ -337,6 +369,7 @@ void Connection::OnExchangeCompleted(const std::shared_ptr<Exchange>& exchange) 
   if (closed_ || current_ != exchange) return;
   FinishExchange(exchange);
   if (!closed_) ProcessInput();
+  UpdateIdle();
 }
 
 void Connection::FinishWithError(int status, const std::string& message) {
@@ -483,6 +516,7 @@ int Connection::BeginStream(Exchange& exchange, const std::shared_ptr<StreamGrou
   exchange.phase.store(Exchange::Phase::kStreaming);
   stream_group_ = group;
   stream_client_ = joined;
+  stream_client_ip_ = exchange.client_ip;
   client = joined;
   state_ = State::kStreaming;
   current_.reset();
@@ -497,7 +531,7 @@ void Connection::DeliverStreamFrame(const std::shared_ptr<const SseFrame>& frame
   if (closed_ || state_ != State::kStreaming || stream_ended_) return;
   std::string_view bytes = stream_chunked_ ? frame->chunked() : frame->raw();
   if (output_.memory_bytes() + bytes.size() > max_queued_bytes) {
-    spdlog::warn("dropping event-stream client {} ({} bytes behind)", client_ip_,
+    spdlog::warn("dropping event-stream client {} ({} bytes behind)", stream_client_ip_,
                  output_.memory_bytes());
     Close();
     return;
@@ -614,6 +648,14 @@ void Connection::Close() {
     core_.stats().RequestFinished();
   }
   current_.reset();
+  if (idle_listed_) {
+    transport_.idle_list().Remove(id_, idle_since_);
+    idle_listed_ = false;
+  }
+  if (address_counted_) {
+    core_.addresses().Release(counted_address_);
+    address_counted_ = false;
+  }
   core_.stats().ConnectionClosed();
   transport_.ScheduleRemoval(fd_);
 }

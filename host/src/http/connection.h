@@ -55,10 +55,23 @@ class Connection {
   void BeginDrain();
   // Closes without another byte.
   void Abort();
+  // This connection holds a slot of `address` in the per-address count, released at close.
+  void set_counted_address(std::string address) {
+    counted_address_ = std::move(address);
+    address_counted_ = true;
+  }
+  // The server is full and this connection was idle for longest: closed if it still is.
+  void EvictIfIdle();
 
  private:
   enum class State { kReadingHead, kReadingBody, kAwaitingResponse, kStreaming, kClosing };
 
+  void HandleReadable();
+  // An idle keep-alive connection: served a request, waits for the next with nothing
+  // buffered either way.
+  bool IsIdleKeepAlive() const;
+  // Keeps this connection's entry in its I/O thread's idle list in step with its state.
+  void UpdateIdle();
   void ReadAvailable();
   // Advances a TLS handshake; false while it is still under way (or failed and closed).
   bool AdvanceHandshake();
@@ -111,10 +124,16 @@ class Connection {
   SteadyClock::time_point closing_since_;
   std::uint64_t requests_served_ = 0;
 
+  std::string counted_address_;
+  bool address_counted_ = false;
+  bool idle_listed_ = false;
+  SteadyClock::time_point idle_since_;
+
   std::shared_ptr<StreamGroup> stream_group_;
   std::shared_ptr<StreamClient> stream_client_;
   bool stream_chunked_ = true;
   bool stream_ended_ = false;
+  std::string stream_client_ip_;  // the client as the stream's request named it (for logs)
 };
 
 }  // namespace sr::host

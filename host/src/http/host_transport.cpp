@@ -80,6 +80,8 @@ std::shared_ptr<Pistache::Aio::Handler> HostTransport::clone() const {
 void HostTransport::registerPoller(Pistache::Polling::Epoll& poller) {
   Pistache::Tcp::Transport::registerPoller(poller);
   mailbox_ = std::make_shared<Mailbox>();
+  idle_list_ = std::make_shared<IdleList>(mailbox_);
+  core_.idle_connections().Register(idle_list_);
   poller.addFd(mailbox_->fd(), Pistache::Flags<NotifyOn>(NotifyOn::Read),
                Pistache::Polling::Tag(static_cast<std::uint64_t>(mailbox_->fd())));
   tick_fd_.Reset(::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC));
@@ -135,15 +137,49 @@ void HostTransport::Adopt(const std::shared_ptr<Pistache::Tcp::Peer>& peer) {
   int one = 1;
   ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
   std::uint64_t id = next_connection_id.fetch_add(1, std::memory_order_relaxed);
-  auto connection = std::make_unique<Connection>(*this, core_, peer, id, PeerIp(fd));
+  std::string address = PeerIp(fd);
+  auto connection = std::make_unique<Connection>(*this, core_, peer, id, address);
   Connection* raw = connection.get();
   connections_[fd] = std::move(connection);
   by_id_[id] = raw;
-  bool over_limit = core_.stats().connections() > core_.config().max_connections;
-  if (over_limit || core_.draining()) {
-    // Refused: closed once Pistache has finished registering it.
-    raw->Abort();
+  Admit(*raw, address);
+}
+
+void HostTransport::Admit(Connection& connection, const std::string& address) {
+  // A refused connection is closed once Pistache has finished registering it.
+  if (core_.draining()) {
+    connection.Abort();
+    return;
   }
+  // A trusted proxy carries many clients on its connections: only the global cap applies.
+  if (!core_.config().trusted_proxies.Contains(std::string_view(address))) {
+    if (!core_.addresses().TryAcquire(address)) {
+      spdlog::debug("refused a connection from {}: {} already open from that address", address,
+                    core_.config().max_connections_per_address);
+      connection.Abort();
+      return;
+    }
+    connection.set_counted_address(address);
+  }
+  if (core_.stats().connections() <= core_.config().max_connections) return;
+  // Full: the connection idle for longest, on any I/O thread, makes room for the new one.
+  auto victim = core_.idle_connections().ClaimOldest();
+  if (!victim) {
+    connection.Abort();
+    return;
+  }
+  auto owner = victim->list->mailbox().lock();
+  if (owner == mailbox_) {
+    EvictIdle(victim->connection_id);
+  } else if (!owner || !owner->Post([id = victim->connection_id](HostTransport& transport) {
+               transport.EvictIdle(id);
+             })) {
+    connection.Abort();
+  }
+}
+
+void HostTransport::EvictIdle(std::uint64_t connection_id) {
+  if (Connection* connection = FindConnection(connection_id)) connection->EvictIfIdle();
 }
 
 void HostTransport::WatchWrites(int fd) {

@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "http/connection_limits.h"
 #include "util/unique_fd.h"
 
 namespace sr::host {
@@ -43,21 +44,28 @@ class HostTransport final : public Pistache::Tcp::Transport {
   void EndStreams();
   // Ends the event stream of one connection (stream_close).
   void EndStream(std::uint64_t connection_id);
+  // Closes a connection another thread claimed from this thread's idle list, if still idle.
+  void EvictIdle(std::uint64_t connection_id);
   // The connection whose handler is running on this thread (for stream_open).
   Connection* current_connection() const { return current_connection_; }
   void set_current_connection(Connection* connection) { current_connection_ = connection; }
   Connection* FindConnection(std::uint64_t id) const;
 
   const std::shared_ptr<Mailbox>& mailbox() const { return mailbox_; }
+  IdleList& idle_list() { return *idle_list_; }
 
  private:
   void RunMailbox();
   void OnTick();
   void RemoveClosed();
+  // Admits `connection` (just accepted from `address`) or closes it: per-address limit,
+  // then the global one, where the longest-idle keep-alive connection makes room.
+  void Admit(Connection& connection, const std::string& address);
 
   std::shared_ptr<Pistache::Tcp::Handler> handler_prototype_;
   ServerCore& core_;
   std::shared_ptr<Mailbox> mailbox_;
+  std::shared_ptr<IdleList> idle_list_;
   UniqueFd tick_fd_;
   std::unordered_map<int, std::unique_ptr<Connection>> connections_;
   std::unordered_map<std::uint64_t, Connection*> by_id_;

@@ -19,7 +19,8 @@ ServerCore::ServerCore(const ServerConfig& config, HostStats& stats, ErrorLog& e
       errors_(errors),
       events_(events),
       scheduler_(scheduler),
-      routes_(std::make_shared<const RouteTable>()) {}
+      routes_(std::make_shared<const RouteTable>()),
+      addresses_(config.max_connections_per_address) {}
 
 std::shared_ptr<const RouteTable> ServerCore::routes() const {
   std::lock_guard<std::mutex> lock(mutex_);

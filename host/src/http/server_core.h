@@ -12,6 +12,7 @@
 #include <sr/abi.h>
 
 #include "config/host_config.h"
+#include "http/connection_limits.h"
 #include "http/router.h"
 
 namespace sr::host {
@@ -70,6 +71,10 @@ class ServerCore {
   void RegisterMailbox(const std::shared_ptr<Mailbox>& mailbox);
   void ForEachMailbox(const std::function<void(const std::shared_ptr<Mailbox>&)>& fn) const;
 
+  // Connections per client address, and every I/O thread's idle keep-alive connections.
+  AddressCounter& addresses() { return addresses_; }
+  IdleConnections& idle_connections() { return idle_connections_; }
+
   // Null when the server speaks plain HTTP.
   const TlsContext* tls() const { return tls_.get(); }
   void set_tls(std::shared_ptr<const TlsContext> tls) { tls_ = std::move(tls); }
@@ -98,6 +103,8 @@ class ServerCore {
   std::vector<std::weak_ptr<Mailbox>> mailboxes_;
   std::atomic<bool> draining_{false};
   std::shared_ptr<const TlsContext> tls_;
+  AddressCounter addresses_;
+  IdleConnections idle_connections_;
 };
 
 }  // namespace sr::host
