@@ -1,3 +1,5 @@
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -10,6 +12,10 @@
 #include "plugins/host_runtime.h"
 
 int main(int argc, char** argv) {
+  // Least privilege for files: everything the host and its plugins create (the database and
+  // its -wal/-shm, builds, uploads, secrets, the data folder) is private to this user. Set
+  // first, before anything can create a file.
+  ::umask(077);
   std::vector<std::string> args(argv + 1, argv + argc);
   std::string error;
   auto command_line = sr::host::ParseCommandLine(args, error);

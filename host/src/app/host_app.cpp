@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "app/data_folder.h"
 #include "app/host_routes.h"
 #include "config/config_error.h"
 #include "config/env.h"
@@ -104,6 +105,8 @@ int RunHost(const CommandLine& command_line) {
     plugins.DestroyAll();
     return status;
   };
+  // Before any plugin opens its files there (--check leaves existing folders alone).
+  if (!command_line.check) PrepareDataFolder(runtime.config.server.data_dir);
   try {
     RegisterHostRoutes(runtime.core);
     plugins.LoadAndInit();

@@ -16,7 +16,7 @@ namespace sr::file_distribution {
 namespace {
 
 constexpr mode_t kFileMode = 0644;
-constexpr mode_t kFolderMode = 0755;
+constexpr mode_t kFolderMode = 0700;  // builds and uploads: private to the host
 constexpr std::size_t kCopyChunkBytes = 1 << 20;
 constexpr std::string_view kTempMarker = ".tmp-";
 
