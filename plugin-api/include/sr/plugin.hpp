@@ -315,7 +315,6 @@ class Stream {
   void Release() {
     if (raw_ != nullptr) api_->stream_release(std::exchange(raw_, nullptr));
   }
-  bool valid() const { return raw_ != nullptr; }
 
  private:
   const sr_host_api* api_ = nullptr;
