@@ -391,5 +391,39 @@ TEST(DashboardConfig, MissingWebRootStillStartsAndSaysSo) {
   EXPECT_EQ(host.Stop(), 0);
 }
 
+// auth.session_ended ends the /events streams of that session, within a second, and only
+// those. session-stand-in (a test fixture) plays auth: its guard names the session from a
+// header, and it publishes the event on request.
+TEST(DashboardSessions, StreamsEndWithTheirSession) {
+  TestHost host(
+      "server:\n  bind: 127.0.0.1\n  port: 0\nplugins:\n"
+      "  - id: session-stand-in\n    path: {{FIXTURE_DIR}}/session-stand-in.so\n" +
+      std::string(kDashboardConfig));
+  ASSERT_TRUE(host.Start()) << host.Output();
+  SseClient first(host.port());
+  SseClient second(host.port());
+  SseClient other(host.port());
+  ASSERT_EQ(first.Open("/events", "", {{"X-Test-Session", "s1"}}).status, 200);
+  ASSERT_EQ(second.Open("/events", "", {{"X-Test-Session", "s1"}}).status, 200);
+  ASSERT_EQ(other.Open("/events", "", {{"X-Test-Session", "s2"}}).status, 200);
+  for (SseClient* stream : {&first, &second, &other}) {
+    ASSERT_FALSE(stream->Read(3s, 1).empty());  // hello
+  }
+
+  ASSERT_EQ(Fetch(host.port(), "POST", "/fixtures/end-session", "s1").status, 200);
+  auto published = std::chrono::steady_clock::now();
+  for (SseClient* stream : {&first, &second}) {
+    while (!stream->ended() && std::chrono::steady_clock::now() - published < 1s) {
+      stream->Read(50ms);
+    }
+    EXPECT_TRUE(stream->ended());
+    EXPECT_TRUE(stream->client().WaitForClose(1s));
+  }
+  // The other session's stream keeps ticking.
+  EXPECT_FALSE(other.Read(1s, 2).empty());
+  EXPECT_FALSE(other.ended());
+  EXPECT_EQ(host.Stop(), 0);
+}
+
 }  // namespace
 }  // namespace sr::dashboard
