@@ -1,7 +1,14 @@
 // First start without secrets, configuration errors, restarts with and without a store, and a
 // scan of everything a full run shows for the configured secrets.
 #include <gtest/gtest.h>
+#include <poll.h>
+#include <pty.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
 
 #include <filesystem>
 #include <map>
@@ -103,6 +110,47 @@ TEST(AuthLifecycleE2e, FirstStartSecretsGoToAPrivateFileNeverToTheLog) {
   EXPECT_EQ(Count(both_runs, password), 0u);
   EXPECT_EQ(Count(both_runs, again["admin_password"]), 0u);
   EXPECT_EQ(Count(both_runs, "so one was generated"), 1u);
+}
+
+TEST(AuthLifecycleE2e, OnATerminalTheSecretsAreAlsoPrinted) {
+  TempDir dir;
+  auto config = dir.Write("plugins.yaml", sr::test::Expand(AuthYaml(), dir.path().string()));
+  int terminal = -1;
+  pid_t pid = ::forkpty(&terminal, nullptr, nullptr, nullptr);
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    if (::chdir(dir.path().c_str()) != 0) ::_exit(127);
+    for (const char* name : {"MASTER_API_KEY", "ADMIN_API_KEY", "ADMIN_PASSWORD"}) {
+      ::unsetenv(name);
+    }
+    std::string binary = sr::test::HostBinary();
+    ::execl(binary.c_str(), binary.c_str(), "--config", config.c_str(), nullptr);
+    ::_exit(127);
+  }
+  // Read what the terminal shows until the block of secrets is complete.
+  std::string shown;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline) {
+    pollfd readable{terminal, POLLIN, 0};
+    if (::poll(&readable, 1, 100) <= 0) continue;
+    char buffer[4096];
+    ssize_t n = ::read(terminal, buffer, sizeof(buffer));
+    if (n <= 0) break;
+    shown.append(buffer, static_cast<std::size_t>(n));
+    std::size_t block = shown.find("First-start secrets");
+    if (block != std::string::npos && shown.find("admin_password=", block) != std::string::npos &&
+        shown.find('\n', shown.find("admin_password=", block)) != std::string::npos) {
+      break;
+    }
+  }
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ::close(terminal);
+  auto secrets = FirstStartSecrets(dir);
+  ASSERT_FALSE(secrets["admin_password"].empty()) << shown;
+  EXPECT_NE(shown.find("admin_password=" + secrets["admin_password"]), std::string::npos) << shown;
+  EXPECT_NE(shown.find("master_api_key=" + secrets["master_api_key"]), std::string::npos) << shown;
 }
 
 TEST(AuthLifecycleE2e, ConfigurationMistakesStopTheStartWithoutEchoingSecrets) {
