@@ -70,7 +70,8 @@ TEST(AuthLifecycleE2e, FirstStartSecretsGoToAPrivateFileNeverToTheLog) {
   EXPECT_NE(log.find(file.string()), std::string::npos) << log;
   EXPECT_EQ(log.find(key), std::string::npos);
   EXPECT_EQ(log.find(password), std::string::npos);
-  EXPECT_EQ(log.find("give it to spawners"), std::string::npos);
+  EXPECT_EQ(log.find("Give it to spawners"), std::string::npos);
+  EXPECT_NE(log.find("spawners' key"), std::string::npos) << log;
   EXPECT_NE(log.find("ADMIN_API_KEY"), std::string::npos);
 
   // The secrets work: the key is a spawner key named "master", the password signs in.
@@ -179,6 +180,21 @@ TEST(AuthLifecycleE2e, ConfigurationMistakesStopTheStartWithoutEchoingSecrets) {
     EXPECT_FALSE(host.Start());
     EXPECT_NE(host.Output().find("ADMIN_PASSWORD is refused"), std::string::npos) << host.Output();
     EXPECT_EQ(host.Output().find("weak-pw"), std::string::npos);
+  }
+  {
+    TestHost host(AuthYaml("      api_keys:\n        - {name: k, key: \"0123456789abcdefgh\", "
+                           "networks: [\"10.0.0.0/33\"]}\n"),
+                  StandardEnv());
+    EXPECT_FALSE(host.Start());
+    EXPECT_NE(host.Output().find("api_keys.0.networks has '10.0.0.0/33'"), std::string::npos)
+        << host.Output();
+  }
+  {
+    TestHost host(
+        AuthYaml("      api_keys:\n        - {name: admin, key: \"0123456789abcdefgh\"}\n"),
+        StandardEnv());
+    EXPECT_FALSE(host.Start());
+    EXPECT_NE(host.Output().find("\"admin\" is ADMIN_API_KEY"), std::string::npos) << host.Output();
   }
 }
 
