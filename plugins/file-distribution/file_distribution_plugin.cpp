@@ -25,7 +25,8 @@
 //   "served build check"      one-shot at start: learns the served file before the first request
 // Events published:
 //   build.uploaded   {version,size,sha256,uploaded_by,uploaded_at}
-//   build.activated  {version,sha256,size,previous,activated_by}  (commit, activate, hand-placed)
+//   build.activated  {version,sha256,size,previous,activated_by}  (a commit that made the
+//                    build current, activate, hand-placed)
 //   audit.record     build.upload, build.upload_rejected, build.upload_abort,
 //                    build.upload_expired, build.activate, build.manual
 // Config:

@@ -30,6 +30,7 @@ constexpr std::size_t kLocalHeaderSize = 30;
 constexpr std::size_t kMaxCommentSize = 0xFFFF;
 constexpr std::size_t kReadChunkBytes = 64 << 10;
 constexpr std::uint16_t kZip64ExtraTag = 0x0001;
+constexpr std::uint16_t kUnicodePathTag = 0x7075;
 // The duplicate and overlap checks keep 40 bytes per entry: this bounds their memory (40 MB)
 // far above any game build's file count.
 constexpr std::uint64_t kMaxEntries = 1'000'000;
@@ -203,6 +204,31 @@ Status ApplyZip64Extra(std::string_view extra, EntryNumbers& numbers, bool need_
   return Done{};
 }
 
+// Info-ZIP's Unicode Path extra field gives a second name that unzip tools prefer to the
+// header's: it must be as safe, and the same name when the header's is plain ASCII (which
+// needs no alias). Returns the problem, if any.
+std::optional<std::string> UnicodePathProblem(std::string_view extra, std::string_view name) {
+  while (extra.size() >= 4) {
+    std::uint16_t tag = U16(extra.data());
+    std::uint16_t length = U16(extra.data() + 2);
+    if (extra.size() - 4 < length) return std::nullopt;  // judged by the other checks
+    if (tag == kUnicodePathTag) {
+      if (length < 5) return "a damaged Unicode path extra field";
+      std::string_view alias = extra.substr(4 + 5, length - 5);
+      if (std::optional<std::string> problem = EntryNameProblem(alias)) {
+        return "its Unicode path extra field names it " + QuotedEntryName(alias) + ", " + *problem;
+      }
+      bool ascii = std::all_of(name.begin(), name.end(),
+                               [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+      if (ascii && alias != name) {
+        return "its Unicode path extra field names it " + QuotedEntryName(alias);
+      }
+    }
+    extra.remove_prefix(4 + static_cast<std::size_t>(length));
+  }
+  return std::nullopt;
+}
+
 // What the central directory says about one entry, kept for the checks that need all of
 // them: duplicate names (by a digest of the name, names are compared when digests meet) and
 // overlapping data.
@@ -303,9 +329,12 @@ Result<std::uint64_t> CheckLocalHeader(int fd, const CentralEntry& entry,
   if (U16(header.data() + 8) != entry.method) {
     return Corrupt("its local header declares another compression method");
   }
+  std::string_view local_extra = std::string_view(names_and_extra).substr(name_length);
+  if (std::optional<std::string> problem = UnicodePathProblem(local_extra, entry.name)) {
+    return Unsafe(index, entries, entry.name, *problem);
+  }
   EntryNumbers local;
-  Status sizes =
-      ReadLocalSizes(header, std::string_view(names_and_extra).substr(name_length), local);
+  Status sizes = ReadLocalSizes(header, local_extra, local);
   if (!sizes.ok()) return sizes.error();
   // With a data descriptor (flag bit 3) the local header may carry zeros instead.
   bool deferred = (U16(header.data() + 6) & 0x0008) != 0;
@@ -423,6 +452,9 @@ Result<ZipSummary> CheckDirectory(int fd, std::uint64_t size) {
     }
     Result<std::string_view> extra = reader.Take(extra_length);
     if (!extra.ok()) return extra.error();
+    if (std::optional<std::string> problem = UnicodePathProblem(extra.value(), name)) {
+      return Unsafe(index, directory.entries, name, *problem);
+    }
     Status applied = ApplyZip64Extra(extra.value(), entry.numbers, need_uncompressed,
                                      need_compressed, need_offset);
     if (!applied.ok()) return Corrupt(where + ": " + applied.error().message);

@@ -4,7 +4,8 @@
 // believe, so every entry must mean one thing to all of them: the local header names it byte
 // for byte as the directory does and declares the same method, CRC and sizes; entries do not
 // share bytes; names are unique relative paths (no leading "/", drive letter, backslash, ".."
-// segment, NUL or empty name: a "zip slip"), and no entry is a symbolic link. Memory is one
+// segment, NUL or empty name: a "zip slip"), as is a Unicode Path extra field's name, and no
+// entry is a symbolic link. Memory is one
 // read buffer plus 40 bytes per entry (at most 1,000,000 entries).
 #pragma once
 

@@ -21,7 +21,12 @@ struct ZipEntrySpec {
   std::uint32_t unix_mode = 0100644;      // the high half of the external attributes
   std::uint16_t made_by = 0x031E;         // host 3 (Unix), version 3.0
   std::optional<std::string> local_name;  // the local header's name, when it differs
+  std::string local_extra;                // extra fields, as written
+  std::string central_extra;
 };
+
+// An Info-ZIP Unicode Path extra field (0x7075) naming the entry `name`.
+std::string UnicodePathExtra(const std::string& name);
 
 std::string MakeZipOf(const std::vector<ZipEntrySpec>& entries, const std::string& comment = "");
 

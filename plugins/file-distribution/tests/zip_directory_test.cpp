@@ -184,6 +184,25 @@ TEST_F(ZipDirectoryTest, RefusesSymbolicLinks) {
           .ok());
 }
 
+TEST_F(ZipDirectoryTest, RefusesAUnicodePathNamingAnotherFile) {
+  testing::ZipEntrySpec central{"game/readme.txt", "x"};
+  central.central_extra = testing::UnicodePathExtra("../../evil.sh");
+  EXPECT_EQ(RefusalOf(Check(MakeZipOf({central}))),
+            "unsafe zip entry \"game/readme.txt\" (entry 1 of 1): its Unicode path extra field "
+            "names it \"../../evil.sh\", a \"..\" path segment");
+  testing::ZipEntrySpec local{"game/readme.txt", "x"};
+  local.local_extra = testing::UnicodePathExtra("game/other.txt");
+  EXPECT_EQ(RefusalOf(Check(MakeZipOf({local}))),
+            "unsafe zip entry \"game/readme.txt\" (entry 1 of 1): its Unicode path extra field "
+            "names it \"game/other.txt\"");
+  // The same name, or a safe UTF-8 spelling of a name in another character set, is fine.
+  testing::ZipEntrySpec same{"game/readme.txt", "x"};
+  same.local_extra = same.central_extra = testing::UnicodePathExtra("game/readme.txt");
+  testing::ZipEntrySpec accented{"game/caf\x82.txt", "x"};
+  accented.central_extra = testing::UnicodePathExtra("game/caf\xc3\xa9.txt");
+  EXPECT_TRUE(Check(MakeZipOf({same, accented})).ok());
+}
+
 TEST_F(ZipDirectoryTest, RefusesDuplicateNames) {
   std::string message = RefusalOf(
       Check(MakeZip({{"game/server.bin", "one"}, {"b.txt", "b"}, {"game/server.bin", "two"}})));
