@@ -54,6 +54,17 @@ void HttpClient::Connect() {
   if (receive_buffer_ > 0) {
     ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer_, sizeof(receive_buffer_));
   }
+  if (!source_address_.empty()) {
+    sockaddr_in source{};
+    source.sin_family = AF_INET;
+    if (::inet_pton(AF_INET, source_address_.c_str(), &source.sin_addr) != 1 ||
+        ::bind(fd_, reinterpret_cast<sockaddr*>(&source), sizeof(source)) != 0) {
+      int error = errno;
+      Close();
+      throw std::runtime_error("bind to source address " + source_address_ + ": " +
+                               std::strerror(error));
+    }
+  }
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(port_);
@@ -232,6 +243,14 @@ std::string HttpClient::ReadSome(std::chrono::milliseconds wait) {
 HttpResponse Fetch(std::uint16_t port, const std::string& method, const std::string& target,
                    const std::string& body, const HttpClient::Headers& headers) {
   HttpClient client(port);
+  return client.Request(method, target, body, headers);
+}
+
+HttpResponse FetchFrom(const std::string& source_address, std::uint16_t port,
+                       const std::string& method, const std::string& target,
+                       const std::string& body, const HttpClient::Headers& headers) {
+  HttpClient client(port);
+  client.set_source_address(source_address);
   return client.Request(method, target, body, headers);
 }
 

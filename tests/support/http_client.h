@@ -60,6 +60,9 @@ class HttpClient {
   void set_timeout(std::chrono::milliseconds timeout) { timeout_ = timeout; }
   // A small receive buffer, applied before connecting: models a client that reads slowly.
   void set_receive_buffer(int bytes) { receive_buffer_ = bytes; }
+  // Connects from this local address ("127.0.0.2"), so that one test can act as several
+  // machines: the host listens on every loopback address. Applied at the next connection.
+  void set_source_address(std::string address) { source_address_ = std::move(address); }
   int fd() const { return fd_; }
 
  private:
@@ -72,6 +75,7 @@ class HttpClient {
   int fd_ = -1;
   bool must_reconnect_ = false;
   int receive_buffer_ = 0;
+  std::string source_address_;
   std::string buffer_;
   std::chrono::milliseconds timeout_{10000};
 };
@@ -79,5 +83,10 @@ class HttpClient {
 // One request on a fresh connection.
 HttpResponse Fetch(std::uint16_t port, const std::string& method, const std::string& target,
                    const std::string& body = "", const HttpClient::Headers& headers = {});
+
+// One request on a fresh connection from `source_address` (see set_source_address).
+HttpResponse FetchFrom(const std::string& source_address, std::uint16_t port,
+                       const std::string& method, const std::string& target,
+                       const std::string& body = "", const HttpClient::Headers& headers = {});
 
 }  // namespace sr::test
