@@ -24,6 +24,7 @@ HOST_BIN="$BUILD_DIR/bin/spawner-master"
 LOAD="$BUILD_DIR/bin/sse_load"
 WORK=$(mktemp -d /tmp/dashboard-bench.XXXXXX)
 API_KEY=bench-master-key-0123456789abcdef
+ADMIN_KEY=bench-admin-key-0123456789abcdef
 ADMIN_PASSWORD=bench-admin-password
 HOST_PID=""
 
@@ -44,6 +45,7 @@ cleanup() {
 trap cleanup EXIT
 
 ADMIN_EMAIL=bench@example.com ADMIN_PASSWORD=$ADMIN_PASSWORD MASTER_API_KEY=$API_KEY \
+  ADMIN_API_KEY=$ADMIN_KEY \
   start_host "$BUILD_DIR" "$WORK" "$(cat << EOF
 server:
   bind: 127.0.0.1
@@ -75,7 +77,7 @@ curl -sf -c "$WORK/cookies" -H 'Content-Type: application/json' \
   -d "{\"email\":\"bench@example.com\",\"password\":\"$ADMIN_PASSWORD\"}" "$URL/login" > /dev/null
 COOKIE=$(awk '$6 == "sr_session" {print "sr_session=" $7}' "$WORK/cookies")
 [[ -n "$COOKIE" ]] || { echo "login failed" >&2; exit 1; }
-LIST_BYTES=$(curl -sf -H "X-API-Key: $API_KEY" "$URL/api/spawners" | wc -c)
+LIST_BYTES=$(curl -sf -H "X-API-Key: $ADMIN_KEY" "$URL/api/spawners" | wc -c)
 echo "spawner_list_bytes: $LIST_BYTES"
 echo "host_rss_mib_before_clients: $(awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$HOST_PID/status")"
 

@@ -92,7 +92,7 @@ register() {
 last_id() {
   curl -s -X POST -H 'Content-Type: application/json' "$(url /api/spawners)" \
     -d '{"region":"probe","host":"127.0.0.1","port":1,"max_instances":1}' |
-    sed 's/[^0-9]//g'
+    sed -n 's/.*"id":\([0-9]*\).*/\1/p'
 }
 
 ROWS=()

@@ -23,13 +23,16 @@ import threading
 import time
 
 API_KEY = "crash-consistency-key-0123456789abcdef"
+# Listing every spawner is an operator's right, not a spawner's.
+ADMIN_KEY = "crash-consistency-admin-key-0123456789"
 
 
 def start_host(build, work):
     ready = os.path.join(work, "ready.json")
     if os.path.exists(ready):
         os.remove(ready)
-    env = dict(os.environ, MASTER_API_KEY=API_KEY, ADMIN_PASSWORD="crash-test-password-123")
+    env = dict(os.environ, MASTER_API_KEY=API_KEY, ADMIN_API_KEY=ADMIN_KEY,
+               ADMIN_PASSWORD="crash-test-password-123")
     log = open(os.path.join(work, "host.log"), "ab")
     process = subprocess.Popen(
         [os.path.join(build, "bin", "spawner-master"), "--config", "plugins.yaml",
@@ -64,8 +67,8 @@ class Journal:
             return [i for i in self.registered if i not in self.deleted]
 
 
-def request(connection, method, path, body=None):
-    headers = {"X-API-Key": API_KEY}
+def request(connection, method, path, body=None, key=API_KEY):
+    headers = {"X-API-Key": key}
     if body is not None:
         headers["Content-Type"] = "application/json"
         body = json.dumps(body)
@@ -121,7 +124,7 @@ def drive(port, journal, cycle, stop, rng_seed):
 
 def verify(port, journal):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    status, body = request(connection, "GET", "/api/spawners")
+    status, body = request(connection, "GET", "/api/spawners", key=ADMIN_KEY)
     if status != 200:
         raise RuntimeError("listing failed with %d: %s" % (status, body[:200]))
     present = {spawner["id"] for spawner in json.loads(body)}

@@ -22,6 +22,8 @@ namespace {
 using namespace std::chrono_literals;
 
 constexpr const char* kApiKey = "storage-fault-test-key-0123456789";
+// Listing every spawner needs an operator or admin key.
+constexpr const char* kAdminKey = "storage-fault-admin-key-0123456789";
 
 // A tmpfs of `size` mounted on a fresh folder, unmounted on destruction.
 class SmallDisk {
@@ -91,6 +93,7 @@ class StorageFaults : public ::testing::Test {
         "      path: " + (folder / "registry.db").string() +
             "\n  - id: spawner-registry\n  - id: auth\n",
         std::map<std::string, std::string>{{"MASTER_API_KEY", kApiKey},
+                                           {"ADMIN_API_KEY", kAdminKey},
                                            {"ADMIN_PASSWORD", "storage-faults-password"}});
     ASSERT_TRUE(host_->Start()) << host_->Output();
     client_ = std::make_unique<HttpClient>(host_->port());
@@ -98,7 +101,7 @@ class StorageFaults : public ::testing::Test {
   HttpResponse Register(int n) {
     return client_->Post("/api/spawners", Registration(n), {{"X-API-Key", kApiKey}});
   }
-  HttpResponse List() { return client_->Get("/api/spawners", {{"X-API-Key", kApiKey}}); }
+  HttpResponse List() { return client_->Get("/api/spawners", {{"X-API-Key", kAdminKey}}); }
   size_t CountSpawners() {
     auto body = List().body;
     return static_cast<size_t>(std::count(body.begin(), body.end(), '{'));
