@@ -3,6 +3,7 @@
 
 #include "http/client_address.h"
 #include "http/connection_limits.h"
+#include "runtime/host_stats.h"
 
 namespace sr::host {
 namespace {
@@ -83,6 +84,39 @@ TEST(IdleConnections, ClaimsTheLongestIdleAcrossThreadsOnce) {
   ASSERT_TRUE(victim);
   EXPECT_EQ(victim->connection_id, 3u);
   EXPECT_FALSE(all.ClaimOldest());
+}
+
+TEST(IdleConnections, ConnectionsArrivingTogetherEvictOneEach) {
+  IdleConnections all;
+  auto list = std::make_shared<IdleList>(std::weak_ptr<Mailbox>());
+  all.Register(list);
+  auto t0 = SteadyClock::now();
+  list->Add(1, t0);
+  list->Add(2, t0 + std::chrono::milliseconds(1));
+  HostStats stats;
+  for (int i = 0; i < 4; ++i) stats.ConnectionOpened();
+  EXPECT_EQ(all.MakeRoom(stats, 4).decision, IdleConnections::Decision::kAdmit);
+  // Two more arrive on two threads before either is checked: one eviction each, not two each.
+  stats.ConnectionOpened();
+  stats.ConnectionOpened();
+  auto first = all.MakeRoom(stats, 4);
+  ASSERT_EQ(first.decision, IdleConnections::Decision::kEvict);
+  EXPECT_EQ(first.victim.connection_id, 1u);
+  auto second = all.MakeRoom(stats, 4);
+  ASSERT_EQ(second.decision, IdleConnections::Decision::kEvict);
+  EXPECT_EQ(second.victim.connection_id, 2u);
+  // A third arrives while both evictions are on their way: nothing idle is left.
+  stats.ConnectionOpened();
+  EXPECT_EQ(all.MakeRoom(stats, 4).decision, IdleConnections::Decision::kRefuse);
+  stats.ConnectionClosed();  // the refused one
+  stats.ConnectionClosed();  // victim 1 closed
+  all.EvictionDone();
+  stats.ConnectionClosed();  // victim 2 closed
+  all.EvictionDone();
+  EXPECT_EQ(stats.connections(), 4);
+  stats.ConnectionClosed();
+  stats.ConnectionOpened();
+  EXPECT_EQ(all.MakeRoom(stats, 4).decision, IdleConnections::Decision::kAdmit);
 }
 
 }  // namespace

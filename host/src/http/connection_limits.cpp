@@ -1,5 +1,7 @@
 #include "http/connection_limits.h"
 
+#include "runtime/host_stats.h"
+
 namespace sr::host {
 
 bool AddressCounter::TryAcquire(const std::string& address) {
@@ -81,6 +83,21 @@ std::optional<IdleConnections::Victim> IdleConnections::ClaimOldest() {
     if (auto id = best->TakeOldest(best_since)) return Victim{best, *id};
   }
   return std::nullopt;
+}
+
+IdleConnections::Room IdleConnections::MakeRoom(const HostStats& stats,
+                                                std::int64_t max_connections) {
+  std::lock_guard<std::mutex> lock(admission_mutex_);
+  if (stats.connections() - evictions_pending_ <= max_connections) return {};
+  auto victim = ClaimOldest();
+  if (!victim) return Room{Decision::kRefuse, {}};
+  ++evictions_pending_;
+  return Room{Decision::kEvict, std::move(*victim)};
+}
+
+void IdleConnections::EvictionDone() {
+  std::lock_guard<std::mutex> lock(admission_mutex_);
+  if (evictions_pending_ > 0) --evictions_pending_;
 }
 
 }  // namespace sr::host

@@ -14,6 +14,7 @@
 
 namespace sr::host {
 
+class HostStats;
 class Mailbox;
 
 // Open connections per client address (the TCP peer), shared by every I/O thread, so that one
@@ -53,7 +54,8 @@ class IdleList {
   std::set<Key> entries_;
 };
 
-// The idle lists of every I/O thread: finds the connection idle for longest, server-wide.
+// The idle lists of every I/O thread: finds the connection idle for longest, server-wide,
+// and decides whether a new connection needs one of them closed to stay within the cap.
 class IdleConnections {
  public:
   void Register(const std::shared_ptr<IdleList>& list);
@@ -64,9 +66,23 @@ class IdleConnections {
   // Claims the longest-idle keep-alive connection, if any; the caller has it closed.
   std::optional<Victim> ClaimOldest();
 
+  enum class Decision { kAdmit, kEvict, kRefuse };
+  struct Room {
+    Decision decision = Decision::kAdmit;
+    Victim victim;  // kEvict: close it, then call EvictionDone()
+  };
+  // For a connection just counted in `stats`: admit it, or claim an idle one to close in its
+  // place, or refuse it when none is idle. Evictions claimed but not yet carried out count as
+  // done, so that connections arriving together on several threads evict one each, not more.
+  Room MakeRoom(const HostStats& stats, std::int64_t max_connections);
+  // The claimed connection was closed (or was no longer idle and stays).
+  void EvictionDone();
+
  private:
   std::mutex mutex_;
   std::vector<std::weak_ptr<IdleList>> lists_;
+  std::mutex admission_mutex_;
+  std::int64_t evictions_pending_ = 0;  // guarded by admission_mutex_
 };
 
 }  // namespace sr::host

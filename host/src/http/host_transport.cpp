@@ -161,25 +161,28 @@ void HostTransport::Admit(Connection& connection, const std::string& address) {
     }
     connection.set_counted_address(address);
   }
-  if (core_.stats().connections() <= core_.config().max_connections) return;
-  // Full: the connection idle for longest, on any I/O thread, makes room for the new one.
-  auto victim = core_.idle_connections().ClaimOldest();
-  if (!victim) {
+  auto room = core_.idle_connections().MakeRoom(core_.stats(), core_.config().max_connections);
+  if (room.decision == IdleConnections::Decision::kAdmit) return;
+  if (room.decision == IdleConnections::Decision::kRefuse) {
     connection.Abort();
     return;
   }
-  auto owner = victim->list->mailbox().lock();
+  // The connection idle for longest, on any I/O thread, makes room for the new one.
+  auto owner = room.victim.list->mailbox().lock();
+  std::uint64_t victim = room.victim.connection_id;
   if (owner == mailbox_) {
-    EvictIdle(victim->connection_id);
-  } else if (!owner || !owner->Post([id = victim->connection_id](HostTransport& transport) {
-               transport.EvictIdle(id);
-             })) {
+    EvictIdle(victim);
+  } else if (!owner ||
+             !owner->Post([victim](HostTransport& transport) { transport.EvictIdle(victim); })) {
+    core_.idle_connections().EvictionDone();
     connection.Abort();
   }
 }
 
 void HostTransport::EvictIdle(std::uint64_t connection_id) {
   if (Connection* connection = FindConnection(connection_id)) connection->EvictIfIdle();
+  // After the close, which already took the connection off the count.
+  core_.idle_connections().EvictionDone();
 }
 
 void HostTransport::WatchWrites(int fd) {
