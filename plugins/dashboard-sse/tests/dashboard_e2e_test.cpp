@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <deque>
+#include <filesystem>
 #include <regex>
 #include <set>
 #include <string>
@@ -420,6 +421,62 @@ TEST(DashboardSessions, StreamsEndWithTheirSession) {
     EXPECT_TRUE(stream->client().WaitForClose(1s));
   }
   // The other session's stream keeps ticking.
+  EXPECT_FALSE(other.Read(1s, 2).empty());
+  EXPECT_FALSE(other.ended());
+  EXPECT_EQ(host.Stop(), 0);
+}
+
+// The same with the real auth plugin: signing out ends the streams of that session only.
+TEST(DashboardSessions, SigningOutEndsThatSessionsStreams) {
+  if (!std::filesystem::exists(sr::test::PluginDir() + "/auth.so")) {
+    GTEST_SKIP() << "the auth plugin is not built";
+  }
+  const std::string password = "dashboard e2e admin password";
+  TestHost host(
+      "server:\n  bind: 127.0.0.1\n  port: 0\nplugins:\n"
+      "  - id: auth\n    config:\n      argon2_opslimit: 1\n      argon2_memlimit: 8KiB\n" +
+          std::string(kDashboardConfig),
+      {{"ADMIN_EMAIL", "admin@example.com"}, {"ADMIN_PASSWORD", password}});
+  ASSERT_TRUE(host.Start()) << host.Output();
+  struct Signed {
+    std::string cookie;
+    std::string csrf;
+  };
+  auto sign_in = [&] {
+    auto response = Fetch(host.port(), "POST", "/login",
+                          R"({"email":"admin@example.com","password":")" + password + R"("})",
+                          {{"Content-Type", "application/json"}});
+    EXPECT_EQ(response.status, 200) << response.body;
+    std::smatch cookie;
+    std::string set_cookie = response.Header("Set-Cookie");
+    std::regex_search(set_cookie, cookie, std::regex("^(__Host-)?sr_session=([^;]*)"));
+    return Signed{cookie.size() > 2 ? std::string(cookie[0]) : "",
+                  Parse(response.body)["csrf_token"].GetString()};
+  };
+  Signed leaving = sign_in();
+  Signed staying = sign_in();
+  ASSERT_FALSE(leaving.cookie.empty());
+  SseClient stream(host.port());
+  ASSERT_EQ(stream.Open("/events", "", {{"Cookie", leaving.cookie}}).status, 200);
+  SseClient other(host.port());
+  ASSERT_EQ(other.Open("/events", "", {{"Cookie", staying.cookie}}).status, 200);
+  ASSERT_FALSE(stream.Read(3s, 1).empty());
+  ASSERT_FALSE(other.Read(3s, 1).empty());
+
+  auto out = Fetch(host.port(), "POST", "/logout", "",
+                   {{"Cookie", leaving.cookie},
+                    {"X-CSRF-Token", leaving.csrf},
+                    {"Origin", "http://127.0.0.1:" + std::to_string(host.port())}});
+  ASSERT_LT(out.status, 400) << out.body;
+  auto signed_out = std::chrono::steady_clock::now();
+  while (!stream.ended() && std::chrono::steady_clock::now() - signed_out < 1s) {
+    stream.Read(50ms);
+  }
+  EXPECT_TRUE(stream.ended());
+  EXPECT_TRUE(stream.client().WaitForClose(1s));
+  // Reconnecting with the ended session is refused by the guard now.
+  SseClient again(host.port());
+  EXPECT_EQ(again.Open("/events", "", {{"Cookie", leaving.cookie}}).status, 401);
   EXPECT_FALSE(other.Read(1s, 2).empty());
   EXPECT_FALSE(other.ended());
   EXPECT_EQ(host.Stop(), 0);
