@@ -4,6 +4,8 @@
 // the list and the spawn proxy.
 #include <gtest/gtest.h>
 
+#include <sqlite3.h>
+
 #include <fstream>
 #include <iterator>
 
@@ -161,6 +163,40 @@ TEST_F(SpawnerRegistryAccessE2eTest, TokensAndBindingsSurviveARestart) {
   if (!TokensAreAccepted()) GTEST_SKIP() << "the auth plugin does not accept tokens yet";
   EXPECT_EQ(Act(port(), kMachineB, "HEARTBEAT", spawner.id, spawner.token).status, 200);
   EXPECT_EQ(Act(port(), kMachineB, "GET", spawner.id, spawner.token).status, 200);
+}
+
+// Rewrites every stored spawner as records were written before tokens and address binding.
+void MakeRecordsOld(const std::filesystem::path& database) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(database.c_str(), &db), SQLITE_OK);
+  const char* sql =
+      "UPDATE kv SET value = CAST('{\"region\":\"eu-west\",\"host\":\"10.0.0.1\","
+      "\"port\":7001,\"max_instances\":10,\"current_instances\":1,\"status\":\"idle\","
+      "\"last_seen_ms\":1764104471123}' AS BLOB) WHERE ns = 'spawners'";
+  char* error = nullptr;
+  EXPECT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, &error), SQLITE_OK) << error;
+  EXPECT_EQ(sqlite3_changes(db), 1);
+  sqlite3_free(error);
+  sqlite3_close(db);
+}
+
+TEST_F(SpawnerRegistryAccessE2eTest, ARecordFromBeforeBindsToTheFirstSharedKeyAddress) {
+  auto dir = std::make_shared<TempDir>();
+  Start("", true, dir);
+  Registered spawner = RegisterFrom(port(), kMachineA, 7001);
+  ASSERT_EQ(host_->Stop(), 0) << host_->Output();
+  MakeRecordsOld(dir->path() / "registry.db");
+
+  Start("", true, dir);
+  // Operators do not bind it; the first spawner-key request does, from wherever it comes.
+  EXPECT_EQ(Act(port(), kMachineA, "GET", spawner.id, kOperatorKey).status, 200);
+  EXPECT_EQ(Act(port(), kMachineB, "HEARTBEAT", spawner.id, kSpawnerKey).status, 200);
+  EXPECT_EQ(Act(port(), kMachineA, "HEARTBEAT", spawner.id, kSpawnerKey).status, 403);
+  ASSERT_EQ(host_->Stop(), 0) << host_->Output();
+
+  Start("", true, dir);  // the binding was stored
+  EXPECT_EQ(Act(port(), kMachineA, "GET", spawner.id, kSpawnerKey).status, 403);
+  EXPECT_EQ(Act(port(), kMachineB, "GET", spawner.id, kSpawnerKey).status, 200);
 }
 
 }  // namespace
