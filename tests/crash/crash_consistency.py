@@ -23,6 +23,7 @@ import threading
 import time
 
 API_KEY = "crash-consistency-key-0123456789abcdef"
+OPERATOR_KEY = "crash-consistency-operator-key-0123456789"  # listing needs an operator
 
 
 def start_host(build, work):
@@ -64,8 +65,8 @@ class Journal:
             return [i for i in self.registered if i not in self.deleted]
 
 
-def request(connection, method, path, body=None):
-    headers = {"X-API-Key": API_KEY}
+def request(connection, method, path, body=None, key=API_KEY):
+    headers = {"X-API-Key": key}
     if body is not None:
         headers["Content-Type"] = "application/json"
         body = json.dumps(body)
@@ -121,7 +122,7 @@ def drive(port, journal, cycle, stop, rng_seed):
 
 def verify(port, journal):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    status, body = request(connection, "GET", "/api/spawners")
+    status, body = request(connection, "GET", "/api/spawners", key=OPERATOR_KEY)
     if status != 200:
         raise RuntimeError("listing failed with %d: %s" % (status, body[:200]))
     present = {spawner["id"] for spawner in json.loads(body)}
@@ -157,7 +158,8 @@ def main():
                     "plugins:\n"
                     "  - id: sqlite-store\n    config:\n      path: data/registry.db\n"
                     "  - id: spawner-registry\n    config:\n      ttl: 1h\n"
-                    "  - id: auth\n")
+                    "  - id: auth\n    config:\n      api_keys:\n"
+                    "        - {name: ops, key: \"%s\", role: operator}\n" % OPERATOR_KEY)
         for cycle in range(1, args.cycles + 1):
             process, port = start_host(build, work)
             try:
