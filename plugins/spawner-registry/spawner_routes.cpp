@@ -126,7 +126,7 @@ bool SpawnerRoutes::MayAct(sr::Request& request, sr::Response& response, Spawner
     response.Error(404, NotFound(id));
     return false;
   }
-  if (*access == Access::kAllowed || *access == Access::kBindFirstUse) return true;
+  if (Permits(*access)) return true;
   response.Error(403, ForbiddenMessage(*access, id));
   return false;
 }
@@ -188,9 +188,7 @@ void SpawnerRoutes::Heartbeat(sr::Request& request, sr::Response& response) {
   if (!update.ok()) return response.Error(400, update.error);
   std::optional<Access> access = registry_.Heartbeat(*id, *update.value, CallerOf(request));
   if (!access) return response.Error(404, NotFound(*id));
-  if (*access != Access::kAllowed && *access != Access::kBindFirstUse) {
-    return response.Error(403, ForbiddenMessage(*access, *id));
-  }
+  if (!Permits(*access)) return response.Error(403, ForbiddenMessage(*access, *id));
   response.Json(200, "{\"status\":\"ok\"}");
 }
 

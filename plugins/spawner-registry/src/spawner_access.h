@@ -42,6 +42,10 @@ enum class Access {
 
 Access CheckAccess(const SpawnerIdentity& spawner, const Caller& caller);
 
+inline bool Permits(Access access) {
+  return access == Access::kAllowed || access == Access::kBindFirstUse;
+}
+
 // The message of the 403 for a refused access: what happened and what to do instead.
 std::string ForbiddenMessage(Access access, SpawnerId id);
 // The message of the 403 for a registration with a token.

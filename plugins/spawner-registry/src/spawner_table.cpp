@@ -68,7 +68,7 @@ std::optional<Access> SpawnerTable::Heartbeat(SpawnerId id, const HeartbeatUpdat
   if (it == shard.entries.end()) return std::nullopt;
   Entry& entry = it->second;
   Access access = AuthorizeLocked(shard, entry, caller);
-  if (access != Access::kAllowed && access != Access::kBindFirstUse) return access;
+  if (!Permits(access)) return access;
   if (update.max_instances) entry.load.max_instances = *update.max_instances;
   if (update.current_instances) entry.load.current_instances = *update.current_instances;
   if (update.status) entry.load.status = *update.status;
