@@ -131,6 +131,18 @@ TEST(SpawnerRegistrySpawnClientTest, EveryResolvedAddressIsCheckedBeforeConnecti
             SpawnResult::Kind::kResponse);
 }
 
+TEST(SpawnerRegistrySpawnClientTest, OddSpellingsOfAnAddressAreCheckedAsWhatTheyConnectTo) {
+  // Not literals for the registration check, but resolved (by libc) to 127.0.0.1.
+  FakeSpawner spawner({});
+  SpawnClient client(Fast());
+  for (const char* host : {"127.1", "2130706433", "0x7f000001"}) {
+    SpawnResult result = Call(client, spawner.port(), "{}", host, false);
+    EXPECT_EQ(result.kind, SpawnResult::Kind::kRefused) << host << ": " << result.message;
+  }
+  std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(spawner.connections(), 0);
+}
+
 TEST(SpawnerRegistrySpawnClientTest, AnExplicitDenyWinsOverTheLoopbackOwner) {
   FakeSpawner spawner({});
   SpawnClientOptions options = Fast();
