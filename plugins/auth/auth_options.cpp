@@ -49,16 +49,42 @@ FailurePolicy ReadFailurePolicy(sr::Config& config, const std::string& prefix,
   return policy;
 }
 
-void ReadApiKeys(sr::Config& config, AuthOptions& options) {
-  if (auto master = Environment("MASTER_API_KEY")) {
-    if (master->size() < kMinConfiguredKeyLength) {
-      options.warnings.push_back("MASTER_API_KEY is shorter than " +
-                                 std::to_string(kMinConfiguredKeyLength) +
-                                 " characters: use a long random key");
-    }
-    options.api_keys.push_back(ConfiguredKey{"master", *master, Role::kAdmin});
+sr::net::CidrSet ReadNetworks(sr::Config& config, const std::string& prefix) {
+  std::string key = prefix + ".networks";
+  std::vector<std::string> texts;
+  std::size_t count = config.ArrayLength(key);
+  for (std::size_t i = 0; i < count; ++i)
+    texts.push_back(config.String(key + "." + std::to_string(i)));
+  std::string bad;
+  auto networks = sr::net::CidrSet::Parse(texts, &bad);
+  if (!networks) {
+    throw sr::Error(key + " has '" + bad + "', which is not an address or CIDR range",
+                    SR_ERR_INVALID_ARGUMENT);
   }
-  std::set<std::string> names{"master"};
+  if (config.Has(key) && count == 0) {
+    // An empty list would be a key valid from nowhere: surely a mistake, so say so.
+    throw sr::Error(key + " is empty: list CIDR ranges, or drop it to allow any address",
+                    SR_ERR_INVALID_ARGUMENT);
+  }
+  return std::move(*networks);
+}
+
+void ReadEnvironmentKey(const char* variable, const char* name, Role role, AuthOptions& options) {
+  auto value = Environment(variable);
+  if (!value) return;
+  if (value->size() < kMinConfiguredKeyLength) {
+    options.warnings.push_back(std::string(variable) + " is shorter than " +
+                               std::to_string(kMinConfiguredKeyLength) +
+                               " characters: use a long random key");
+  }
+  options.api_keys.push_back(ConfiguredKey{name, *value, role, {}});
+}
+
+void ReadApiKeys(sr::Config& config, AuthOptions& options) {
+  // The shared key every spawner holds gets exactly what spawners need, nothing more.
+  ReadEnvironmentKey("MASTER_API_KEY", "master", Role::kSpawner, options);
+  ReadEnvironmentKey("ADMIN_API_KEY", "admin", Role::kAdmin, options);
+  std::set<std::string> names{"master", "admin"};
   std::size_t count = config.ArrayLength("api_keys");
   for (std::size_t i = 0; i < count; ++i) {
     std::string prefix = "api_keys." + std::to_string(i);
@@ -79,18 +105,19 @@ void ReadApiKeys(sr::Config& config, AuthOptions& options) {
     }
     if (!names.insert(key.name).second) {
       throw sr::Error(prefix + ".name '" + key.name +
-                          "' is used twice (\"master\" is "
-                          "MASTER_API_KEY)",
+                          "' is used twice (\"master\" is MASTER_API_KEY, \"admin\" is "
+                          "ADMIN_API_KEY)",
                       SR_ERR_INVALID_ARGUMENT);
     }
     key.role = *parsed;
+    key.networks = ReadNetworks(config, prefix);
     options.api_keys.push_back(std::move(key));
   }
 }
 
 }  // namespace
 
-AuthOptions ReadAuthOptions(sr::Config& config) {
+AuthOptions ReadAuthOptions(sr::Config& config, const std::string& host_data_dir) {
   AuthOptions options;
   AuthSettings& settings = options.settings;
   ReadApiKeys(config, options);
@@ -121,12 +148,36 @@ AuthOptions ReadAuthOptions(sr::Config& config) {
   }
 
   settings.login_limit = ReadFailurePolicy(config, "login_rate_limit", FailurePolicy{});
+  settings.login_address_max_failures = static_cast<std::uint32_t>(config.Int(
+      "login_rate_limit.address_max_failures", settings.login_address_max_failures, 1, 100'000));
+  AccountDelayPolicy& delay = settings.login_delay;
+  delay.after_failures = static_cast<std::uint32_t>(
+      config.Int("login_account_delay.after_failures", delay.after_failures, 1, 1'000'000));
+  delay.base_ms = config
+                      .Duration("login_account_delay.delay", milliseconds(delay.base_ms),
+                                milliseconds(0), seconds(10))
+                      .count();
+  delay.max_ms = config
+                     .Duration("login_account_delay.max_delay", milliseconds(delay.max_ms),
+                               milliseconds(0), seconds(10))
+                     .count();
+  delay.forget_after_ms = config
+                              .Duration("login_account_delay.forget_after",
+                                        milliseconds(delay.forget_after_ms), seconds(1), hours(24))
+                              .count();
+  if (delay.max_ms < delay.base_ms) {
+    throw sr::Error(
+        "login_account_delay.max_delay must not be shorter than login_account_delay.delay",
+        SR_ERR_INVALID_ARGUMENT);
+  }
   settings.api_key_limit =
       ReadFailurePolicy(config, "api_key_rate_limit", AuthSettings{}.api_key_limit);
   settings.audit_retention =
       static_cast<std::uint64_t>(config.Int("audit_retention", 100'000, 10, 100'000'000));
 
-  options.data_dir = config.Path("data_dir", "data");
+  options.data_dir = config.Has("data_dir") || host_data_dir.empty()
+                         ? config.Path("data_dir", "data")
+                         : host_data_dir;
   options.admin_email =
       config.String("admin_email", Environment("ADMIN_EMAIL").value_or("admin@example.com"));
   options.admin_password = Environment("ADMIN_PASSWORD");

@@ -1,9 +1,12 @@
 // auth: spawner API keys, dashboard logins, users and roles, and an audit log.
 //
 // Guards (see src/guards.h):
-//   api-key[:spawner|operator|admin]   X-API-Key in constant time; sets user "key:<name>"
-//   session[:viewer|operator|admin]    sr_session cookie (+ CSRF on state-changing methods)
-// Both set the request attributes "user", "role" and "auth"; sessions also "csrf".
+//   api-key[:spawner|operator|admin]   X-API-Key or Authorization: Bearer, in constant time;
+//                                      sets user "key:<name>", key "<name>"; a per-spawner
+//                                      token sets user "spawner:<id>", spawner_id "<id>"
+//   session[:viewer|operator|admin]    session cookie (+ CSRF on state-changing methods)
+// Both set the request attributes "user", "role" and "auth"; sessions also "csrf" and
+// "session" (a non-secret id of the session).
 //
 // Routes:
 //   GET    /login                    public                     sign-in form
@@ -19,22 +22,33 @@
 //   POST   /api/users/{id}/password  session:admin              reset a password        [worker]
 //   GET    /api/audit                api-key:admin|session:admin  audit log, paged      [worker]
 // Response filter: X-Content-Type-Options on every response; CSP, Referrer-Policy and
-//   X-Frame-Options on HTML.
-// Task: "session flush" stores last-seen times and drops expired sessions.
-// Events: stores every "audit.record" event in the audit log.
-// Service used (optional): kv-store v1; without it everything lives in memory.
+//   X-Frame-Options on HTML; Strict-Transport-Security on every response over TLS.
+// Tasks: "session flush" stores last-seen times and drops expired sessions; "session expiry"
+//   (every 500 ms) announces sessions that expired.
+// Events: stores every "audit.record" event in the audit log; publishes "auth.session_ended"
+//   {"session", "user", "reason"} for every session that ends or whose user's role changes.
+// Services used (optional): kv-store v1, without it everything lives in memory;
+//   spawner-credentials v1, without it per-spawner tokens are not accepted.
 //
-// Config keys: api_keys [{name, key, role: spawner|operator|admin}], secure_cookies,
-//   session_idle_timeout (30m), session_lifetime (12h), max_sessions_per_user (20),
-//   password_min_length (12), argon2_opslimit (2), argon2_memlimit (64MiB),
-//   login_rate_limit.{max_failures (5), lockout (30s), max_lockout (15m), forget_after (1h),
-//   max_tracked (10000)}, api_key_rate_limit.{same; 20, 10s, 15m, 1h, 10000},
-//   audit_retention (100000), data_dir ("data"), admin_email (ADMIN_EMAIL or
-//   admin@example.com).
-// Environment: MASTER_API_KEY (an admin key named "master"), ADMIN_EMAIL, ADMIN_PASSWORD.
+// Config keys: api_keys [{name, key, role: spawner|operator|admin, networks: [CIDR]}],
+//   secure_cookies, session_idle_timeout (30m), session_lifetime (12h),
+//   max_sessions_per_user (20), password_min_length (12), argon2_opslimit (2),
+//   argon2_memlimit (64MiB), login_rate_limit.{max_failures (5), address_max_failures (20),
+//   lockout (30s), max_lockout (15m), forget_after (1h), max_tracked (10000)},
+//   login_account_delay.{after_failures (5), delay (250ms), max_delay (3s),
+//   forget_after (15m)}, api_key_rate_limit.{max_failures (20), lockout (10s),
+//   max_lockout (15m), forget_after (1h), max_tracked (10000)}, audit_retention (100000),
+//   data_dir (the host's data folder), admin_email (ADMIN_EMAIL or admin@example.com).
+// Environment: MASTER_API_KEY (the spawners' key: role spawner, named "master"),
+//   ADMIN_API_KEY (role admin, named "admin"), ADMIN_EMAIL, ADMIN_PASSWORD.
+// First-start secrets go to <data_dir>/first-start-secrets (0600), never to the log.
 #include <sr/services/kv_store.h>
+#include <sr/services/spawner_credentials.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cstddef>
+#include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <sr/plugin.hpp>
@@ -45,6 +59,7 @@
 #include "auth_core.h"
 #include "auth_options.h"
 #include "bootstrap.h"
+#include "first_start_secrets.h"
 #include "generated_key_store.h"
 #include "guards.h"
 #include "http_bridge.h"
@@ -66,26 +81,31 @@ class AuthPlugin final : public sr::Plugin {
     sr::PluginInfo info{"auth", "1.0.0",
                         "API keys, dashboard logins, users and roles, and an audit log"};
     info.provides = {sr::GuardCapability("api-key"), sr::GuardCapability("session")};
-    info.uses = {sr::Service(SR_KV_STORE_SERVICE, SR_KV_STORE_VERSION)};
+    info.uses = {sr::Service(SR_KV_STORE_SERVICE, SR_KV_STORE_VERSION),
+                 sr::Service(SR_SPAWNER_CREDENTIALS_SERVICE, SR_SPAWNER_CREDENTIALS_VERSION)};
     return info;
   }
 
   void Init(sr::Host& host) override {
     host_ = &host;
-    options_ = ReadAuthOptions(host.config());
+    options_ = ReadAuthOptions(host.config(), host.DataDir());
     for (const std::string& warning : options_.warnings) host.Warn(warning);
     OpenStore(host);
     core_ = std::make_unique<AuthCore>(*store_, options_.settings, &WallClockMs,
                                        [&host](std::string_view message) { host.Warn(message); });
+    core_->SetPublisher([&host](std::string_view topic, std::string_view payload) {
+      host.Publish(topic, payload);
+    });
     for (ConfiguredKey& key : options_.api_keys) {
+      if (key.name != "admin") spawner_key_configured_ = true;
       try {
-        verifier_.AddKey(key.name, key.key, key.role);
+        verifier_.AddKey(key.name, key.key, key.role, key.networks);
       } catch (const std::invalid_argument& e) {
         throw sr::Error(e.what(), SR_ERR_INVALID_ARGUMENT);
       }
       WipeSecret(key.key);  // from here on only its digest exists in this plugin
     }
-    api_key_guard_ = std::make_unique<ApiKeyGuard>(verifier_, *core_);
+    api_key_guard_ = std::make_unique<ApiKeyGuard>(verifier_, *core_, SpawnerTokens(host));
     session_guard_ = std::make_unique<SessionGuard>(*core_);
     login_ = std::make_unique<LoginRoutes>(*core_);
     account_ = std::make_unique<AccountRoutes>(*core_);
@@ -94,9 +114,9 @@ class AuthPlugin final : public sr::Plugin {
     RegisterGuards(host);
     RegisterLoginRoutes(host);
     RegisterApiRoutes(host);
-    host.AddResponseFilter([](const sr::Request&, sr::Response& response) {
+    host.AddResponseFilter([](const sr::Request& request, sr::Response& response) {
       std::string content_type(response.Header("Content-Type").value_or(""));
-      for (const HeaderField& header : SecurityHeadersFor(content_type)) {
+      for (const HeaderField& header : SecurityHeadersFor(content_type, request.IsSecure())) {
         if (!response.Header(header.name)) response.AddHeader(header.name, header.value);
       }
     });
@@ -113,12 +133,24 @@ class AuthPlugin final : public sr::Plugin {
     auto flush_period =
         std::clamp(idle / 4, std::chrono::milliseconds(100), std::chrono::milliseconds(10'000));
     flush_task_ = host.Every("session flush", flush_period, [this] { FlushSessions(); });
+    // Streams opened under a session close within a second of its expiry: TakeEnded is a
+    // comparison while nothing is due, so a short period costs nothing.
+    expiry_task_ = host.Every("session expiry", std::chrono::milliseconds(500),
+                              [this] { core_->AnnounceExpired(); });
   }
 
   void Start() override {
     core_->Load();
-    AnnounceGeneratedKey();
-    AnnounceAdmin();
+    SecretLines secrets;
+    AnnounceGeneratedKey(secrets);
+    AnnounceAdmin(secrets);
+    HandOverSecrets(secrets);
+    if (spawner_key_configured_ && !options_.api_keys.empty() &&
+        options_.api_keys.front().name == "master") {
+      host_->Info(
+          "MASTER_API_KEY is the spawners' key (role spawner: register, heartbeat, download); "
+          "set ADMIN_API_KEY for a key with the admin role");
+    }
   }
 
   void Stop() override { FlushSessions(); }
@@ -139,21 +171,44 @@ class AuthPlugin final : public sr::Plugin {
         std::filesystem::path(options_.data_dir) / kGeneratedKeyFile);
   }
 
+  // The per-spawner tokens of spawner-registry, when it is enabled.
+  static SpawnerTokenCheck SpawnerTokens(sr::Host& host) {
+    const auto* service = host.Lookup<sr_spawner_credentials_v1>(SR_SPAWNER_CREDENTIALS_SERVICE,
+                                                                 SR_SPAWNER_CREDENTIALS_VERSION);
+    if (service == nullptr ||
+        service->struct_size <
+            offsetof(sr_spawner_credentials_v1, verify_token) + sizeof(service->verify_token) ||
+        service->verify_token == nullptr) {
+      return {};
+    }
+    return [service](std::string_view token) -> std::optional<std::uint64_t> {
+      std::uint64_t id = 0;
+      if (service->verify_token(service->self, sr_str{token.data(), token.size()}, &id) != 1) {
+        return std::nullopt;
+      }
+      return id;
+    };
+  }
+
+  RequestFacts Facts(const sr::Request& request) const {
+    return FactsOf(request, options_.settings.secure_cookies);
+  }
+
   void RegisterGuards(sr::Host& host) {
     host.RegisterGuard(
         "api-key", [this](sr::Request& request, sr::Response& response, std::string_view argument) {
-          return ApplyVerdict(api_key_guard_->Check(FactsOf(request), argument), request, response);
+          return ApplyVerdict(api_key_guard_->Check(Facts(request), argument), request, response);
         });
     host.RegisterGuard(
         "session", [this](sr::Request& request, sr::Response& response, std::string_view argument) {
-          return ApplyVerdict(session_guard_->Check(FactsOf(request), argument), request, response);
+          return ApplyVerdict(session_guard_->Check(Facts(request), argument), request, response);
         });
   }
 
   void RegisterLoginRoutes(sr::Host& host) {
     const sr::RouteOptions worker{.blocking = true, .max_body_bytes = kMaxFormBytes};
     host.Route("GET", "/login", "public", [this](sr::Request& request, sr::Response& response) {
-      WriteReply(login_->Page(FactsOf(request), request.QueryParam("next")), response);
+      WriteReply(login_->Page(Facts(request), request.QueryParam("next")), response);
     });
     host.Route("GET", "/login.css", "public", [](sr::Request&, sr::Response& response) {
       WriteReply(LoginRoutes::Stylesheet(), response);
@@ -161,14 +216,14 @@ class AuthPlugin final : public sr::Plugin {
     host.Route(
         "POST", "/login", "public",
         [this](sr::Request& request, sr::Response& response) {
-          WriteReply(login_->Submit(FactsOf(request), request.Body()), response);
+          DeliverReply(*host_, login_->Submit(Facts(request), request.Body()), request, response);
         },
         worker);
     for (const char* method : {"GET", "POST"}) {
       host.Route(
           method, "/logout", "public",
           [this](sr::Request& request, sr::Response& response) {
-            WriteReply(login_->Logout(FactsOf(request)), response);
+            WriteReply(login_->Logout(Facts(request)), response);
           },
           worker);
     }
@@ -183,8 +238,9 @@ class AuthPlugin final : public sr::Plugin {
     host.Route(
         "POST", "/api/me/password", "session",
         [this](sr::Request& request, sr::Response& response) {
-          WriteReply(account_->ChangePassword(CallerOf(request), FactsOf(request), request.Body()),
-                     response);
+          DeliverReply(*host_,
+                       account_->ChangePassword(CallerOf(request), Facts(request), request.Body()),
+                       request, response);
         },
         worker);
     host.Route("GET", "/api/users", "session:admin", [this](sr::Request&, sr::Response& response) {
@@ -231,26 +287,26 @@ class AuthPlugin final : public sr::Plugin {
         worker);
   }
 
-  void AnnounceGeneratedKey() {
+  void AnnounceGeneratedKey(SecretLines& secrets) {
     std::optional<std::string> key;
     try {
-      key = EnsureApiKey(verifier_, *generated_key_store_);
+      key = EnsureApiKey(verifier_, *generated_key_store_, spawner_key_configured_);
     } catch (const std::exception& e) {
       throw sr::Error(std::string("cannot set up the generated API key: ") + e.what());
     }
     if (!key) return;
-    // The only time this key is ever shown; from now on only its digest exists.
+    secrets.emplace_back("master_api_key", std::move(*key));
     host_->Warn(
-        "no API key is configured, so one was generated and is shown only this once: " + *key +
-        "  Give it to spawners in the X-API-Key header and set MASTER_API_KEY=" + *key +
-        " (or list it under api_keys) to make it explicit. Only its digest is "
-        "kept, in " +
-        generated_key_store_->Describe() +
-        "; delete that to generate a "
-        "new one.");
+        "no spawner key is configured (MASTER_API_KEY or api_keys), so one was generated: "
+        "master_api_key in " +
+        SecretsFile().string() +
+        ". It is the spawners' key (role spawner, X-API-Key or Authorization: Bearer); set "
+        "MASTER_API_KEY to it to make it explicit, and ADMIN_API_KEY for an admin key. Only "
+        "its digest is kept, in " +
+        generated_key_store_->Describe() + "; delete that to generate a new one.");
   }
 
-  void AnnounceAdmin() {
+  void AnnounceAdmin(SecretLines& secrets) {
     AdminBootstrap admin;
     try {
       admin = EnsureAdmin(core_->users(), core_->hasher(), options_.settings.password_policy,
@@ -266,10 +322,11 @@ class AuthPlugin final : public sr::Plugin {
         host_->Info("created the admin account " + admin.email + " with ADMIN_PASSWORD");
         return;
       case AdminBootstrap::Outcome::kCreatedWithRandom:
-        // The only time this password is ever shown; only its argon2 hash is kept.
+        secrets.emplace_back("admin_email", admin.email);
+        secrets.emplace_back("admin_password", std::move(admin.password));
         host_->Warn("created the admin account " + admin.email +
-                    " with a random password, shown only this once: " + admin.password +
-                    "  Sign in at /login and change it (POST /api/me/password), or set "
+                    " with a random password: admin_password in " + SecretsFile().string() +
+                    ". Sign in at /login and change it (POST /api/me/password), or set "
                     "ADMIN_PASSWORD before the first start.");
         return;
       case AdminBootstrap::Outcome::kEmailTaken:
@@ -278,6 +335,32 @@ class AuthPlugin final : public sr::Plugin {
                     "address to create one");
         return;
     }
+  }
+
+  std::filesystem::path SecretsFile() const {
+    return std::filesystem::path(options_.data_dir) / kFirstStartSecretsFile;
+  }
+
+  // Generated secrets go to a file only the service's user can read, and to the terminal
+  // when one is attached; never to the log, which journald or a container runtime keeps and
+  // shows to whoever may read logs.
+  void HandOverSecrets(SecretLines& secrets) {
+    if (secrets.empty()) return;
+    try {
+      SaveFirstStartSecrets(SecretsFile(), secrets);
+    } catch (const std::exception& e) {
+      throw sr::Error(std::string("cannot write the first-start secrets: ") + e.what() +
+                      " (delete " + generated_key_store_->Describe() +
+                      " if a key was generated, fix the folder and start again)");
+    }
+    if (::isatty(STDOUT_FILENO) == 1) {
+      std::string text = "\nFirst-start secrets (also in " + SecretsFile().string() + "):\n";
+      for (const auto& [name, value] : secrets) text += "  " + name + "=" + value + "\n";
+      std::fwrite(text.data(), 1, text.size(), stdout);
+      std::fflush(stdout);
+      WipeSecret(text);
+    }
+    for (auto& [name, value] : secrets) WipeSecret(value);
   }
 
   void FlushSessions() {
@@ -301,6 +384,8 @@ class AuthPlugin final : public sr::Plugin {
   std::unique_ptr<UserRoutes> users_;
   sr::Subscription audit_subscription_;
   sr::Task flush_task_;
+  sr::Task expiry_task_;
+  bool spawner_key_configured_ = false;
 };
 
 }  // namespace

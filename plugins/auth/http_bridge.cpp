@@ -1,18 +1,22 @@
 #include "http_bridge.h"
 
+#include <chrono>
+#include <memory>
+#include <utility>
+
 #include "cookies.h"
 
 namespace sr::auth {
 
-RequestFacts FactsOf(const sr::Request& request) {
+RequestFacts FactsOf(const sr::Request& request, bool secure_cookies) {
   RequestFacts facts;
   facts.method = request.Method();
   facts.path = request.Path();
   facts.query = request.Query();
   facts.client_ip = request.ClientIp();
   facts.secure = request.IsSecure();
-  facts.api_key = request.Header("X-API-Key");
-  facts.session_cookie = request.Cookie(kSessionCookieName);
+  facts.api_key = PresentedApiKey(request.Header("X-API-Key"), request.Header("Authorization"));
+  facts.session_cookie = request.Cookie(SessionCookieName(facts.secure || secure_cookies));
   facts.csrf_token = request.Header("X-CSRF-Token");
   facts.origin = request.Header("Origin");
   facts.referer = request.Header("Referer");
@@ -40,6 +44,22 @@ void WriteReply(const HttpReply& reply, sr::Response& response) {
   } else {
     response.Send(reply.status, reply.body, reply.content_type);
   }
+}
+
+void DeliverReply(sr::Host& host, HttpReply reply, sr::Request& request, sr::Response& response) {
+  if (reply.delay_ms <= 0) {
+    WriteReply(reply, response);
+    return;
+  }
+  std::shared_ptr<sr::DeferredResponse> deferred = host.Defer(request, response);
+  std::chrono::milliseconds delay(reply.delay_ms);
+  host.Run(
+      "auth delayed reply",
+      [deferred, reply = std::move(reply)] {
+        WriteReply(reply, deferred->response());
+        deferred->Complete();
+      },
+      delay);
 }
 
 int32_t ApplyVerdict(const GuardVerdict& verdict, sr::Request& request, sr::Response& response) {

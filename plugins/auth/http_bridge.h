@@ -8,9 +8,14 @@
 
 namespace sr::auth {
 
-RequestFacts FactsOf(const sr::Request& request);
+// `secure_cookies`: the configuration's; with it (or over TLS) only the "__Host-" cookie counts.
+RequestFacts FactsOf(const sr::Request& request, bool secure_cookies);
 Caller CallerOf(const sr::Request& request);
+// Writes the reply at once, ignoring reply.delay_ms.
 void WriteReply(const HttpReply& reply, sr::Response& response);
+// Writes the reply, after reply.delay_ms when set: then the response is deferred and a
+// one-shot task completes it, so no thread waits meanwhile.
+void DeliverReply(sr::Host& host, HttpReply reply, sr::Request& request, sr::Response& response);
 // Records the attributes of an allowed request, or writes the refusal; returns SR_GUARD_*.
 int32_t ApplyVerdict(const GuardVerdict& verdict, sr::Request& request, sr::Response& response);
 

@@ -4,6 +4,7 @@
 
 #include "api_json.h"
 #include "build_commit.h"
+#include "commit_policy.h"
 #include "http_errors.h"
 #include "names.h"
 #include "time_format.h"
@@ -31,13 +32,15 @@ std::string CommitDetail(const CommittedBuild& committed) {
 }  // namespace
 
 BuildRoutes::BuildRoutes(sr::Host& host, BuildStore& builds, UploadStore& uploads,
-                         ServedBuild& served, BuildEvents& events, std::uint64_t chunk_size)
+                         ServedBuild& served, BuildEvents& events, std::uint64_t chunk_size,
+                         bool operators_can_activate)
     : host_(host),
       builds_(builds),
       uploads_(uploads),
       served_(served),
       events_(events),
-      chunk_size_(chunk_size) {}
+      chunk_size_(chunk_size),
+      operators_can_activate_(operators_can_activate) {}
 
 void BuildRoutes::Add() {
   auto bind = [this](void (BuildRoutes::*handler)(sr::Request&, sr::Response&)) {
@@ -102,7 +105,8 @@ void BuildRoutes::Commit(sr::Request& request, sr::Response& response) {
   Result<UploadProgress> progress = uploads_.Progress(id);
   if (!progress.ok()) return WriteError(response, progress.error());
   const std::string version = progress.value().version;
-  Result<CommittedBuild> committed = CommitUpload(uploads_, builds_, id, UnixNow());
+  const InstallMode mode = CommitInstallMode(request.Attribute("role"), operators_can_activate_);
+  Result<CommittedBuild> committed = CommitUpload(uploads_, builds_, id, UnixNow(), mode);
   if (!committed.ok()) {
     const Error& error = committed.error();
     if (error.kind == ErrorKind::kUnprocessable && !error.received) {
@@ -111,12 +115,17 @@ void BuildRoutes::Commit(sr::Request& request, sr::Response& response) {
     return WriteError(response, error);
   }
   const Activation& activation = committed.value().activation;
+  const std::string outcome = CommitOutcome(version, activation.made_current);
   if (!activation.warning.empty()) host_.Warn(activation.warning);
-  host_.Info("build " + version + " uploaded by " + actor + " is now current");
+  host_.Info("build " + version + " uploaded by " + actor + ": " + outcome);
   events_.Uploaded(activation.build);
-  events_.Activated(activation.build, activation.previous, actor);
-  events_.Audit(actor, "build.upload", version, ip, CommitDetail(committed.value()));
-  response.Json(201, BuildJson(activation.build, true));
+  if (activation.made_current) events_.Activated(activation.build, activation.previous, actor);
+  events_.Audit(
+      actor, "build.upload", version, ip,
+      CommitDetail(committed.value()) + "; " +
+          (activation.made_current ? "made current" : "stored, not made current (needs an admin)"));
+  response.Json(
+      201, CommitJson(activation.build, activation.made_current, outcome, ActivatePath(version)));
 }
 
 void BuildRoutes::AbortUpload(sr::Request& request, sr::Response& response) {

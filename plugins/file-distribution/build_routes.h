@@ -14,7 +14,7 @@ namespace sr::file_distribution {
 class BuildRoutes {
  public:
   BuildRoutes(sr::Host& host, BuildStore& builds, UploadStore& uploads, ServedBuild& served,
-              BuildEvents& events, std::uint64_t chunk_size);
+              BuildEvents& events, std::uint64_t chunk_size, bool operators_can_activate);
   BuildRoutes(const BuildRoutes&) = delete;
   BuildRoutes& operator=(const BuildRoutes&) = delete;
 
@@ -36,6 +36,7 @@ class BuildRoutes {
   ServedBuild& served_;
   BuildEvents& events_;
   std::uint64_t chunk_size_;
+  bool operators_can_activate_;
 };
 
 }  // namespace sr::file_distribution

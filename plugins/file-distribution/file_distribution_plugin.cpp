@@ -13,7 +13,8 @@
 //          raw chunk -> {received}; 409 {error, received} when N is not where it continues
 //   GET    /api/builds/uploads/{id}               session:operator|api-key:operator
 //   POST   /api/builds/uploads/{id}/commit        session:operator|api-key:operator
-//          -> 201 build, now current; 422 when the size, digest or zip is wrong
+//          -> 201 build, current when an admin commits (or operators_can_activate), else
+//          stored only with how to activate it; 422 when the size, digest or zip is wrong
 //   DELETE /api/builds/uploads/{id}               session:operator|api-key:operator
 //   GET    /api/builds                            session:viewer|api-key:operator
 //          {current, builds: [...]}
@@ -24,12 +25,13 @@
 //   "served build check"      one-shot at start: learns the served file before the first request
 // Events published:
 //   build.uploaded   {version,size,sha256,uploaded_by,uploaded_at}
-//   build.activated  {version,sha256,size,previous,activated_by}  (commit, activate, hand-placed)
+//   build.activated  {version,sha256,size,previous,activated_by}  (a commit that made the
+//                    build current, activate, hand-placed)
 //   audit.record     build.upload, build.upload_rejected, build.upload_abort,
 //                    build.upload_expired, build.activate, build.manual
 // Config:
 //   dir ("files", beside plugins.yaml), chunk_size (8MiB), keep_builds (5),
-//   upload_expiry (24h), max_build_bytes (8GiB), max_uploads (4)
+//   upload_expiry (24h), max_build_bytes (8GiB), max_uploads (4), operators_can_activate (false)
 #include <algorithm>
 #include <chrono>
 #include <memory>
@@ -69,6 +71,7 @@ struct Settings {
   std::size_t keep_builds = 5;
   std::chrono::milliseconds upload_expiry = 24h;
   UploadLimits limits;
+  bool operators_can_activate = false;
 };
 
 Settings ReadSettings(sr::Config& config) {
@@ -81,6 +84,7 @@ Settings ReadSettings(sr::Config& config) {
   settings.limits.max_build_bytes = config.Bytes("max_build_bytes", settings.limits.max_build_bytes,
                                                  1 << 10, std::uint64_t{1} << 50);
   settings.limits.max_uploads = static_cast<std::size_t>(config.Int("max_uploads", 4, 1, 64));
+  settings.operators_can_activate = config.Bool("operators_can_activate", false);
   config.Finish();
   return settings;
 }
@@ -113,7 +117,7 @@ class FileDistributionPlugin final : public sr::Plugin {
     downloads_ = std::make_unique<DownloadRoutes>(host, *served_, folder_->path().string());
     downloads_->Add();
     builds_ = std::make_unique<BuildRoutes>(host, *store_, *uploads_, *served_, *events_,
-                                            settings.chunk_size);
+                                            settings.chunk_size, settings.operators_can_activate);
     builds_->Add();
     auto sweep_period =
         std::clamp<std::chrono::milliseconds>(settings.upload_expiry / 4, 1s, 10min);

@@ -46,22 +46,27 @@ HttpReply AccountRoutes::ChangePassword(const Caller& caller, const RequestFacts
   auto user = core_.users().FindByEmail(caller.user);
   if (!user) return HttpReply::Error(401, "login required");
 
-  // A stolen session must not become an oracle for the current password.
+  // A stolen session must not become an oracle for the current password: the same limits as
+  // sign-in, per (account, address) and per address, and the account-wide delay.
   std::int64_t now_ms = core_.Now();
-  FailureLimiter& by_account = core_.login_failures_by_account();
-  std::string account_key = "account:" + user->email;
-  if (auto wait_ms = by_account.LockedForMs(account_key, now_ms)) {
+  std::string account = LoginAccountKey(user->email);
+  LoginThrottle& throttle = core_.login_throttle();
+  LoginThrottle::Decision throttled = throttle.Check(account, request.client_ip, now_ms);
+  if (throttled.retry_after_ms > 0) {
     return HttpReply::Error(429, "too many wrong passwords; retry later")
-        .With("Retry-After", std::to_string(RetryAfterSeconds(*wait_ms)));
+        .With("Retry-After", std::to_string(RetryAfterSeconds(throttled.retry_after_ms)));
   }
   const PasswordHasher& hasher = core_.hasher();
   bool fits = current->size() <= core_.settings().password_policy.max_bytes;
   if (!fits || !hasher.Verify(user->password_hash, *current)) {
-    by_account.RecordFailure(account_key, now_ms);
+    throttle.RecordFailure(account, request.client_ip, now_ms);
     core_.Audit(AuditEntry{0, 0, user->email, "password.change_failed", user->email,
                            std::string(request.client_ip), "wrong current password"});
-    return HttpReply::Error(403, "the current password is wrong");
+    HttpReply reply = HttpReply::Error(403, "the current password is wrong");
+    reply.delay_ms = throttled.delay_ms;
+    return reply;
   }
+  throttle.RecordSuccess(account, request.client_ip);
   if (auto problem = core_.settings().password_policy.Problem(*replacement)) {
     return HttpReply::Error(400, *problem);
   }
@@ -70,7 +75,7 @@ HttpReply AccountRoutes::ChangePassword(const Caller& caller, const RequestFacts
   try {
     auto updated = core_.users().SetPasswordHash(user->id, hasher.Hash(*replacement), now_ms);
     if (!updated) return HttpReply::Error(401, "login required");
-    core_.sessions().RemoveForUser(user->id);
+    core_.EndSessionsOf(user->id, user->email, "password_changed");
     issued = core_.sessions().Create(updated->id, updated->generation, now_ms);
   } catch (const StoreError& e) {
     core_.Warn(std::string("cannot store a password change: ") + e.what());
@@ -90,6 +95,7 @@ HttpReply AccountRoutes::ChangePassword(const Caller& caller, const RequestFacts
   reply.With("Set-Cookie",
              SessionCookie(issued.token, core_.settings().sessions.lifetime_ms / 1000, secure));
   reply.With("Cache-Control", "no-store");
+  reply.delay_ms = throttled.delay_ms;
   return reply;
 }
 

@@ -14,12 +14,14 @@ ApiKeyVerifier::ApiKeyVerifier(DigestComparator compare) : compare_(std::move(co
 
 Digest ApiKeyVerifier::DigestOfKey(std::string_view key) { return DigestOf(kApiKeyDomain, key); }
 
-void ApiKeyVerifier::AddKey(std::string name, std::string_view key, Role role) {
+void ApiKeyVerifier::AddKey(std::string name, std::string_view key, Role role,
+                            sr::net::CidrSet networks) {
   if (key.empty()) throw std::invalid_argument("API key '" + name + "' is empty");
-  AddDigest(std::move(name), DigestOfKey(key), role);
+  AddDigest(std::move(name), DigestOfKey(key), role, std::move(networks));
 }
 
-void ApiKeyVerifier::AddDigest(std::string name, const Digest& digest, Role role) {
+void ApiKeyVerifier::AddDigest(std::string name, const Digest& digest, Role role,
+                               sr::net::CidrSet networks) {
   if (name.empty()) throw std::invalid_argument("an API key needs a name");
   for (const Entry& entry : entries_) {
     if (entry.name == name) {
@@ -30,7 +32,7 @@ void ApiKeyVerifier::AddDigest(std::string name, const Digest& digest, Role role
                                   "' have the same value");
     }
   }
-  entries_.push_back(Entry{std::move(name), digest, role});
+  entries_.push_back(Entry{std::move(name), digest, role, std::move(networks)});
 }
 
 std::optional<ApiKeyMatch> ApiKeyVerifier::Verify(std::string_view presented) const {
@@ -42,7 +44,7 @@ std::optional<ApiKeyMatch> ApiKeyVerifier::Verify(std::string_view presented) co
     if (equal && matched == nullptr) matched = &entry;
   }
   if (matched == nullptr) return std::nullopt;
-  return ApiKeyMatch{matched->name, matched->role};
+  return ApiKeyMatch{matched->name, matched->role, matched->networks};
 }
 
 }  // namespace sr::auth

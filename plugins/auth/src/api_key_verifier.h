@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include <sr/cidr.hpp>
 #include "crypto.h"
 #include "roles.h"
 
@@ -16,6 +17,11 @@ namespace sr::auth {
 struct ApiKeyMatch {
   std::string name;
   Role role = Role::kSpawner;
+  sr::net::CidrSet networks;  // client addresses the key is valid from; empty: any
+
+  bool ValidFrom(std::string_view client_ip) const {
+    return networks.empty() || networks.Contains(client_ip);
+  }
 };
 
 class ApiKeyVerifier {
@@ -32,8 +38,9 @@ class ApiKeyVerifier {
 
   // Adds a key. Throws std::invalid_argument for an empty or duplicate name, or a value that
   // another key already has (two names for one secret would make rotation misleading).
-  void AddKey(std::string name, std::string_view key, Role role);
-  void AddDigest(std::string name, const Digest& digest, Role role);
+  // `networks`: the client addresses the key is valid from (empty: any address).
+  void AddKey(std::string name, std::string_view key, Role role, sr::net::CidrSet networks = {});
+  void AddDigest(std::string name, const Digest& digest, Role role, sr::net::CidrSet networks = {});
 
   // The key that `presented` equals, if any. Always compares against every stored digest.
   std::optional<ApiKeyMatch> Verify(std::string_view presented) const;
@@ -47,6 +54,7 @@ class ApiKeyVerifier {
     std::string name;
     Digest digest;
     Role role;
+    sr::net::CidrSet networks;
   };
 
   DigestComparator compare_;

@@ -6,11 +6,13 @@
 #include <cstdint>
 #include <functional>
 #include <string_view>
+#include <vector>
 
 #include "audit_log.h"
 #include "clock.h"
 #include "failure_limiter.h"
 #include "key_value_store.h"
+#include "login_throttle.h"
 #include "password_hasher.h"
 #include "password_policy.h"
 #include "session_store.h"
@@ -23,12 +25,19 @@ struct AuthSettings {
   bool secure_cookies = false;  // Secure on the cookie even over plain HTTP (behind a proxy)
   PasswordPolicy password_policy;
   Argon2Limits argon2 = Argon2Limits::Interactive();
-  FailurePolicy login_limit;
+  FailurePolicy login_limit;                      // per (account, client address)
+  std::uint32_t login_address_max_failures = 20;  // per client address, over all accounts
+  AccountDelayPolicy login_delay;                 // per account: delays, never refuses
   FailurePolicy api_key_limit{20, 10'000, 15 * 60'000, 60 * 60'000, 10'000};
   std::uint64_t audit_retention = 100'000;
 };
 
 using LogFn = std::function<void(std::string_view message)>;
+using PublishFn = std::function<void(std::string_view topic, std::string_view payload)>;
+
+// Published once per session that ended or whose rights changed, so that whoever keeps
+// something open for a session (event streams) closes it and the guard decides again.
+inline constexpr std::string_view kSessionEndedTopic = "auth.session_ended";
 
 class AuthCore {
  public:
@@ -43,6 +52,25 @@ class AuthCore {
   // cannot be written must not lock everyone out.
   void Audit(AuditEntry entry);
   void Warn(std::string_view message) const;
+
+  // Where auth.session_ended events go (the host's event bus); none by default.
+  void SetPublisher(PublishFn publish) { publish_ = std::move(publish); }
+  // Publishes {"session", "user", "reason"} for each session; reason is one of "logout",
+  // "expired", "disabled", "deleted", "role_changed", "password_changed".
+  void AnnounceEnded(const std::vector<Session>& sessions, std::string_view email,
+                     std::string_view reason);
+  // Ends every session of a user and announces each with `reason`. The sessions are gone from
+  // memory even when the store fails (StoreError is rethrown; the next flush retries it), and
+  // are announced either way.
+  void EndSessionsOf(std::uint64_t user_id, std::string_view email, std::string_view reason);
+  // Announces the user's live sessions with `reason` without ending them (a role change: the
+  // sessions stay valid, but whatever was opened under the old rights must be opened again).
+  void AnnounceSessionsOf(std::uint64_t user_id, std::string_view email, std::string_view reason);
+  // The email of a user id ("" when the user is gone).
+  std::string EmailOf(std::uint64_t user_id) const;
+  // Announces, as "expired", every session that expired or was evicted since the last call.
+  // Call at least once a second while sessions exist; cheap when nothing is due.
+  void AnnounceExpired();
   std::int64_t Now() const { return now_(); }
 
   KeyValueStore& store() { return store_; }
@@ -51,8 +79,7 @@ class AuthCore {
   SessionStore& sessions() { return sessions_; }
   AuditLog& audit() { return audit_; }
   const PasswordHasher& hasher() const { return hasher_; }
-  FailureLimiter& login_failures_by_ip() { return login_by_ip_; }
-  FailureLimiter& login_failures_by_account() { return login_by_account_; }
+  LoginThrottle& login_throttle() { return login_throttle_; }
   FailureLimiter& api_key_failures_by_ip() { return api_key_by_ip_; }
 
  private:
@@ -60,12 +87,12 @@ class AuthCore {
   AuthSettings settings_;
   NowFn now_;
   LogFn warn_;
+  PublishFn publish_;
   UserDirectory users_;
   SessionStore sessions_;
   AuditLog audit_;
   PasswordHasher hasher_;
-  FailureLimiter login_by_ip_;
-  FailureLimiter login_by_account_;
+  LoginThrottle login_throttle_;
   FailureLimiter api_key_by_ip_;
 };
 

@@ -11,16 +11,17 @@ constexpr std::size_t kGeneratedKeyBytes = 32;       // 256 bits
 constexpr std::size_t kGeneratedPasswordBytes = 24;  // 192 bits, 32 characters
 }  // namespace
 
-std::optional<std::string> EnsureApiKey(ApiKeyVerifier& verifier, GeneratedKeyStore& store) {
-  if (!verifier.empty()) return std::nullopt;
+std::optional<std::string> EnsureApiKey(ApiKeyVerifier& verifier, GeneratedKeyStore& store,
+                                        bool spawner_key_configured) {
+  if (spawner_key_configured) return std::nullopt;
   if (auto digest = store.Load()) {
-    verifier.AddDigest(std::string(kGeneratedKeyName), *digest, Role::kAdmin);
+    verifier.AddDigest(std::string(kGeneratedKeyName), *digest, Role::kSpawner);
     return std::nullopt;
   }
   std::string key = RandomToken(kGeneratedKeyBytes);
   Digest digest = ApiKeyVerifier::DigestOfKey(key);
   store.Save(digest);
-  verifier.AddDigest(std::string(kGeneratedKeyName), digest, Role::kAdmin);
+  verifier.AddDigest(std::string(kGeneratedKeyName), digest, Role::kSpawner);
   return key;
 }
 

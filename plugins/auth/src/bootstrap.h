@@ -15,11 +15,15 @@
 
 namespace sr::auth {
 
-inline constexpr std::string_view kGeneratedKeyName = "generated";
+// The generated key stands in for MASTER_API_KEY, so it has its name and its role (spawner).
+inline constexpr std::string_view kGeneratedKeyName = "master";
 
-// When `verifier` has no key at all, adds the generated key (role admin): the one stored in
-// `store`, or a new random one, which is saved and returned. Returns nullopt otherwise.
-std::optional<std::string> EnsureApiKey(ApiKeyVerifier& verifier, GeneratedKeyStore& store);
+// When `spawner_key_configured` is false (neither MASTER_API_KEY nor api_keys gives a key;
+// ADMIN_API_KEY does not count: it is not for spawners), adds the generated key (role
+// spawner): the one stored in `store`, or a new random one, which is saved and returned.
+// Returns nullopt otherwise.
+std::optional<std::string> EnsureApiKey(ApiKeyVerifier& verifier, GeneratedKeyStore& store,
+                                        bool spawner_key_configured);
 
 struct AdminBootstrap {
   enum class Outcome {

@@ -8,13 +8,17 @@ std::string Attributes(bool secure) {
 }
 }  // namespace
 
+std::string_view SessionCookieName(bool secure) {
+  return secure ? kSecureSessionCookieName : kSessionCookieName;
+}
+
 std::string SessionCookie(std::string_view token, std::int64_t max_age_s, bool secure) {
-  return std::string(kSessionCookieName) + "=" + std::string(token) +
+  return std::string(SessionCookieName(secure)) + "=" + std::string(token) +
          "; Max-Age=" + std::to_string(max_age_s) + Attributes(secure);
 }
 
 std::string ExpiredSessionCookie(bool secure) {
-  return std::string(kSessionCookieName) + "=; Max-Age=0" + Attributes(secure);
+  return std::string(SessionCookieName(secure)) + "=; Max-Age=0" + Attributes(secure);
 }
 
 }  // namespace sr::auth

@@ -50,6 +50,14 @@ std::int64_t FailureLimiter::RecordFailure(std::string_view key, std::int64_t no
   return lockout;
 }
 
+std::uint32_t FailureLimiter::Failures(std::string_view key, std::int64_t now_ms) const {
+  std::lock_guard lock(mutex_);
+  auto it = entries_.find(std::string(key));
+  if (it == entries_.end()) return 0;
+  if (now_ms - it->second.last_failure_ms > policy_.forget_after_ms) return 0;
+  return it->second.failures;
+}
+
 void FailureLimiter::Reset(std::string_view key) {
   std::lock_guard lock(mutex_);
   auto it = entries_.find(std::string(key));

@@ -30,6 +30,8 @@ class FailureLimiter {
   std::optional<std::int64_t> LockedForMs(std::string_view key, std::int64_t now_ms);
   // Records a failure; returns the lockout it starts (0 if none).
   std::int64_t RecordFailure(std::string_view key, std::int64_t now_ms);
+  // The key's failures that still count (0 once forget_after has passed since the last one).
+  std::uint32_t Failures(std::string_view key, std::int64_t now_ms) const;
   // Forgets the key's failures (after a success).
   void Reset(std::string_view key);
 

@@ -45,8 +45,9 @@ GuardVerdict GuardVerdict::Abstain(HttpReply reply) {
   return verdict;
 }
 
-ApiKeyGuard::ApiKeyGuard(const ApiKeyVerifier& verifier, AuthCore& core)
-    : verifier_(verifier), core_(core) {}
+ApiKeyGuard::ApiKeyGuard(const ApiKeyVerifier& verifier, AuthCore& core,
+                         SpawnerTokenCheck spawner_tokens)
+    : verifier_(verifier), core_(core), spawner_tokens_(std::move(spawner_tokens)) {}
 
 GuardVerdict ApiKeyGuard::Check(const RequestFacts& request, std::string_view argument) {
   std::optional<Role> needed = argument.empty() ? Role::kSpawner : ParseKeyRole(argument);
@@ -65,8 +66,29 @@ GuardVerdict ApiKeyGuard::Check(const RequestFacts& request, std::string_view ar
   }
   auto match = verifier_.Verify(*request.api_key);
   if (!match) {
-    failures.RecordFailure(ip_key, now_ms);
-    return GuardVerdict::Deny(HttpReply::Error(401, "invalid API key"));
+    // Configured keys first: only a presented value that is no key reaches the registry.
+    std::optional<std::uint64_t> spawner_id;
+    if (spawner_tokens_) spawner_id = spawner_tokens_(*request.api_key);
+    if (!spawner_id) {
+      failures.RecordFailure(ip_key, now_ms);
+      return GuardVerdict::Deny(HttpReply::Error(401, "invalid API key"));
+    }
+    if (!RoleAtLeast(Role::kSpawner, *needed)) {
+      return GuardVerdict::Deny(HttpReply::Error(
+          403, "a spawner token lacks the '" + std::string(RoleName(*needed)) + "' role"));
+    }
+    std::string id = std::to_string(*spawner_id);
+    return GuardVerdict::Allow({{"user", "spawner:" + id},
+                                {"role", std::string(RoleName(Role::kSpawner))},
+                                {"auth", "spawner-token"},
+                                {"spawner_id", id}});
+  }
+  // Not a failure for api_key_rate_limit: whoever sent it holds a real key, so nothing is
+  // being guessed, and counting it would lock a misplaced host out of its other, valid keys.
+  if (!match->ValidFrom(request.client_ip)) {
+    return GuardVerdict::Deny(HttpReply::Error(
+        403, "the API key '" + match->name + "' is not valid from this address (" +
+                 std::string(request.client_ip) + "): its networks do not include it"));
   }
   if (!RoleAtLeast(match->role, *needed)) {
     return GuardVerdict::Deny(HttpReply::Error(
@@ -74,7 +96,8 @@ GuardVerdict ApiKeyGuard::Check(const RequestFacts& request, std::string_view ar
   }
   return GuardVerdict::Allow({{"user", "key:" + match->name},
                               {"role", std::string(RoleName(match->role))},
-                              {"auth", "api-key"}});
+                              {"auth", "api-key"},
+                              {"key", match->name}});
 }
 
 SessionGuard::SessionGuard(AuthCore& core) : core_(core) {}
@@ -111,7 +134,8 @@ GuardVerdict SessionGuard::Check(const RequestFacts& request, std::string_view a
   return GuardVerdict::Allow({{"user", signed_in->user.email},
                               {"role", std::string(RoleName(signed_in->user.role))},
                               {"auth", "session"},
-                              {"csrf", signed_in->session.csrf_token}});
+                              {"csrf", signed_in->session.csrf_token},
+                              {"session", SessionIdOf(signed_in->session)}});
 }
 
 }  // namespace sr::auth

@@ -1,11 +1,17 @@
 // The two guards the plugin provides, as pure decisions over RequestFacts.
 //
-//   api-key[:spawner|operator|admin]  X-API-Key, compared in constant time; a key needs at
-//                                     least the named role (any key when none is named).
-//   session[:viewer|operator|admin]   the sr_session cookie; state-changing methods also need
+//   api-key[:spawner|operator|admin]  X-API-Key or Authorization: Bearer, compared in constant
+//                                     time; a key needs at least the named role (any key when
+//                                     none is named) and, when it lists networks, a client
+//                                     address in them. A per-spawner token (checked by the
+//                                     spawner-credentials service) has the role spawner.
+//   session[:viewer|operator|admin]   the session cookie; state-changing methods also need
 //                                     the CSRF token and a same-origin Origin/Referer.
 #pragma once
 
+#include <cstdint>
+#include <functional>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -26,15 +32,22 @@ struct GuardVerdict {
   static GuardVerdict Abstain(HttpReply reply);
 };
 
+// The spawner id of a live per-spawner token, or nullopt (the "spawner-credentials" service).
+// Must not block and must compare the secret in constant time.
+using SpawnerTokenCheck = std::function<std::optional<std::uint64_t>(std::string_view token)>;
+
 class ApiKeyGuard {
  public:
-  // `verifier` must not change once requests arrive.
-  ApiKeyGuard(const ApiKeyVerifier& verifier, AuthCore& core);
+  // `verifier` must not change once requests arrive. Without `spawner_tokens` only configured
+  // keys are accepted.
+  ApiKeyGuard(const ApiKeyVerifier& verifier, AuthCore& core,
+              SpawnerTokenCheck spawner_tokens = {});
   GuardVerdict Check(const RequestFacts& request, std::string_view argument);
 
  private:
   const ApiKeyVerifier& verifier_;
   AuthCore& core_;
+  SpawnerTokenCheck spawner_tokens_;
 };
 
 class SessionGuard {

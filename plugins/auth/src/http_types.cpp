@@ -4,6 +4,22 @@
 
 namespace sr::auth {
 
+std::optional<std::string_view> BearerCredential(std::string_view authorization) {
+  constexpr std::string_view kScheme = "Bearer ";
+  std::string_view value = TrimSpaces(authorization);
+  if (!StartsWithIgnoreCase(value, kScheme)) return std::nullopt;
+  std::string_view credential = TrimSpaces(value.substr(kScheme.size()));
+  if (credential.empty()) return std::nullopt;
+  return credential;
+}
+
+std::optional<std::string_view> PresentedApiKey(std::optional<std::string_view> x_api_key,
+                                                std::optional<std::string_view> authorization) {
+  if (x_api_key && !x_api_key->empty()) return x_api_key;
+  if (authorization) return BearerCredential(*authorization);
+  return std::nullopt;
+}
+
 bool IsBrowserNavigation(const RequestFacts& request) {
   bool safe_method = request.method == "GET" || request.method == "HEAD";
   return safe_method && request.accept && ContainsIgnoreCase(*request.accept, "text/html");

@@ -2,6 +2,7 @@
 // plugin is made (and unit-tested) without the host: the shim only copies these in and out.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,8 +22,8 @@ struct RequestFacts {
   std::string_view query;  // raw, without '?'
   std::string_view client_ip;
   bool secure = false;                             // TLS connection
-  std::optional<std::string_view> api_key;         // X-API-Key
-  std::optional<std::string_view> session_cookie;  // sr_session
+  std::optional<std::string_view> api_key;         // X-API-Key, else Authorization: Bearer
+  std::optional<std::string_view> session_cookie;  // the cookie named for `secure` (cookies.h)
   std::optional<std::string_view> csrf_token;      // X-CSRF-Token
   std::optional<std::string_view> origin;
   std::optional<std::string_view> referer;
@@ -30,6 +31,13 @@ struct RequestFacts {
   std::optional<std::string_view> accept;
   std::optional<std::string_view> content_type;
 };
+
+// The credential of an `Authorization: Bearer <credential>` header (scheme case-insensitive),
+// or nullopt for any other header value.
+std::optional<std::string_view> BearerCredential(std::string_view authorization);
+// The API key a request presents: X-API-Key when present, else the Bearer credential.
+std::optional<std::string_view> PresentedApiKey(std::optional<std::string_view> x_api_key,
+                                                std::optional<std::string_view> authorization);
 
 // True for a browser navigating to a page (GET/HEAD that accepts HTML), which is better
 // answered with a redirect or a page than with JSON.
@@ -46,6 +54,9 @@ struct HttpReply {
   std::string body;
   std::optional<std::string> error;
   std::vector<HeaderField> headers;
+  // Deliver the reply only after this many milliseconds (progressive delay for accounts under
+  // attack). The shim waits with a deferred response and a timer, never a blocked thread.
+  std::int64_t delay_ms = 0;
 
   static HttpReply Json(int status, std::string body);
   static HttpReply Error(int status, std::string message);
@@ -59,7 +70,7 @@ struct HttpReply {
 struct Caller {
   std::string user;  // email, or "key:<name>"
   std::string role;
-  std::string auth;  // "session" or "api-key"
+  std::string auth;  // "session", "api-key" or "spawner-token"
   std::string csrf;  // sessions only
 };
 

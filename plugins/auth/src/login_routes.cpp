@@ -62,12 +62,6 @@ HttpReply FormPage(int status, const Credentials& credentials, std::string messa
   return NoStore(HttpReply::Html(status, RenderLoginPage(model)));
 }
 
-std::string AccountKey(std::string_view email) {
-  return "account:" + AsciiLower(TrimSpaces(email)).substr(0, kMaxAccountKeyBytes);
-}
-
-std::string IpKey(std::string_view ip) { return "ip:" + std::string(ip); }
-
 }  // namespace
 
 LoginRoutes::LoginRoutes(AuthCore& core) : core_(core) {}
@@ -106,14 +100,11 @@ HttpReply LoginRoutes::Submit(const RequestFacts& request, std::string_view body
   }
 
   std::int64_t now_ms = core_.Now();
-  std::string ip_key = IpKey(request.client_ip);
-  std::string account_key = AccountKey(credentials->email);
-  FailureLimiter& by_ip = core_.login_failures_by_ip();
-  FailureLimiter& by_account = core_.login_failures_by_account();
-  std::int64_t wait_ms = std::max(by_ip.LockedForMs(ip_key, now_ms).value_or(0),
-                                  by_account.LockedForMs(account_key, now_ms).value_or(0));
-  if (wait_ms > 0) {
-    std::int64_t retry_after_s = RetryAfterSeconds(wait_ms);
+  std::string account = LoginAccountKey(credentials->email);
+  LoginThrottle& throttle = core_.login_throttle();
+  LoginThrottle::Decision throttled = throttle.Check(account, request.client_ip, now_ms);
+  if (throttled.retry_after_ms > 0) {
+    std::int64_t retry_after_s = RetryAfterSeconds(throttled.retry_after_ms);
     HttpReply reply = json ? NoStore(HttpReply::Error(429, "too many failed logins; retry later"))
                            : FormPage(429, *credentials,
                                       "Too many failed sign-in attempts. Try again in " +
@@ -134,17 +125,18 @@ HttpReply LoginRoutes::Submit(const RequestFacts& request, std::string_view body
                                      : std::string_view(credentials->password).substr(0, 64));
   }
   if (!verified || user->disabled) {
-    by_ip.RecordFailure(ip_key, now_ms);
-    by_account.RecordFailure(account_key, now_ms);
+    throttle.RecordFailure(account, request.client_ip, now_ms);
     std::string detail = !user ? "unknown account" : !verified ? "wrong password" : "disabled";
     core_.Audit(AuditEntry{0, 0, "anonymous", "login.failure",
                            CleanText(TrimSpaces(credentials->email), kMaxAccountKeyBytes),
                            std::string(request.client_ip), detail});
-    if (json) return NoStore(HttpReply::Error(401, std::string(kInvalidCredentials)));
-    return FormPage(401, *credentials, "Invalid email or password.");
+    HttpReply reply = json ? NoStore(HttpReply::Error(401, std::string(kInvalidCredentials)))
+                           : FormPage(401, *credentials, "Invalid email or password.");
+    reply.delay_ms = throttled.delay_ms;
+    return reply;
   }
 
-  by_account.Reset(account_key);
+  throttle.RecordSuccess(account, request.client_ip);
   if (hasher.NeedsRehash(user->password_hash)) {
     try {
       core_.users().UpgradePasswordHash(user->id, user->password_hash,
@@ -155,7 +147,11 @@ HttpReply LoginRoutes::Submit(const RequestFacts& request, std::string_view body
   }
   bool secure = SecureCookie(request);
   try {
-    if (request.session_cookie) core_.sessions().Remove(*request.session_cookie);
+    if (request.session_cookie) {
+      if (auto replaced = core_.sessions().Remove(*request.session_cookie)) {
+        core_.AnnounceEnded({*replaced}, core_.EmailOf(replaced->user_id), "logout");
+      }
+    }
   } catch (const StoreError& e) {
     core_.Warn(std::string("cannot delete the replaced session: ") + e.what());
   }
@@ -183,10 +179,15 @@ HttpReply LoginRoutes::Submit(const RequestFacts& request, std::string_view body
     writer.EndObject();
     WriteMember(writer, "csrf_token", issued.session.csrf_token);
     writer.EndObject();
-    return NoStore(std::move(HttpReply::Json(200, buffer.GetString()).With("Set-Cookie", cookie)));
+    HttpReply reply =
+        NoStore(std::move(HttpReply::Json(200, buffer.GetString()).With("Set-Cookie", cookie)));
+    reply.delay_ms = throttled.delay_ms;
+    return reply;
   }
-  return NoStore(std::move(
+  HttpReply reply = NoStore(std::move(
       HttpReply::Redirect(RedirectAfterLogin(credentials->next)).With("Set-Cookie", cookie)));
+  reply.delay_ms = throttled.delay_ms;
+  return reply;
 }
 
 HttpReply LoginRoutes::Logout(const RequestFacts& request) {
@@ -195,10 +196,16 @@ HttpReply LoginRoutes::Logout(const RequestFacts& request) {
     auto signed_in = ResolveSession(core_.sessions(), core_.users(), *request.session_cookie,
                                     now_ms, /*touch=*/false);
     try {
-      core_.sessions().Remove(*request.session_cookie);
+      if (auto ended = core_.sessions().Remove(*request.session_cookie)) {
+        core_.AnnounceEnded({*ended}, core_.EmailOf(ended->user_id), "logout");
+      }
     } catch (const StoreError& e) {
-      // Already gone from memory; the next flush retries the store.
+      // Already gone from memory; the next flush retries the store. The session ended, but
+      // Remove threw before returning it: the hash of the cookie still names it.
       core_.Warn(std::string("cannot delete a session from the store: ") + e.what());
+      if (signed_in) {
+        core_.AnnounceEnded({signed_in->session}, signed_in->user.email, "logout");
+      }
     }
     if (signed_in) {
       core_.Audit(AuditEntry{0, 0, signed_in->user.email, "logout", signed_in->user.email,

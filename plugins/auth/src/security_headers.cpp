@@ -4,8 +4,9 @@
 
 namespace sr::auth {
 
-std::vector<HeaderField> SecurityHeadersFor(std::string_view content_type) {
+std::vector<HeaderField> SecurityHeadersFor(std::string_view content_type, bool tls) {
   std::vector<HeaderField> headers{{"X-Content-Type-Options", "nosniff"}};
+  if (tls) headers.push_back({"Strict-Transport-Security", std::string(kStrictTransportSecurity)});
   if (StartsWithIgnoreCase(TrimSpaces(content_type), "text/html")) {
     headers.push_back({"Content-Security-Policy", std::string(kContentSecurityPolicy)});
     headers.push_back({"Referrer-Policy", "same-origin"});

@@ -47,6 +47,8 @@ std::optional<Session> ParseSession(std::string_view id_hash, std::string_view t
 
 }  // namespace
 
+std::string SessionIdOf(const Session& session) { return session.id_hash.substr(0, 32); }
+
 SessionStore::SessionStore(KeyValueStore& store, SessionLimits limits)
     : store_(store), limits_(limits) {
   limits_.max_per_user = std::max<std::size_t>(limits_.max_per_user, 1);
@@ -59,6 +61,11 @@ std::string SessionStore::HashToken(std::string_view token) {
 bool SessionStore::Expired(const Session& session, std::int64_t now_ms) const {
   return now_ms - session.last_seen_ms >= limits_.idle_timeout_ms ||
          now_ms - session.created_ms >= limits_.lifetime_ms;
+}
+
+std::int64_t SessionStore::ExpiryOf(const Session& session) const {
+  return std::min(session.last_seen_ms + limits_.idle_timeout_ms,
+                  session.created_ms + limits_.lifetime_ms);
 }
 
 void SessionStore::Load(std::int64_t now_ms) {
@@ -78,6 +85,10 @@ void SessionStore::Load(std::int64_t now_ms) {
     std::lock_guard lock(mutex_);
     sessions_ = std::move(loaded);
     dirty_.clear();
+    next_expiry_ms_ = INT64_MAX;
+    for (const auto& [id_hash, session] : sessions_) {
+      next_expiry_ms_ = std::min(next_expiry_ms_, ExpiryOf(session));
+    }
   }
   WriteDeletions(std::move(stale));
 }
@@ -118,10 +129,14 @@ SessionStore::Issued SessionStore::Create(std::uint64_t user_id, std::uint64_t u
   store_.Write(ops);
   std::lock_guard lock(mutex_);
   for (const std::string& id_hash : evicted) {
-    sessions_.erase(id_hash);
+    auto it = sessions_.find(id_hash);
+    if (it == sessions_.end()) continue;
+    ended_.push_back(std::move(it->second));
+    sessions_.erase(it);
     dirty_.erase(id_hash);
   }
   sessions_.emplace(issued.session.id_hash, issued.session);
+  next_expiry_ms_ = std::min(next_expiry_ms_, ExpiryOf(issued.session));
   return issued;
 }
 
@@ -134,6 +149,7 @@ std::optional<Session> SessionStore::Find(std::string_view token, std::int64_t n
   if (Expired(it->second, now_ms)) {
     dirty_.erase(id_hash);
     pending_deletions_.push_back(id_hash);
+    ended_.push_back(std::move(it->second));
     sessions_.erase(it);
     return std::nullopt;
   }
@@ -152,37 +168,72 @@ std::optional<Session> SessionStore::Peek(std::string_view token, std::int64_t n
   return Find(token, now_ms, false);
 }
 
-bool SessionStore::Remove(std::string_view token) {
-  if (token.empty()) return false;
+std::optional<Session> SessionStore::Remove(std::string_view token) {
+  if (token.empty()) return std::nullopt;
   std::string id_hash = HashToken(token);
   std::lock_guard persist(persist_mutex_);
+  std::optional<Session> removed;
   {
     std::lock_guard lock(mutex_);
-    if (sessions_.erase(id_hash) == 0) return false;
+    auto it = sessions_.find(id_hash);
+    if (it == sessions_.end()) return std::nullopt;
+    removed = std::move(it->second);
+    sessions_.erase(it);
     dirty_.erase(id_hash);
   }
   WriteDeletions({id_hash});
-  return true;
+  return removed;
 }
 
-std::size_t SessionStore::RemoveForUser(std::uint64_t user_id) {
+std::vector<Session> SessionStore::RemoveForUser(std::uint64_t user_id) {
   std::lock_guard persist(persist_mutex_);
-  std::vector<std::string> removed;
+  std::vector<Session> removed;
+  std::vector<std::string> id_hashes;
   {
     std::lock_guard lock(mutex_);
     for (auto it = sessions_.begin(); it != sessions_.end();) {
       if (it->second.user_id == user_id) {
-        removed.push_back(it->first);
+        id_hashes.push_back(it->first);
         dirty_.erase(it->first);
+        removed.push_back(std::move(it->second));
         it = sessions_.erase(it);
       } else {
         ++it;
       }
     }
   }
-  std::size_t count = removed.size();
-  WriteDeletions(std::move(removed));
-  return count;
+  WriteDeletions(std::move(id_hashes));
+  return removed;
+}
+
+std::vector<Session> SessionStore::ForUser(std::uint64_t user_id, std::int64_t now_ms) const {
+  std::vector<Session> found;
+  std::lock_guard lock(mutex_);
+  for (const auto& [id_hash, session] : sessions_) {
+    if (session.user_id == user_id && !Expired(session, now_ms)) found.push_back(session);
+  }
+  return found;
+}
+
+std::vector<Session> SessionStore::TakeEnded(std::int64_t now_ms) {
+  std::lock_guard lock(mutex_);
+  if (now_ms >= next_expiry_ms_) {
+    next_expiry_ms_ = INT64_MAX;
+    for (auto it = sessions_.begin(); it != sessions_.end();) {
+      if (Expired(it->second, now_ms)) {
+        dirty_.erase(it->first);
+        pending_deletions_.push_back(it->first);  // the next Flush deletes it from the store
+        ended_.push_back(std::move(it->second));
+        it = sessions_.erase(it);
+      } else {
+        next_expiry_ms_ = std::min(next_expiry_ms_, ExpiryOf(it->second));
+        ++it;
+      }
+    }
+  }
+  std::vector<Session> ended;
+  ended.swap(ended_);
+  return ended;
 }
 
 void SessionStore::WriteDeletions(std::vector<std::string> id_hashes) {
@@ -211,6 +262,7 @@ void SessionStore::Flush(std::int64_t now_ms) {
       if (Expired(it->second, now_ms)) {
         dirty_.erase(it->first);
         pending_deletions_.push_back(it->first);
+        ended_.push_back(std::move(it->second));
         it = sessions_.erase(it);
       } else {
         ++it;

@@ -4,6 +4,7 @@
 // survive a restart when the store is durable.
 #pragma once
 
+#include <climits>
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
@@ -26,6 +27,11 @@ struct Session {
   std::int64_t created_ms = 0;
   std::int64_t last_seen_ms = 0;
 };
+
+// The non-secret id of a session as other plugins see it (attribute "session", event
+// "auth.session_ended"): the first 16 bytes of the token's digest, 32 lowercase hex digits.
+// Stable for the session's life; it cannot be turned back into the cookie.
+std::string SessionIdOf(const Session& session);
 
 struct SessionLimits {
   std::int64_t idle_timeout_ms = 30 * 60'000;
@@ -56,9 +62,17 @@ class SessionStore {
   std::optional<Session> Peek(std::string_view token, std::int64_t now_ms);
 
   // End sessions. They are gone from memory at once; the store follows (a failed store
-  // write is retried by the next Flush). Return how many ended.
-  bool Remove(std::string_view token);
-  std::size_t RemoveForUser(std::uint64_t user_id);
+  // write is retried by the next Flush). Return the sessions that ended.
+  std::optional<Session> Remove(std::string_view token);
+  std::vector<Session> RemoveForUser(std::uint64_t user_id);
+  // The live sessions of a user.
+  std::vector<Session> ForUser(std::uint64_t user_id, std::int64_t now_ms) const;
+
+  // Ends the sessions whose idle timeout or lifetime has passed, and returns them together with
+  // the ones that ended on their own since the last call (found expired on use or by Flush, or
+  // evicted by max_per_user). Cheap when nothing is due: it keeps a lower bound of the next
+  // expiry (a session's expiry only moves later) and scans only once that bound has passed.
+  std::vector<Session> TakeEnded(std::int64_t now_ms);
 
   // Writes pending last-seen times and deletions, and expires idle sessions. Throws
   // StoreError (and keeps the pending work for the next call).
@@ -71,6 +85,7 @@ class SessionStore {
 
  private:
   bool Expired(const Session& session, std::int64_t now_ms) const;
+  std::int64_t ExpiryOf(const Session& session) const;
   std::optional<Session> Find(std::string_view token, std::int64_t now_ms, bool touch);
   void WriteDeletions(std::vector<std::string> id_hashes);  // with persist_mutex_ held
 
@@ -79,10 +94,12 @@ class SessionStore {
   // Orders store writes: a deletion can never be overtaken by a stale write of the same
   // session, which would bring a logged-out session back after a restart.
   std::mutex persist_mutex_;
-  mutable std::mutex mutex_;                           // guards the three members below
+  mutable std::mutex mutex_;                           // guards the members below
   std::unordered_map<std::string, Session> sessions_;  // by id_hash
   std::unordered_set<std::string> dirty_;              // last-seen not yet stored
   std::vector<std::string> pending_deletions_;         // gone from memory, not from store
+  std::vector<Session> ended_;                         // ended on their own, not yet taken
+  std::int64_t next_expiry_ms_ = INT64_MAX;            // no session expires before this
 };
 
 }  // namespace sr::auth

@@ -122,10 +122,15 @@ HttpReply UserRoutes::Update(const Caller& caller, std::string_view ip, std::str
   if (!change.role && !change.disabled) {
     return HttpReply::Error(400, "nothing to change: send role and/or disabled");
   }
+  auto before = core_.users().FindById(*id);
   try {
     auto updated = core_.users().Update(*id, change, core_.Now());
     if (!updated) return ErrorFor(updated.error());
-    if (updated->disabled) core_.sessions().RemoveForUser(updated->id);
+    if (updated->disabled) {
+      core_.EndSessionsOf(updated->id, updated->email, "disabled");
+    } else if (before && before->role != updated->role) {
+      core_.AnnounceSessionsOf(updated->id, updated->email, "role_changed");
+    }
     core_.Audit(
         AuditEntry{0, 0, caller.user, "user.update", updated->email, std::string(ip), detail});
     return HttpReply::Json(200, UserJson(*updated));
@@ -140,7 +145,7 @@ HttpReply UserRoutes::Delete(const Caller& caller, std::string_view ip, std::str
   try {
     auto removed = core_.users().Delete(*id);
     if (!removed) return ErrorFor(removed.error());
-    core_.sessions().RemoveForUser(removed->id);
+    core_.EndSessionsOf(removed->id, removed->email, "deleted");
     core_.Audit(AuditEntry{0, 0, caller.user, "user.delete", removed->email, std::string(ip), ""});
     return HttpReply::Json(200, R"({"message":"deleted"})");
   } catch (const StoreError& e) {
@@ -162,7 +167,7 @@ HttpReply UserRoutes::ResetPassword(const Caller& caller, std::string_view ip,
   try {
     auto updated = core_.users().SetPasswordHash(*id, core_.hasher().Hash(*password), core_.Now());
     if (!updated) return ErrorFor(updated.error());
-    core_.sessions().RemoveForUser(updated->id);
+    core_.EndSessionsOf(updated->id, updated->email, "password_changed");
     core_.Audit(
         AuditEntry{0, 0, caller.user, "user.password_reset", updated->email, std::string(ip), ""});
     return HttpReply::Json(200, "{\"ok\":true}");

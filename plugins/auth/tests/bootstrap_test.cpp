@@ -18,12 +18,14 @@ TEST(GeneratedKey, IsCreatedOnceAndOnlyItsDigestIsKeptInAPrivateFile) {
   FileGeneratedKeyStore store(file);
 
   ApiKeyVerifier first;
-  auto key = EnsureApiKey(first, store);
+  auto key = EnsureApiKey(first, store, false);
   ASSERT_TRUE(key);
   EXPECT_GE(key->size(), 43u);
   auto match = first.Verify(*key);
   ASSERT_TRUE(match);
-  EXPECT_EQ(match->role, Role::kAdmin);
+  // It stands in for MASTER_API_KEY: a spawner key named "master", never an admin key.
+  EXPECT_EQ(match->role, Role::kSpawner);
+  EXPECT_EQ(match->name, "master");
 
   struct stat info {};
   ASSERT_EQ(::stat(file.c_str(), &info), 0);
@@ -34,7 +36,7 @@ TEST(GeneratedKey, IsCreatedOnceAndOnlyItsDigestIsKeptInAPrivateFile) {
 
   // The next start loads it, and has nothing to show.
   ApiKeyVerifier second;
-  EXPECT_FALSE(EnsureApiKey(second, store));
+  EXPECT_FALSE(EnsureApiKey(second, store, false));
   EXPECT_TRUE(second.Verify(*key));
   EXPECT_FALSE(second.Verify("something else"));
 }
@@ -43,8 +45,8 @@ TEST(GeneratedKey, IsNotUsedWhenKeysAreConfigured) {
   MemoryKeyValueStore kv;
   KvGeneratedKeyStore store(kv);
   ApiKeyVerifier verifier;
-  verifier.AddKey("master", "configured-key-0123456789", Role::kAdmin);
-  EXPECT_FALSE(EnsureApiKey(verifier, store));
+  verifier.AddKey("master", "configured-key-0123456789", Role::kSpawner);
+  EXPECT_FALSE(EnsureApiKey(verifier, store, true));
   EXPECT_EQ(verifier.size(), 1u);
   EXPECT_FALSE(store.Load());
 }
@@ -53,13 +55,13 @@ TEST(GeneratedKey, LivesInTheKeyValueStoreWhenThereIsOne) {
   MemoryKeyValueStore kv;
   KvGeneratedKeyStore store(kv);
   ApiKeyVerifier first;
-  auto key = EnsureApiKey(first, store);
+  auto key = EnsureApiKey(first, store, false);
   ASSERT_TRUE(key);
   auto stored = kv.Get(KvGeneratedKeyStore::kSpace, KvGeneratedKeyStore::kKey);
   ASSERT_TRUE(stored);
   EXPECT_EQ(stored->find(*key), std::string::npos);
   ApiKeyVerifier second;
-  EXPECT_FALSE(EnsureApiKey(second, store));
+  EXPECT_FALSE(EnsureApiKey(second, store, false));
   EXPECT_TRUE(second.Verify(*key));
 }
 
@@ -68,7 +70,7 @@ TEST(GeneratedKey, AMalformedFileIsAnError) {
   auto file = dir.Write("digest", "not a digest\n");
   FileGeneratedKeyStore store(file);
   ApiKeyVerifier verifier;
-  EXPECT_THROW(EnsureApiKey(verifier, store), std::runtime_error);
+  EXPECT_THROW(EnsureApiKey(verifier, store, false), std::runtime_error);
 }
 
 class AdminBootstrapTest : public ::testing::Test {

@@ -105,6 +105,96 @@ TEST_F(ApiKeyGuardTest, LocksOutAnAddressThatGuessesTooOften) {
   EXPECT_EQ(guard.Check(facts, "").decision, Decision::kAllow);
 }
 
+TEST_F(ApiKeyGuardTest, RecordsTheKeyName) {
+  auto verdict = Check("admin-key-0123456789");
+  ASSERT_EQ(verdict.decision, Decision::kAllow);
+  EXPECT_EQ(AttributeOf(verdict, "key"), "root");
+  EXPECT_EQ(AttributeOf(verdict, "user"), "key:root");
+  EXPECT_EQ(AttributeOf(verdict, "role"), "admin");
+}
+
+TEST(ApiKeyHeaders, BearerIsAcceptedXApiKeyWins) {
+  EXPECT_EQ(BearerCredential("Bearer abc"), "abc");
+  EXPECT_EQ(BearerCredential("bearer  abc "), "abc");
+  EXPECT_FALSE(BearerCredential("Basic abc"));
+  EXPECT_FALSE(BearerCredential("Bearer "));
+  EXPECT_FALSE(BearerCredential("Bearerabc"));
+  EXPECT_EQ(PresentedApiKey(std::nullopt, "Bearer tok"), "tok");
+  EXPECT_EQ(PresentedApiKey("key", "Bearer tok"), "key");
+  EXPECT_FALSE(PresentedApiKey(std::nullopt, std::nullopt));
+}
+
+TEST(ApiKeyNetworks, AKeyIsValidOnlyFromItsNetworks) {
+  CoreFixture fixture;
+  ApiKeyVerifier verifier;
+  verifier.AddKey("lan", "lan-key-0123456789abc", Role::kSpawner,
+                  *sr::net::CidrSet::Parse({"10.0.0.0/8", "fd00::/8"}));
+  ApiKeyGuard guard(verifier, fixture.core);
+  RequestFacts facts;
+  facts.method = "POST";
+  facts.api_key = "lan-key-0123456789abc";
+  facts.client_ip = "10.1.2.3";
+  EXPECT_EQ(guard.Check(facts, "").decision, Decision::kAllow);
+  facts.client_ip = "fd00::5";
+  EXPECT_EQ(guard.Check(facts, "").decision, Decision::kAllow);
+  facts.client_ip = "192.0.2.1";
+  auto outside = guard.Check(facts, "");
+  EXPECT_EQ(outside.decision, Decision::kDeny);
+  EXPECT_EQ(outside.reply.status, 403);
+  EXPECT_NE(outside.reply.error->find("not valid from this address"), std::string::npos);
+  // A refusal by address is no guess: it never counts toward the API key lockout.
+  for (int i = 0; i < 50; ++i) guard.Check(facts, "");
+  EXPECT_EQ(fixture.core.api_key_failures_by_ip().tracked(), 0u);
+}
+
+class SpawnerTokenTest : public ::testing::Test {
+ protected:
+  SpawnerTokenTest() { verifier_.AddKey("master", "master-key-0123456789", Role::kSpawner); }
+  // A stand-in for the spawner-credentials service: one token, of spawner 7.
+  SpawnerTokenCheck FakeService() {
+    return [this](std::string_view token) -> std::optional<std::uint64_t> {
+      ++calls_;
+      if (token == "srt_7_secret") return 7;
+      return std::nullopt;
+    };
+  }
+  GuardVerdict Check(std::string_view key, std::string_view argument = "") {
+    RequestFacts facts;
+    facts.method = "POST";
+    facts.client_ip = "198.51.100.8";
+    facts.api_key = key;
+    return guard_.Check(facts, argument);
+  }
+
+  int calls_ = 0;
+  CoreFixture fixture_;
+  ApiKeyVerifier verifier_;
+  ApiKeyGuard guard_{verifier_, fixture_.core, FakeService()};
+};
+
+TEST_F(SpawnerTokenTest, ALiveTokenAuthenticatesAsItsSpawner) {
+  auto verdict = Check("srt_7_secret");
+  ASSERT_EQ(verdict.decision, Decision::kAllow);
+  EXPECT_EQ(AttributeOf(verdict, "user"), "spawner:7");
+  EXPECT_EQ(AttributeOf(verdict, "role"), "spawner");
+  EXPECT_EQ(AttributeOf(verdict, "auth"), "spawner-token");
+  EXPECT_EQ(AttributeOf(verdict, "spawner_id"), "7");
+  EXPECT_EQ(Check("srt_7_secret", "spawner").decision, Decision::kAllow);
+  EXPECT_EQ(Check("srt_7_secret", "operator").reply.status, 403);
+}
+
+TEST_F(SpawnerTokenTest, ConfiguredKeysDoNotReachTheService) {
+  EXPECT_EQ(AttributeOf(Check("master-key-0123456789"), "key"), "master");
+  EXPECT_EQ(calls_, 0);
+}
+
+TEST_F(SpawnerTokenTest, AWrongTokenIsAWrongKey) {
+  auto wrong = Check("srt_7_guess");
+  EXPECT_EQ(wrong.reply.status, 401);
+  EXPECT_EQ(wrong.reply.error, "invalid API key");
+  EXPECT_EQ(fixture_.core.api_key_failures_by_ip().tracked(), 1u);
+}
+
 class SessionGuardTest : public ::testing::Test {
  protected:
   SessionGuardTest() {
@@ -137,6 +227,18 @@ TEST_F(SessionGuardTest, AllowsASignedInUserAndRecordsWhoCalled) {
   EXPECT_EQ(AttributeOf(verdict, "role"), "viewer");
   EXPECT_EQ(AttributeOf(verdict, "auth"), "session");
   EXPECT_EQ(AttributeOf(verdict, "csrf"), viewer_session_.session.csrf_token);
+}
+
+TEST_F(SessionGuardTest, RecordsAStableNonSecretSessionId) {
+  auto first = guard_.Check(Request("GET", viewer_session_), "");
+  std::string sid = AttributeOf(first, "session");
+  ASSERT_EQ(sid.size(), 32u);
+  EXPECT_EQ(sid.find_first_not_of("0123456789abcdef"), std::string::npos);
+  EXPECT_EQ(sid, SessionIdOf(viewer_session_.session));
+  EXPECT_EQ(viewer_session_.token.find(sid), std::string::npos);
+  fixture_.clock.Advance(1'000);
+  EXPECT_EQ(AttributeOf(guard_.Check(Request("GET", viewer_session_), ""), "session"), sid);
+  EXPECT_NE(AttributeOf(guard_.Check(Request("GET", admin_session_), ""), "session"), sid);
 }
 
 TEST_F(SessionGuardTest, RedirectsBrowsersAndAnswersApiCallsWith401) {
@@ -233,22 +335,40 @@ TEST_F(SessionGuardTest, ARefusedRequestDoesNotKeepTheSessionAlive) {
 TEST(Cookies, AreHttpOnlySameSiteStrictAndSecureWhenAsked) {
   EXPECT_EQ(SessionCookie("tok", 3600, false),
             "sr_session=tok; Max-Age=3600; Path=/; HttpOnly; SameSite=Strict");
+  // Secure cookies carry the __Host- prefix (Path=/ and no Domain, as the prefix demands);
+  // plain HTTP keeps the old name, since browsers refuse __Host- without Secure.
   EXPECT_EQ(SessionCookie("tok", 60, true),
-            "sr_session=tok; Max-Age=60; Path=/; HttpOnly; SameSite=Strict; Secure");
+            "__Host-sr_session=tok; Max-Age=60; Path=/; HttpOnly; SameSite=Strict; Secure");
   EXPECT_EQ(ExpiredSessionCookie(false),
             "sr_session=; Max-Age=0; Path=/; HttpOnly; SameSite=Strict");
+  EXPECT_EQ(ExpiredSessionCookie(true),
+            "__Host-sr_session=; Max-Age=0; Path=/; HttpOnly; SameSite=Strict; Secure");
+  EXPECT_EQ(SessionCookieName(true), "__Host-sr_session");
+  EXPECT_EQ(SessionCookieName(false), "sr_session");
+}
+
+TEST(SecurityHeaders, HstsOnlyOverTls) {
+  auto has_hsts = [](const std::vector<HeaderField>& headers) {
+    for (const HeaderField& header : headers) {
+      if (header.name == "Strict-Transport-Security") return header.value == "max-age=31536000";
+    }
+    return false;
+  };
+  EXPECT_TRUE(has_hsts(SecurityHeadersFor("application/json", true)));
+  EXPECT_TRUE(has_hsts(SecurityHeadersFor("text/html", true)));
+  EXPECT_FALSE(has_hsts(SecurityHeadersFor("application/json", false)));
 }
 
 TEST(SecurityHeaders, HtmlGetsTheFullSetEverythingGetsNosniff) {
-  auto json = SecurityHeadersFor("application/json");
+  auto json = SecurityHeadersFor("application/json", false);
   ASSERT_EQ(json.size(), 1u);
   EXPECT_EQ(json[0].name, "X-Content-Type-Options");
-  auto html = SecurityHeadersFor("text/html; charset=utf-8");
+  auto html = SecurityHeadersFor("text/html; charset=utf-8", false);
   ASSERT_EQ(html.size(), 4u);
   EXPECT_EQ(html[1].name, "Content-Security-Policy");
   EXPECT_EQ(html[1].value.find("unsafe-inline"), std::string::npos);
   EXPECT_NE(html[1].value.find("frame-ancestors 'none'"), std::string::npos);
-  EXPECT_EQ(SecurityHeadersFor("TEXT/HTML").size(), 4u);
+  EXPECT_EQ(SecurityHeadersFor("TEXT/HTML", false).size(), 4u);
 }
 
 }  // namespace

@@ -174,21 +174,63 @@ TEST_F(LoginRoutesTest, RateLimitsFailuresAndReleasesAfterTheWindow) {
             200);
 }
 
-TEST_F(LoginRoutesTest, TheAccountIsLimitedAcrossAddresses) {
-  for (int i = 0; i < 3; ++i) {
+TEST_F(LoginRoutesTest, AnAttackedAccountIsDelayedButNeverRefusedToAFreshAddress) {
+  // Failures from many addresses, each below its own (account, address) limit.
+  std::int64_t last_delay = 0;
+  for (int i = 0; i < 8; ++i) {
     RequestFacts facts = Json();
     std::string ip = "198.51.100." + std::to_string(i);
     facts.client_ip = ip;
-    routes_.Submit(facts, R"({"email":"admin@example.com","password":"x"})");
+    auto reply = routes_.Submit(facts, R"({"email":"admin@example.com","password":"x"})");
+    EXPECT_EQ(reply.status, 401);
+    EXPECT_GE(reply.delay_ms, last_delay);  // grows with the failures, never shrinks
+    last_delay = reply.delay_ms;
   }
+  EXPECT_GT(last_delay, 0);
   RequestFacts fresh = Json();
   fresh.client_ip = "203.0.113.50";
-  EXPECT_EQ(routes_.Submit(fresh, R"({"email":"ADMIN@example.com","password":"x"})").status, 429);
-  // Other accounts from a fresh address are not affected.
+  auto reply =
+      routes_.Submit(fresh, R"({"email":"ADMIN@example.com","password":"admin password!"})");
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_GT(reply.delay_ms, 0);
+  EXPECT_LE(reply.delay_ms, fixture_.core.settings().login_delay.max_ms);
+  // Other accounts are not slowed down.
   fixture_.AddUser("other@example.com", Role::kViewer, "other password");
+  auto other =
+      routes_.Submit(fresh, R"({"email":"other@example.com","password":"other password"})");
+  EXPECT_EQ(other.status, 200);
+  EXPECT_EQ(other.delay_ms, 0);
+}
+
+TEST_F(LoginRoutesTest, OneAddressIsLockedOutOfAnAccountOthersAreNot) {
+  RequestFacts attacker = Json();
+  attacker.client_ip = "198.51.100.66";
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(routes_.Submit(attacker, R"({"email":"admin@example.com","password":"x"})").status,
+              401);
+  }
+  auto locked =
+      routes_.Submit(attacker, R"({"email":"admin@example.com","password":"admin password!"})");
+  EXPECT_EQ(locked.status, 429);
+  EXPECT_FALSE(HeaderOf(locked, "Retry-After").empty());
+  RequestFacts admin = Json();
+  admin.client_ip = "203.0.113.7";
   EXPECT_EQ(
-      routes_.Submit(fresh, R"({"email":"other@example.com","password":"other password"})").status,
+      routes_.Submit(admin, R"({"email":"admin@example.com","password":"admin password!"})").status,
       200);
+}
+
+TEST_F(LoginRoutesTest, AnAddressSprayingAccountsIsLockedOut) {
+  RequestFacts sprayer = Json();
+  sprayer.client_ip = "198.51.100.77";
+  std::uint32_t limit = fixture_.core.settings().login_address_max_failures;
+  for (std::uint32_t i = 0; i < limit; ++i) {
+    std::string body = R"({"email":"user)" + std::to_string(i) + R"(@example.com","password":"x"})";
+    EXPECT_EQ(routes_.Submit(sprayer, body).status, 401);
+  }
+  auto locked =
+      routes_.Submit(sprayer, R"({"email":"admin@example.com","password":"admin password!"})");
+  EXPECT_EQ(locked.status, 429);
 }
 
 TEST_F(LoginRoutesTest, CrossSiteLoginPostsAreRefused) {

@@ -76,7 +76,7 @@ TEST_F(SessionStoreTest, RemovesOneOrAllOfAUser) {
   EXPECT_TRUE(sessions_.Remove(a1.token));
   EXPECT_FALSE(sessions_.Remove(a1.token));
   EXPECT_FALSE(sessions_.Touch(a1.token, 1));
-  EXPECT_EQ(sessions_.RemoveForUser(1), 1u);
+  EXPECT_EQ(sessions_.RemoveForUser(1).size(), 1u);
   EXPECT_FALSE(sessions_.Touch(a2.token, 1));
   EXPECT_TRUE(sessions_.Touch(b.token, 1));
   EXPECT_EQ(store_.Count(SessionStore::kSpace), 1u);

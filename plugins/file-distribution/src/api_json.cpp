@@ -59,6 +59,20 @@ std::string BuildJson(const BuildRecord& build, bool current) {
   return Text(buffer);
 }
 
+std::string CommitJson(const BuildRecord& build, bool current, std::string_view message,
+                       std::string_view activate_path) {
+  rapidjson::StringBuffer buffer;
+  Writer writer(buffer);
+  writer.StartObject();
+  BuildFields(writer, build);
+  writer.Key("current");
+  writer.Bool(current);
+  Field(writer, "message", message);
+  if (!current) Field(writer, "activate", activate_path);
+  writer.EndObject();
+  return Text(buffer);
+}
+
 std::string BuildListJson(const std::vector<BuildRecord>& builds,
                           const std::optional<std::string>& current) {
   rapidjson::StringBuffer buffer;

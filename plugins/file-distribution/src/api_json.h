@@ -18,6 +18,10 @@ std::string BuildJson(const BuildRecord& build, bool current);
 // {"current": version|null, "builds": [BuildJson...]} with `builds` newest first.
 std::string BuildListJson(const std::vector<BuildRecord>& builds,
                           const std::optional<std::string>& current);
+// The commit's answer: BuildJson's fields, "message" (what happened and, when the build is
+// not current, how to make it current), and "activate" (the activation path) when not current.
+std::string CommitJson(const BuildRecord& build, bool current, std::string_view message,
+                       std::string_view activate_path);
 // {"version","size","sha256","uploaded_at"}: what a spawner compares before downloading.
 std::string ManifestJson(const BuildRecord& build);
 // {"upload_id","version","size","sha256","received","chunk_size"}

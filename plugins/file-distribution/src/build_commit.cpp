@@ -52,7 +52,8 @@ class CommitClaim {
 }  // namespace
 
 Result<CommittedBuild> CommitUpload(UploadStore& uploads, BuildStore& builds,
-                                    std::string_view upload_id, std::int64_t now_unix_seconds) {
+                                    std::string_view upload_id, std::int64_t now_unix_seconds,
+                                    InstallMode mode) {
   Result<UploadProgress> claimed = uploads.Claim(upload_id);
   if (!claimed.ok()) return claimed.error();
   const UploadProgress& upload = claimed.value();
@@ -81,7 +82,7 @@ Result<CommittedBuild> CommitUpload(UploadStore& uploads, BuildStore& builds,
   BuildRecord build{upload.version, upload.size, upload.sha256, upload.uploaded_by,
                     Rfc3339(now_unix_seconds)};
   Result<Activation> installed =
-      builds.Install(uploads.folder_fd(), PartFileName(upload_id), std::move(build));
+      builds.Install(uploads.folder_fd(), PartFileName(upload_id), std::move(build), mode);
   if (!installed.ok()) {
     // Once the file has moved to builds/, the upload is over whatever else failed.
     if (installed.error().kind != ErrorKind::kConflict &&

@@ -1,6 +1,6 @@
-// Turns a complete upload into the current build: checks its size, SHA-256 and zip central
-// directory, then hands the file to the build store. Reads the whole upload once (for the
-// digest); call it off the I/O threads.
+// Turns a complete upload into a kept build: checks its size, SHA-256 and zip (entries
+// included), then hands the file to the build store, which serves it when `mode` says so. Reads the
+// whole upload once (for the digest); call it off the I/O threads.
 #pragma once
 
 #include <cstdint>
@@ -21,6 +21,7 @@ struct CommittedBuild {
 // kUnprocessable (incomplete: the upload stays; wrong digest or not a usable zip: the upload
 // is discarded), or an I/O error (the upload stays, the commit can be retried).
 Result<CommittedBuild> CommitUpload(UploadStore& uploads, BuildStore& builds,
-                                    std::string_view upload_id, std::int64_t now_unix_seconds);
+                                    std::string_view upload_id, std::int64_t now_unix_seconds,
+                                    InstallMode mode);
 
 }  // namespace sr::file_distribution

@@ -120,11 +120,11 @@ void BuildIndex::Remove(std::string_view version) {
 }
 
 std::vector<std::string> BuildIndex::Prune(std::size_t keep,
-                                           std::optional<std::string_view> protect) {
+                                           const std::vector<std::string>& protect) {
   std::vector<std::string> removed;
   std::size_t excess = builds_.size() > keep ? builds_.size() - keep : 0;
   for (auto it = builds_.begin(); it != builds_.end() && excess > 0;) {
-    if (protect && it->version == *protect) {
+    if (std::find(protect.begin(), protect.end(), it->version) != protect.end()) {
       ++it;
       continue;
     }

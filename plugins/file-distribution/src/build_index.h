@@ -28,9 +28,9 @@ class BuildIndex {
   // Appends a build as the newest; false if its version is taken.
   bool Add(BuildRecord record);
   void Remove(std::string_view version);
-  // Drops the oldest builds beyond `keep`, except `protect` (the one being served), and
-  // returns the versions removed.
-  std::vector<std::string> Prune(std::size_t keep, std::optional<std::string_view> protect);
+  // Drops the oldest builds beyond `keep`, except those in `protect` (the one being served, a
+  // build just stored without being made current), and returns the versions removed.
+  std::vector<std::string> Prune(std::size_t keep, const std::vector<std::string>& protect);
 
  private:
   std::vector<BuildRecord> builds_;

@@ -128,7 +128,7 @@ RecordedDigest BuildStore::RecordDigest(const FileIdentity& identity, const std:
     Status adopted = AdoptServed(identity, result.build);
     if (adopted.ok()) {
       next.index.Add(result.build);
-      result.warning = PruneAndSave(next, result.build.version);
+      result.warning = PruneAndSave(next, {result.build.version});
     } else {
       result.warning = "build " + result.build.version + " (placed by hand) is served but not " +
                        "kept in builds/: " + adopted.error().message;
@@ -140,7 +140,7 @@ RecordedDigest BuildStore::RecordDigest(const FileIdentity& identity, const std:
 }
 
 Result<Activation> BuildStore::Install(int from_folder, const std::string& from_name,
-                                       BuildRecord build) {
+                                       BuildRecord build, InstallMode mode) {
   std::lock_guard<std::mutex> writer(writer_mutex_);
   Catalog next = *Snapshot();
   if (next.index.Find(build.version) != nullptr) {
@@ -158,9 +158,23 @@ Result<Activation> BuildStore::Install(int from_folder, const std::string& from_
   if (std::optional<FileIdentity> stored = IdentityIn(folder_.builds_fd(), target)) {
     Remember(next, *stored, build);
   }
+  if (mode == InstallMode::kStoreOnly) {
+    result.made_current = false;
+    std::vector<std::string> protect{build.version};
+    if (result.previous) protect.push_back(*result.previous);
+    std::string saved = PruneAndSave(next, std::move(protect));
+    if (!saved.empty()) result.warning = saved;
+    Publish(std::move(next));
+    return result;
+  }
   Status replaced = ReplaceServed(build, next);
-  std::string saved =
-      PruneAndSave(next, replaced.ok() ? std::optional(build.version) : result.previous);
+  std::vector<std::string> protect;
+  if (replaced.ok()) {
+    protect.push_back(build.version);
+  } else if (result.previous) {
+    protect.push_back(*result.previous);
+  }
+  std::string saved = PruneAndSave(next, std::move(protect));
   if (!saved.empty()) result.warning = saved;
   Publish(std::move(next));
   if (!replaced.ok()) {
@@ -272,9 +286,8 @@ Status BuildStore::AdoptServed(const FileIdentity& identity, const BuildRecord& 
   return SyncFolder(folder_.builds_fd());
 }
 
-std::string BuildStore::PruneAndSave(Catalog& next, const std::optional<std::string>& protect) {
-  std::vector<std::string> pruned = next.index.Prune(
-      keep_builds_, protect ? std::optional<std::string_view>(*protect) : std::nullopt);
+std::string BuildStore::PruneAndSave(Catalog& next, std::vector<std::string> protect) {
+  std::vector<std::string> pruned = next.index.Prune(keep_builds_, protect);
   Status saved =
       WriteFileAtomically(folder_.builds_fd(), std::string(kIndexFileName), next.index.Serialize());
   if (!saved.ok()) {

@@ -33,7 +33,13 @@ struct Activation {
   BuildRecord build;
   std::optional<std::string> previous;  // the version served before, if known
   std::string warning;                  // something to log, e.g. the index could not be saved
+  bool made_current = true;             // false: stored only, `previous` is still served
 };
+
+// Whether installing a build also serves it. Uploading needs the operator role, serving a
+// build to the whole fleet the admin role: an operator's build can be stored and activated
+// later by an admin.
+enum class InstallMode { kMakeCurrent, kStoreOnly };
 
 struct RecordedDigest {
   BuildRecord build;
@@ -68,8 +74,10 @@ class BuildStore {
   RecordedDigest RecordDigest(const FileIdentity& identity, const std::string& sha256);
 
   // Moves a verified file (`from_name` in `from_folder`, same filesystem) to
-  // builds/<version>.zip, makes it the served build, and prunes old builds.
-  Result<Activation> Install(int from_folder, const std::string& from_name, BuildRecord build);
+  // builds/<version>.zip, makes it the served build (kMakeCurrent), and prunes old builds; a
+  // build stored without being served is spared by that pruning.
+  Result<Activation> Install(int from_folder, const std::string& from_name, BuildRecord build,
+                             InstallMode mode = InstallMode::kMakeCurrent);
 
   // Makes a kept build the served one again.
   Result<Activation> Activate(std::string_view version);
@@ -94,7 +102,7 @@ class BuildStore {
   Status AdoptServed(const FileIdentity& identity, const BuildRecord& build);
   // Prunes beyond keep_builds_ (sparing `protect`), saves the index, then deletes the pruned
   // files. Returns a warning, empty on success.
-  std::string PruneAndSave(Catalog& next, const std::optional<std::string>& protect);
+  std::string PruneAndSave(Catalog& next, std::vector<std::string> protect);
 
   const BuildFolder& folder_;
   std::size_t keep_builds_;

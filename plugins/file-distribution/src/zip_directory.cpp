@@ -1,12 +1,17 @@
 #include "zip_directory.h"
 
+#include <openssl/sha.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "zip_entry_rules.h"
 
 namespace sr::file_distribution {
 
@@ -25,6 +30,11 @@ constexpr std::size_t kLocalHeaderSize = 30;
 constexpr std::size_t kMaxCommentSize = 0xFFFF;
 constexpr std::size_t kReadChunkBytes = 64 << 10;
 constexpr std::uint16_t kZip64ExtraTag = 0x0001;
+constexpr std::uint16_t kUnicodePathTag = 0x7075;
+// The duplicate and overlap checks keep 40 bytes per entry: this bounds their memory (40 MB)
+// far above any game build's file count.
+constexpr std::uint64_t kMaxEntries = 1'000'000;
+constexpr std::string_view kUnsafePrefix = "unsafe zip entry ";
 
 std::uint16_t U16(const char* p) {
   const auto* b = reinterpret_cast<const unsigned char*>(p);
@@ -82,6 +92,8 @@ class RegionReader {
     used_ += length;
     return out;
   }
+  // The file offset of the next byte Take returns.
+  [[nodiscard]] std::uint64_t Position() const { return next_ - (buffer_.size() - used_); }
   // Bytes of the region not taken yet.
   [[nodiscard]] std::uint64_t Remaining() const {
     return (end_ - next_) + (buffer_.size() - used_);
@@ -101,20 +113,6 @@ struct Directory {
   std::uint64_t size = 0;
   std::uint64_t end_limit = 0;  // where the records after the directory start
 };
-
-// A relative path that stays inside the folder it is extracted to.
-bool IsSafeEntryName(std::string_view name) {
-  if (name.empty() || name.front() == '/' || name.front() == '\\') return false;
-  if (name.size() >= 2 && name[1] == ':') return false;  // "C:..."
-  std::size_t start = 0;
-  while (start <= name.size()) {
-    std::size_t stop = name.find_first_of("/\\", start);
-    if (stop == std::string_view::npos) stop = name.size();
-    if (name.substr(start, stop - start) == "..") return false;
-    start = stop + 1;
-  }
-  return name.find('\0') == std::string_view::npos;
-}
 
 Result<Directory> ReadZip64End(int fd, std::uint64_t end_offset) {
   if (end_offset < kZip64LocatorSize + kZip64EndSize) {
@@ -206,20 +204,203 @@ Status ApplyZip64Extra(std::string_view extra, EntryNumbers& numbers, bool need_
   return Done{};
 }
 
-// Checks the entry's local header and that its data ends before the directory starts.
-Status CheckLocalHeader(int fd, const EntryNumbers& numbers, std::uint64_t directory_offset) {
+// Info-ZIP's Unicode Path extra field gives a second name that unzip tools prefer to the
+// header's: it must be as safe, and the same name when the header's is plain ASCII (which
+// needs no alias). Returns the problem, if any.
+std::optional<std::string> UnicodePathProblem(std::string_view extra, std::string_view name) {
+  while (extra.size() >= 4) {
+    std::uint16_t tag = U16(extra.data());
+    std::uint16_t length = U16(extra.data() + 2);
+    if (extra.size() - 4 < length) return std::nullopt;  // judged by the other checks
+    if (tag == kUnicodePathTag) {
+      if (length < 5) return "a damaged Unicode path extra field";
+      std::string_view alias = extra.substr(4 + 5, length - 5);
+      if (std::optional<std::string> problem = EntryNameProblem(alias)) {
+        return "its Unicode path extra field names it " + QuotedEntryName(alias) + ", " + *problem;
+      }
+      bool ascii = std::all_of(name.begin(), name.end(),
+                               [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+      if (ascii && alias != name) {
+        return "its Unicode path extra field names it " + QuotedEntryName(alias);
+      }
+    }
+    extra.remove_prefix(4 + static_cast<std::size_t>(length));
+  }
+  return std::nullopt;
+}
+
+// What the central directory says about one entry, kept for the checks that need all of
+// them: duplicate names (by a digest of the name, names are compared when digests meet) and
+// overlapping data.
+struct EntryFacts {
+  std::uint64_t name_digest = 0;
+  std::uint64_t record_offset = 0;  // of the central directory record, to read the name again
+  std::uint64_t index = 0;
+  std::uint64_t begin = 0;  // the local header
+  std::uint64_t end = 0;    // the end of the entry's data
+};
+
+std::uint64_t NameDigest(std::string_view name) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  ::SHA256(reinterpret_cast<const unsigned char*>(name.data()), name.size(), digest);
+  std::uint64_t value = 0;
+  std::memcpy(&value, digest, sizeof(value));
+  return value;
+}
+
+std::string Where(std::uint64_t index, std::uint64_t entries) {
+  return "entry " + std::to_string(index + 1) + " of " + std::to_string(entries);
+}
+
+// A rejection of an entry that unzip would extract somewhere else than its name says, or
+// differently depending on the tool. Not wrapped as "not a readable zip": it is readable.
+Error Unsafe(std::uint64_t index, std::uint64_t entries, std::string_view name,
+             const std::string& problem) {
+  return MakeError(ErrorKind::kUnprocessable, std::string(kUnsafePrefix) + QuotedEntryName(name) +
+                                                  " (" + Where(index, entries) + "): " + problem);
+}
+
+bool IsUnsafe(const Error& error) { return error.message.starts_with(kUnsafePrefix); }
+
+// The sizes a local header declares; ZIP64 puts both in its extra field when either is
+// saturated.
+Status ReadLocalSizes(std::string_view header, std::string_view extra, EntryNumbers& local) {
+  local.compressed = U32(header.data() + 18);
+  local.uncompressed = U32(header.data() + 22);
+  if (local.compressed != 0xFFFFFFFF && local.uncompressed != 0xFFFFFFFF) return Done{};
+  while (extra.size() >= 4) {
+    std::uint16_t tag = U16(extra.data());
+    std::uint16_t length = U16(extra.data() + 2);
+    if (extra.size() - 4 < length) return Corrupt("a local extra field runs past its header");
+    if (tag == kZip64ExtraTag) {
+      std::string_view data = extra.substr(4, length);
+      if (data.size() >= 16) {
+        local.uncompressed = U64(data.data());
+        local.compressed = U64(data.data() + 8);
+        return Done{};
+      }
+      return ApplyZip64Extra(extra, local, local.uncompressed == 0xFFFFFFFF,
+                             local.compressed == 0xFFFFFFFF, false);
+    }
+    extra.remove_prefix(4 + static_cast<std::size_t>(length));
+  }
+  return Corrupt("the local header's ZIP64 extra field is missing");
+}
+
+// The central record of one entry, as far as the local header must agree with it.
+struct CentralEntry {
+  std::string_view name;
+  EntryNumbers numbers;
+  std::uint16_t method = 0;
+  std::uint32_t crc = 0;
+};
+
+// Checks that the entry's local header is where the directory says, names the same entry
+// byte for byte, declares the same method, CRC and sizes (a header written before its data
+// descriptor may leave them 0), and that its data ends before the directory starts. Returns
+// the end of the entry's data.
+Result<std::uint64_t> CheckLocalHeader(int fd, const CentralEntry& entry,
+                                       std::uint64_t directory_offset, std::uint64_t index,
+                                       std::uint64_t entries) {
+  const EntryNumbers& numbers = entry.numbers;
   if (numbers.local_offset > directory_offset ||
       directory_offset - numbers.local_offset < kLocalHeaderSize) {
-    return Corrupt("an entry's data lies outside the archive");
+    return Corrupt("its local header lies outside the archive");
   }
   std::string header;
   Status read = ReadAt(fd, numbers.local_offset, kLocalHeaderSize, header);
-  if (!read.ok()) return read;
-  if (U32(header.data()) != kLocalHeaderSignature) return Corrupt("a local header is damaged");
-  std::uint64_t data_offset =
-      numbers.local_offset + kLocalHeaderSize + U16(header.data() + 26) + U16(header.data() + 28);
-  if (data_offset > directory_offset || directory_offset - data_offset < numbers.compressed) {
-    return Corrupt("an entry's data lies outside the archive");
+  if (!read.ok()) return read.error();
+  if (U32(header.data()) != kLocalHeaderSignature) {
+    return Corrupt("no local header signature at offset " + std::to_string(numbers.local_offset));
+  }
+  std::uint16_t name_length = U16(header.data() + 26);
+  std::uint16_t extra_length = U16(header.data() + 28);
+  std::uint64_t data_offset = numbers.local_offset + kLocalHeaderSize + name_length + extra_length;
+  if (data_offset > directory_offset) return Corrupt("its local header runs into the directory");
+  std::string names_and_extra;
+  read = ReadAt(fd, numbers.local_offset + kLocalHeaderSize,
+                static_cast<std::size_t>(name_length) + extra_length, names_and_extra);
+  if (!read.ok()) return read.error();
+  std::string_view local_name = std::string_view(names_and_extra).substr(0, name_length);
+  if (local_name != entry.name) {
+    return Unsafe(index, entries, entry.name,
+                  "its local header names it " + QuotedEntryName(local_name));
+  }
+  if (U16(header.data() + 8) != entry.method) {
+    return Corrupt("its local header declares another compression method");
+  }
+  std::string_view local_extra = std::string_view(names_and_extra).substr(name_length);
+  if (std::optional<std::string> problem = UnicodePathProblem(local_extra, entry.name)) {
+    return Unsafe(index, entries, entry.name, *problem);
+  }
+  EntryNumbers local;
+  Status sizes = ReadLocalSizes(header, local_extra, local);
+  if (!sizes.ok()) return sizes.error();
+  // With a data descriptor (flag bit 3) the local header may carry zeros instead.
+  bool deferred = (U16(header.data() + 6) & 0x0008) != 0;
+  auto differs = [deferred](std::uint64_t local_value, std::uint64_t central_value) {
+    return local_value != central_value && !(deferred && local_value == 0);
+  };
+  if (differs(U32(header.data() + 14), entry.crc)) {
+    return Corrupt("its local header declares another CRC-32");
+  }
+  if (differs(local.compressed, numbers.compressed) ||
+      differs(local.uncompressed, numbers.uncompressed)) {
+    return Corrupt("its local header declares other sizes than the central directory");
+  }
+  if (directory_offset - data_offset < numbers.compressed) {
+    return Corrupt("its data runs into the central directory");
+  }
+  return data_offset + numbers.compressed;
+}
+
+Result<std::string> NameAt(int fd, std::uint64_t record_offset) {
+  std::string fixed;
+  Status read = ReadAt(fd, record_offset, kDirectoryEntrySize, fixed);
+  if (!read.ok()) return read.error();
+  std::string name;
+  read = ReadAt(fd, record_offset + kDirectoryEntrySize, U16(fixed.data() + 28), name);
+  if (!read.ok()) return read.error();
+  return name;
+}
+
+// Two entries of the same name: unzip asks, overwrites or keeps either, so what runs on a
+// spawner would depend on its tool.
+Status CheckDuplicateNames(int fd, std::vector<EntryFacts>& facts, std::uint64_t entries) {
+  std::sort(facts.begin(), facts.end(), [](const EntryFacts& a, const EntryFacts& b) {
+    return a.name_digest != b.name_digest ? a.name_digest < b.name_digest : a.index < b.index;
+  });
+  for (std::size_t group = 0; group < facts.size();) {
+    std::size_t stop = group + 1;
+    while (stop < facts.size() && facts[stop].name_digest == facts[group].name_digest) ++stop;
+    for (std::size_t later = group + 1; later < stop; ++later) {
+      Result<std::string> name = NameAt(fd, facts[later].record_offset);
+      if (!name.ok()) return name.error();
+      for (std::size_t earlier = group; earlier < later; ++earlier) {
+        Result<std::string> other = NameAt(fd, facts[earlier].record_offset);
+        if (!other.ok()) return other.error();
+        if (other.value() == name.value()) {
+          return Unsafe(facts[later].index, entries, name.value(),
+                        "the same name as " + Where(facts[earlier].index, entries));
+        }
+      }
+    }
+    group = stop;
+  }
+  return Done{};
+}
+
+// Entries sharing bytes (a header inside another's data) make the archive mean different
+// things to different readers, and are the trick of "overlapping" zip bombs.
+Status CheckOverlaps(int fd, std::vector<EntryFacts>& facts, std::uint64_t entries) {
+  std::sort(facts.begin(), facts.end(),
+            [](const EntryFacts& a, const EntryFacts& b) { return a.begin < b.begin; });
+  for (std::size_t i = 1; i < facts.size(); ++i) {
+    if (facts[i].begin >= facts[i - 1].end) continue;
+    Result<std::string> name = NameAt(fd, facts[i].record_offset);
+    if (!name.ok()) return name.error();
+    return Unsafe(facts[i].index, entries, name.value(),
+                  "its local header lies inside the data of " + Where(facts[i - 1].index, entries));
   }
   return Done{};
 }
@@ -235,41 +416,66 @@ Result<ZipSummary> CheckDirectory(int fd, std::uint64_t size) {
   if (directory.entries > directory.size / kDirectoryEntrySize) {
     return Corrupt("the central directory is smaller than its entry count");
   }
+  if (directory.entries > kMaxEntries) {
+    return Corrupt("more than " + std::to_string(kMaxEntries) + " entries");
+  }
+  std::vector<EntryFacts> facts;
+  facts.reserve(static_cast<std::size_t>(directory.entries));
   RegionReader reader(fd, directory.offset, directory.offset + directory.size);
   for (std::uint64_t index = 0; index < directory.entries; ++index) {
-    std::string where =
-        "entry " + std::to_string(index + 1) + " of " + std::to_string(directory.entries);
+    std::string where = Where(index, directory.entries);
+    std::uint64_t record_offset = reader.Position();
     Result<std::string_view> fixed = reader.Take(kDirectoryEntrySize);
     if (!fixed.ok()) return fixed.error();
-    const char* entry = fixed.value().data();
-    if (U32(entry) != kDirectoryEntrySignature) return Corrupt(where + " is damaged");
-    EntryNumbers numbers{U32(entry + 24), U32(entry + 20), U32(entry + 42)};
-    std::uint16_t name_length = U16(entry + 28);
-    std::uint16_t extra_length = U16(entry + 30);
-    std::uint16_t comment_length = U16(entry + 32);
-    bool need_uncompressed = numbers.uncompressed == 0xFFFFFFFF;
-    bool need_compressed = numbers.compressed == 0xFFFFFFFF;
-    bool need_offset = numbers.local_offset == 0xFFFFFFFF;
+    const char* record = fixed.value().data();
+    if (U32(record) != kDirectoryEntrySignature) return Corrupt(where + " is damaged");
+    CentralEntry entry{{},
+                       {U32(record + 24), U32(record + 20), U32(record + 42)},
+                       U16(record + 10),
+                       U32(record + 16)};
+    std::uint32_t external_attributes = U32(record + 38);
+    std::uint16_t name_length = U16(record + 28);
+    std::uint16_t extra_length = U16(record + 30);
+    std::uint16_t comment_length = U16(record + 32);
+    bool need_uncompressed = entry.numbers.uncompressed == 0xFFFFFFFF;
+    bool need_compressed = entry.numbers.compressed == 0xFFFFFFFF;
+    bool need_offset = entry.numbers.local_offset == 0xFFFFFFFF;
 
-    Result<std::string_view> name = reader.Take(name_length);
-    if (!name.ok()) return name.error();
-    if (!IsSafeEntryName(name.value())) {
-      return Corrupt(where + " has an unsafe name (absolute or with \"..\")");
+    Result<std::string_view> taken = reader.Take(name_length);
+    if (!taken.ok()) return taken.error();
+    const std::string name(taken.value());
+    if (std::optional<std::string> problem = EntryNameProblem(name)) {
+      return Unsafe(index, directory.entries, name, *problem);
+    }
+    if (IsSymbolicLinkEntry(external_attributes)) {
+      return Unsafe(index, directory.entries, name, "a symbolic link");
     }
     Result<std::string_view> extra = reader.Take(extra_length);
     if (!extra.ok()) return extra.error();
-    Status applied =
-        ApplyZip64Extra(extra.value(), numbers, need_uncompressed, need_compressed, need_offset);
+    if (std::optional<std::string> problem = UnicodePathProblem(extra.value(), name)) {
+      return Unsafe(index, directory.entries, name, *problem);
+    }
+    Status applied = ApplyZip64Extra(extra.value(), entry.numbers, need_uncompressed,
+                                     need_compressed, need_offset);
     if (!applied.ok()) return Corrupt(where + ": " + applied.error().message);
     Result<std::string_view> comment = reader.Take(comment_length);
     if (!comment.ok()) return comment.error();
-    Status local = CheckLocalHeader(fd, numbers, directory.offset);
-    if (!local.ok()) {
-      if (local.error().kind != ErrorKind::kUnprocessable) return local.error();
-      return Corrupt(where + ": " + local.error().message);
+    entry.name = name;
+    Result<std::uint64_t> data_end =
+        CheckLocalHeader(fd, entry, directory.offset, index, directory.entries);
+    if (!data_end.ok()) {
+      const Error& error = data_end.error();
+      if (error.kind != ErrorKind::kUnprocessable || IsUnsafe(error)) return error;
+      return Corrupt(where + " (" + QuotedEntryName(name) + "): " + error.message);
     }
+    facts.push_back(EntryFacts{NameDigest(name), record_offset, index, entry.numbers.local_offset,
+                               data_end.value()});
   }
   if (reader.Remaining() != 0) return Corrupt("the central directory has bytes after its entries");
+  Status distinct = CheckDuplicateNames(fd, facts, directory.entries);
+  if (!distinct.ok()) return distinct.error();
+  Status apart = CheckOverlaps(fd, facts, directory.entries);
+  if (!apart.ok()) return apart.error();
   return ZipSummary{directory.entries};
 }
 
@@ -277,7 +483,10 @@ Result<ZipSummary> CheckDirectory(int fd, std::uint64_t size) {
 
 Result<ZipSummary> CheckZipDirectory(int fd, std::uint64_t size) {
   Result<ZipSummary> checked = CheckDirectory(fd, size);
-  if (checked.ok() || checked.error().kind != ErrorKind::kUnprocessable) return checked;
+  if (checked.ok() || checked.error().kind != ErrorKind::kUnprocessable ||
+      IsUnsafe(checked.error())) {
+    return checked;
+  }
   return Corrupt("not a readable zip: " + checked.error().message);
 }
 

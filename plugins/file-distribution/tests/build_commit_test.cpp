@@ -35,8 +35,9 @@ class BuildCommitTest : public testing::FolderFixture {
     return id;
   }
 
-  Result<CommittedBuild> Commit(const std::string& id) {
-    return CommitUpload(uploads_, builds_, id, 784111777);
+  Result<CommittedBuild> Commit(const std::string& id,
+                                InstallMode mode = InstallMode::kMakeCurrent) {
+    return CommitUpload(uploads_, builds_, id, 784111777, mode);
   }
 
   BuildStore builds_;
@@ -61,6 +62,40 @@ TEST_F(BuildCommitTest, AVerifiedUploadBecomesTheCurrentBuild) {
   EXPECT_EQ(uploads_.Count(), 0u);
   EXPECT_FALSE(std::filesystem::exists(root() / ".uploads" / PartFileName(id)));
   EXPECT_FALSE(std::filesystem::exists(root() / ".uploads" / SidecarFileName(id)));
+}
+
+TEST_F(BuildCommitTest, AStoreOnlyCommitKeepsTheBuildWithoutServingIt) {
+  std::string current = MakeZipOfSize(100, 1);
+  ASSERT_TRUE(Commit(Upload("1.0", current, Sha256Hex(current))).ok());
+  std::string bytes = MakeZipOfSize(3000, 2);
+  std::string id = Upload("2.0", bytes, Sha256Hex(bytes));
+  Result<CommittedBuild> committed = Commit(id, InstallMode::kStoreOnly);
+  ASSERT_TRUE(committed.ok()) << committed.error().message;
+  EXPECT_FALSE(committed.value().activation.made_current);
+  EXPECT_EQ(committed.value().activation.previous, "1.0");
+  EXPECT_EQ(Served(), current);
+  EXPECT_EQ(builds_.CurrentVersion(), "1.0");
+  EXPECT_TRUE(builds_.HasVersion("2.0"));
+  EXPECT_EQ(uploads_.Count(), 0u);
+  ASSERT_TRUE(builds_.Activate("2.0").ok());
+  EXPECT_EQ(Served(), bytes);
+}
+
+TEST_F(BuildCommitTest, UnsafeEntriesAreRefusedNamingTheEntry) {
+  std::string current = MakeZipOfSize(100, 1);
+  ASSERT_TRUE(Commit(Upload("1.0", current, Sha256Hex(current))).ok());
+  testing::ZipEntrySpec link{"game/lib", "/etc", 0120777};
+  std::string bytes = testing::MakeZipOf({{"game/run.sh", "x"}, link});
+  std::string id = Upload("2.0", bytes, Sha256Hex(bytes));
+  Result<CommittedBuild> committed = Commit(id);
+  ASSERT_FALSE(committed.ok());
+  EXPECT_EQ(committed.error().kind, ErrorKind::kUnprocessable);
+  EXPECT_EQ(committed.error().message,
+            "unsafe zip entry \"game/lib\" (entry 2 of 2): a symbolic link; the upload was "
+            "discarded, start a new one");
+  EXPECT_EQ(Served(), current);
+  EXPECT_FALSE(builds_.HasVersion("2.0"));
+  EXPECT_EQ(uploads_.Progress(id).error().kind, ErrorKind::kNotFound);
 }
 
 TEST_F(BuildCommitTest, AWrongDigestIsRejectedAndTheCurrentBuildStays) {

@@ -46,12 +46,19 @@ TEST(BuildIndexTest, FindsByContent) {
 
 TEST(BuildIndexTest, PruneKeepsTheNewestAndTheProtectedOne) {
   BuildIndex index({Build("1"), Build("2"), Build("3"), Build("4")});
-  EXPECT_EQ(index.Prune(2, std::string_view("1")), std::vector<std::string>({"2", "3"}));
+  EXPECT_EQ(index.Prune(2, {"1"}), std::vector<std::string>({"2", "3"}));
   ASSERT_EQ(index.builds().size(), 2u);
   EXPECT_EQ(index.builds()[0].version, "1");
   EXPECT_EQ(index.builds()[1].version, "4");
-  EXPECT_TRUE(index.Prune(2, std::nullopt).empty());
-  EXPECT_EQ(index.Prune(1, std::nullopt), std::vector<std::string>({"1"}));
+  EXPECT_TRUE(index.Prune(2, {}).empty());
+  EXPECT_EQ(index.Prune(1, {}), std::vector<std::string>({"1"}));
+}
+
+TEST(BuildIndexTest, PruneSparesEveryProtectedBuild) {
+  BuildIndex index({Build("1"), Build("2"), Build("3")});
+  EXPECT_TRUE(index.Prune(1, {"1", "3"}) == std::vector<std::string>({"2"}));
+  ASSERT_EQ(index.builds().size(), 2u);
+  EXPECT_TRUE(index.Prune(1, {"1", "3"}).empty());
 }
 
 }  // namespace

@@ -25,9 +25,10 @@ class BuildStoreTest : public testing::FolderFixture {
     load_warnings_ = store_->Load();
   }
 
-  Result<Activation> Install(const std::string& version, const std::string& bytes) {
+  Result<Activation> Install(const std::string& version, const std::string& bytes,
+                             InstallMode mode = InstallMode::kMakeCurrent) {
     BuildRecord build{version, bytes.size(), Sha256Hex(bytes), "ann", "2024-06-10T10:00:00Z"};
-    return store_->Install(folder_->uploads_fd(), Stage(bytes), build);
+    return store_->Install(folder_->uploads_fd(), Stage(bytes), build, mode);
   }
 
   std::vector<std::string> Versions() const {
@@ -100,6 +101,30 @@ TEST_F(BuildStoreTest, OldBuildsArePrunedBeyondKeepBuilds) {
   EXPECT_EQ(Versions(), std::vector<std::string>({"3", "2"}));
   EXPECT_FALSE(std::filesystem::exists(root() / "builds" / "1.zip"));
   EXPECT_TRUE(std::filesystem::exists(root() / "builds" / "2.zip"));
+}
+
+TEST_F(BuildStoreTest, AStoredOnlyBuildIsKeptButNotServedUntilActivated) {
+  Restart(1);
+  std::string current = MakeZipOfSize(10, 1);
+  ASSERT_TRUE(Install("1", current).ok());
+  std::string stored = MakeZipOfSize(10, 2);
+  Result<Activation> installed = Install("2", stored, InstallMode::kStoreOnly);
+  ASSERT_TRUE(installed.ok()) << installed.error().message;
+  EXPECT_FALSE(installed.value().made_current);
+  EXPECT_EQ(installed.value().previous, "1");
+  EXPECT_EQ(Served(), current);
+  EXPECT_EQ(store_->CurrentVersion(), "1");
+  // keep_builds 1 prunes neither the served build nor the one waiting for an admin.
+  EXPECT_EQ(Versions(), std::vector<std::string>({"2", "1"}));
+  EXPECT_EQ(sr::test::ReadFile(root() / "builds" / "2.zip"), stored);
+
+  Result<Activation> activated = store_->Activate("2");
+  ASSERT_TRUE(activated.ok()) << activated.error().message;
+  EXPECT_EQ(Served(), stored);
+  EXPECT_EQ(store_->CurrentVersion(), "2");
+  // The next install (made current) prunes down to keep_builds again.
+  ASSERT_TRUE(Install("3", MakeZipOfSize(10, 3)).ok());
+  EXPECT_EQ(Versions(), std::vector<std::string>({"3"}));
 }
 
 TEST_F(BuildStoreTest, ActivateServesAnOlderBuildAgain) {

@@ -119,6 +119,42 @@ TEST_F(BuildUploadE2eTest, ACorruptZipIsRejectedAndTheCurrentBuildStays) {
   EXPECT_EQ(ParseJson(client_->Get("/api/builds").body)["builds"].Size(), 1u);
 }
 
+TEST_F(BuildUploadE2eTest, UnsafeZipEntriesAreRefusedAtCommitNamingTheEntry) {
+  Start();
+  std::string good = MakeZipOfSize(50000, 3);
+  ASSERT_EQ(UploadBuild(*client_, "1", good).status, 201);
+  ZipEntrySpec renamed{"game/readme.txt", "hello"};
+  renamed.local_name = "../../../../etc/cron.d/x";
+  ZipEntrySpec link{"game/data", "/root", 0120777};
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {MakeZipOf({{"game/run.sh", "#!/bin/sh\n"}, renamed}),
+       "unsafe zip entry \"game/readme.txt\" (entry 2 of 2): its local header names it "
+       "\"../../../../etc/cron.d/x\"; the upload was discarded, start a new one"},
+      {MakeZipOf({{"game/run.sh", "#!/bin/sh\n"}, link}),
+       "unsafe zip entry \"game/data\" (entry 2 of 2): a symbolic link; the upload was "
+       "discarded, start a new one"},
+      {MakeZip({{"game/a", "1"}, {"game/a", "2"}}),
+       "unsafe zip entry \"game/a\" (entry 2 of 2): the same name as entry 1 of 2; the upload "
+       "was discarded, start a new one"},
+      {MakeZip({{"game\\..\\..\\x", "1"}}),
+       "unsafe zip entry \"game\\x5c..\\x5c..\\x5cx\" (entry 1 of 1): a backslash in its name; "
+       "the upload was discarded, start a new one"}};
+  int version = 2;
+  for (const auto& [bytes, message] : cases) {
+    std::string id =
+        BeginUpload(*client_, std::to_string(version++), bytes.size(), Sha256Hex(bytes));
+    SendChunks(*client_, id, bytes, 0, bytes.size());
+    HttpResponse rejected = Commit(*client_, id);
+    EXPECT_EQ(rejected.status, 422);
+    EXPECT_EQ(rejected.Header("Content-Type"), "application/json");
+    EXPECT_EQ(StringField(rejected.body, "error"), message) << rejected.body;
+    EXPECT_EQ(client_->Get(UploadPath(id)).status, 404);
+  }
+  EXPECT_EQ(client_->Get(kDownload).body, good);
+  EXPECT_EQ(CurrentVersion(), "1");
+  EXPECT_EQ(ParseJson(client_->Get("/api/builds").body)["builds"].Size(), 1u);
+}
+
 TEST_F(BuildUploadE2eTest, AMismatchedDigestOrSizeIsRejectedAndTheCurrentBuildStays) {
   Start();
   std::string good = MakeZipOfSize(50000, 5);

@@ -36,9 +36,18 @@ void Put32(std::string& out, std::uint32_t value) {
 }  // namespace
 
 std::string MakeZip(const ZipEntries& entries, const std::string& comment) {
+  std::vector<ZipEntrySpec> specs;
+  for (const auto& [name, contents] : entries) specs.push_back(ZipEntrySpec{name, contents});
+  return MakeZipOf(specs, comment);
+}
+
+std::string MakeZipOf(const std::vector<ZipEntrySpec>& entries, const std::string& comment) {
   std::string archive;
   std::string directory;
-  for (const auto& [name, contents] : entries) {
+  for (const ZipEntrySpec& entry : entries) {
+    const std::string& name = entry.name;
+    const std::string& contents = entry.contents;
+    const std::string& local_name = entry.local_name.value_or(name);
     auto offset = static_cast<std::uint32_t>(archive.size());
     std::uint32_t crc = Crc32(contents);
     auto size = static_cast<std::uint32_t>(contents.size());
@@ -51,13 +60,14 @@ std::string MakeZip(const ZipEntries& entries, const std::string& comment) {
     Put32(archive, crc);
     Put32(archive, size);
     Put32(archive, size);
-    Put16(archive, static_cast<std::uint32_t>(name.size()));
-    Put16(archive, 0);
-    archive += name;
+    Put16(archive, static_cast<std::uint32_t>(local_name.size()));
+    Put16(archive, static_cast<std::uint32_t>(entry.local_extra.size()));
+    archive += local_name;
+    archive += entry.local_extra;
     archive += contents;
 
     Put32(directory, 0x02014b50);
-    Put16(directory, 0x031E);  // made by: Unix, 3.0
+    Put16(directory, entry.made_by);
     Put16(directory, 10);
     Put16(directory, 0);
     Put16(directory, 0);
@@ -67,13 +77,14 @@ std::string MakeZip(const ZipEntries& entries, const std::string& comment) {
     Put32(directory, size);
     Put32(directory, size);
     Put16(directory, static_cast<std::uint32_t>(name.size()));
-    Put16(directory, 0);               // extra
-    Put16(directory, 0);               // comment
-    Put16(directory, 0);               // disk
-    Put16(directory, 0);               // internal attributes
-    Put32(directory, 0100644u << 16);  // external attributes: a regular file, rw-r--r--
+    Put16(directory, static_cast<std::uint32_t>(entry.central_extra.size()));
+    Put16(directory, 0);                      // comment
+    Put16(directory, 0);                      // disk
+    Put16(directory, 0);                      // internal attributes
+    Put32(directory, entry.unix_mode << 16);  // external attributes
     Put32(directory, offset);
     directory += name;
+    directory += entry.central_extra;
   }
   auto directory_offset = static_cast<std::uint32_t>(archive.size());
   archive += directory;
@@ -87,6 +98,16 @@ std::string MakeZip(const ZipEntries& entries, const std::string& comment) {
   Put16(archive, static_cast<std::uint32_t>(comment.size()));
   archive += comment;
   return archive;
+}
+
+std::string UnicodePathExtra(const std::string& name) {
+  std::string extra;
+  Put16(extra, 0x7075);
+  Put16(extra, static_cast<std::uint32_t>(1 + 4 + name.size()));
+  extra += '\x01';  // version
+  Put32(extra, 0);  // CRC-32 of the header's name (tools check it; this check does not)
+  extra += name;
+  return extra;
 }
 
 std::string RandomBytes(std::size_t size, unsigned seed) {

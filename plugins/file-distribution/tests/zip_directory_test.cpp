@@ -6,6 +6,9 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "temp_dir.h"
 #include "unique_fd.h"
@@ -15,6 +18,7 @@ namespace sr::file_distribution {
 namespace {
 
 using testing::MakeZip;
+using testing::MakeZipOf;
 using testing::RandomBytes;
 
 class ZipDirectoryTest : public ::testing::Test {
@@ -97,14 +101,174 @@ TEST_F(ZipDirectoryTest, RefusesAnEntryCountLargerThanTheDirectory) {
   EXPECT_FALSE(Check(zip).ok());
 }
 
+// Little-endian fields patched into built archives.
+void Patch16(std::string& bytes, std::size_t at, std::uint16_t value) {
+  bytes[at] = static_cast<char>(value & 0xFF);
+  bytes[at + 1] = static_cast<char>(value >> 8);
+}
+void Patch32(std::string& bytes, std::size_t at, std::uint32_t value) {
+  Patch16(bytes, at, static_cast<std::uint16_t>(value & 0xFFFF));
+  Patch16(bytes, at + 2, static_cast<std::uint16_t>(value >> 16));
+}
+// Where the n-th (0-based) central directory record starts.
+std::size_t CentralRecord(const std::string& zip, int n) {
+  std::size_t at = zip.find("PK\x01\x02");
+  for (int i = 0; i < n; ++i) at = zip.find("PK\x01\x02", at + 4);
+  EXPECT_NE(at, std::string::npos);
+  return at;
+}
+
+// The message of a refused archive, which must name the entry and say what is wrong.
+std::string RefusalOf(const Result<ZipSummary>& result) {
+  EXPECT_FALSE(result.ok());
+  if (result.ok()) return "";
+  EXPECT_EQ(result.error().kind, ErrorKind::kUnprocessable);
+  return result.error().message;
+}
+
 TEST_F(ZipDirectoryTest, RefusesEntryNamesThatEscapeTheFolder) {
-  for (std::string name : {"../evil.sh", "game/../../evil.sh", "/etc/passwd", "\\windows\\evil.dll",
-                           "C:/evil", "a\\..\\..\\b"}) {
-    Result<ZipSummary> result = Check(MakeZip({{name, "x"}}));
-    ASSERT_FALSE(result.ok()) << name;
-    EXPECT_NE(result.error().message.find("unsafe name"), std::string::npos) << ErrorOf(result);
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"../evil.sh", "a \"..\" path segment"},
+      {"game/../../evil.sh", "a \"..\" path segment"},
+      {"game/..", "a \"..\" path segment"},
+      {"/etc/passwd", "an absolute path"},
+      {"C:/evil", "a drive letter"},
+      {"c:evil", "a drive letter"},
+      {"\\windows\\evil.dll", "a backslash in its name"},
+      {"a\\..\\..\\b", "a backslash in its name"},
+      {"game\\server.bin", "a backslash in its name"},
+      {"", "an empty name"},
+      {std::string("ok.txt\0/../../evil", 19), "a NUL byte in its name"}};
+  for (const auto& [name, problem] : cases) {
+    std::string message = RefusalOf(Check(MakeZip({{"fine.txt", "y"}, {name, "x"}})));
+    EXPECT_NE(message.find("unsafe zip entry "), std::string::npos) << message;
+    EXPECT_NE(message.find("(entry 2 of 2): " + problem), std::string::npos) << message;
   }
-  EXPECT_TRUE(Check(MakeZip({{"a..b/c...d", "x"}})).ok());
+  std::string message = RefusalOf(Check(MakeZip({{"../evil.sh", "x"}})));
+  EXPECT_EQ(message, "unsafe zip entry \"../evil.sh\" (entry 1 of 1): a \"..\" path segment");
+  EXPECT_TRUE(Check(MakeZip({{"a..b/c...d", "x"}, {"./x", "y"}, {"dir/", ""}})).ok());
+}
+
+TEST_F(ZipDirectoryTest, QuotesUnprintableNamesInTheMessage) {
+  std::string message = RefusalOf(Check(MakeZip({{"\x01\xff\"/..", "x"}})));
+  EXPECT_NE(message.find("\"\\x01\\xff\\x22/..\""), std::string::npos) << message;
+}
+
+TEST_F(ZipDirectoryTest, RefusesALocalHeaderNamingAnotherFile) {
+  testing::ZipEntrySpec entry{"game/readme.txt", "hello"};
+  entry.local_name = "game/../../../x";
+  std::string message = RefusalOf(Check(MakeZipOf({{"a.txt", "a"}, entry})));
+  EXPECT_EQ(message,
+            "unsafe zip entry \"game/readme.txt\" (entry 2 of 2): its local header names it "
+            "\"game/../../../x\"");
+  // Same length, one byte different.
+  entry.local_name = "game/readme.txT";
+  message = RefusalOf(Check(MakeZipOf({entry})));
+  EXPECT_NE(message.find("its local header names it \"game/readme.txT\""), std::string::npos)
+      << message;
+}
+
+TEST_F(ZipDirectoryTest, RefusesSymbolicLinks) {
+  testing::ZipEntrySpec link{"game/lib", "/etc", 0120777};
+  std::string message = RefusalOf(Check(MakeZipOf({{"run.sh", "x"}, link})));
+  EXPECT_EQ(message, "unsafe zip entry \"game/lib\" (entry 2 of 2): a symbolic link");
+  // Whatever host the archive claims to come from.
+  link.made_by = 0x0014;  // MS-DOS
+  EXPECT_NE(RefusalOf(Check(MakeZipOf({link}))).find("a symbolic link"), std::string::npos);
+  link.made_by = 0x1314;  // OS X
+  EXPECT_NE(RefusalOf(Check(MakeZipOf({link}))).find("a symbolic link"), std::string::npos);
+  // Regular files, folders and archives without Unix modes are fine.
+  EXPECT_TRUE(
+      Check(
+          MakeZipOf({{"run.sh", "x", 0100755}, {"game/", "", 040755}, {"dos.txt", "y", 0, 0x0014}}))
+          .ok());
+}
+
+TEST_F(ZipDirectoryTest, RefusesAUnicodePathNamingAnotherFile) {
+  testing::ZipEntrySpec central{"game/readme.txt", "x"};
+  central.central_extra = testing::UnicodePathExtra("../../evil.sh");
+  EXPECT_EQ(RefusalOf(Check(MakeZipOf({central}))),
+            "unsafe zip entry \"game/readme.txt\" (entry 1 of 1): its Unicode path extra field "
+            "names it \"../../evil.sh\", a \"..\" path segment");
+  testing::ZipEntrySpec local{"game/readme.txt", "x"};
+  local.local_extra = testing::UnicodePathExtra("game/other.txt");
+  EXPECT_EQ(RefusalOf(Check(MakeZipOf({local}))),
+            "unsafe zip entry \"game/readme.txt\" (entry 1 of 1): its Unicode path extra field "
+            "names it \"game/other.txt\"");
+  // The same name, or a safe UTF-8 spelling of a name in another character set, is fine.
+  testing::ZipEntrySpec same{"game/readme.txt", "x"};
+  same.local_extra = same.central_extra = testing::UnicodePathExtra("game/readme.txt");
+  testing::ZipEntrySpec accented{"game/caf\x82.txt", "x"};
+  accented.central_extra = testing::UnicodePathExtra("game/caf\xc3\xa9.txt");
+  EXPECT_TRUE(Check(MakeZipOf({same, accented})).ok());
+}
+
+TEST_F(ZipDirectoryTest, RefusesDuplicateNames) {
+  std::string message = RefusalOf(
+      Check(MakeZip({{"game/server.bin", "one"}, {"b.txt", "b"}, {"game/server.bin", "two"}})));
+  EXPECT_EQ(message,
+            "unsafe zip entry \"game/server.bin\" (entry 3 of 3): the same name as entry 1 of 3");
+  // Names that differ only in case or by a trailing slash are different entries.
+  EXPECT_TRUE(Check(MakeZip({{"a", "x"}, {"A", "y"}, {"a/", ""}})).ok());
+}
+
+TEST_F(ZipDirectoryTest, RefusesLocalSizesOrCrcThatDisagreeWithTheDirectory) {
+  std::string zip = MakeZip({{"a.txt", "hello"}, {"b.txt", "world"}});
+  std::size_t second_local = zip.find("PK\x03\x04", 4);
+  const std::vector<std::pair<std::size_t, std::string>> fields = {
+      {14, "another CRC-32"},
+      {18, "other sizes than the central directory"},   // compressed
+      {22, "other sizes than the central directory"}};  // uncompressed
+  for (const auto& [field, problem] : fields) {
+    std::string damaged = zip;
+    damaged[second_local + field] ^= 1;
+    EXPECT_EQ(RefusalOf(Check(damaged)),
+              "not a readable zip: entry 2 of 2 (\"b.txt\"): its local header declares " + problem);
+  }
+  std::string method = zip;
+  Patch16(method, second_local + 8, 8);  // deflate
+  EXPECT_NE(RefusalOf(Check(method)).find("another compression method"), std::string::npos);
+}
+
+TEST_F(ZipDirectoryTest, AcceptsZerosInALocalHeaderFollowedByADataDescriptor) {
+  std::string zip = MakeZip({{"a.txt", "hello"}});
+  Patch16(zip, 6, 0x0008);
+  Patch32(zip, 14, 0);
+  Patch32(zip, 18, 0);
+  Patch32(zip, 22, 0);
+  EXPECT_TRUE(Check(zip).ok()) << ErrorOf(Check(zip));
+  Patch32(zip, 22, 4);  // not zero, and not the size either
+  EXPECT_FALSE(Check(zip).ok());
+}
+
+TEST_F(ZipDirectoryTest, RefusesADirectoryPointingAtNoLocalHeader) {
+  std::string zip = MakeZip({{"a.txt", "hello"}, {"b.txt", "world"}});
+  Patch32(zip, CentralRecord(zip, 1) + 42, 3);  // the second entry's local header offset
+  std::string message = RefusalOf(Check(zip));
+  EXPECT_NE(message.find("entry 2 of 2 (\"b.txt\"): no local header signature at offset 3"),
+            std::string::npos)
+      << message;
+}
+
+TEST_F(ZipDirectoryTest, RefusesEntriesWhoseDataOverlap) {
+  // Entry "a" carries a complete local header of "b" in its data; the directory points "b"
+  // there, so both names and sizes agree, but the bytes are shared.
+  std::string inner = MakeZip({{"b", "x"}});
+  inner.resize(30 + 1 + 1);
+  std::string zip = MakeZip({{"a", inner}, {"b", "x"}});
+  Patch32(zip, CentralRecord(zip, 1) + 42, 30 + 1);
+  std::string message = RefusalOf(Check(zip));
+  EXPECT_EQ(message,
+            "unsafe zip entry \"b\" (entry 2 of 2): its local header lies inside the data of "
+            "entry 1 of 2");
+}
+
+TEST_F(ZipDirectoryTest, RefusesDataRunningIntoTheDirectory) {
+  std::string zip = MakeZip({{"a.txt", "hello"}});
+  Patch32(zip, CentralRecord(zip, 0) + 20, 500);  // compressed size
+  Patch32(zip, 18, 500);
+  EXPECT_NE(RefusalOf(Check(zip)).find("its data runs into the central directory"),
+            std::string::npos);
 }
 
 TEST_F(ZipDirectoryTest, AcceptsWhatTheZipToolWritesIncludingZip64) {
@@ -114,11 +278,24 @@ TEST_F(ZipDirectoryTest, AcceptsWhatTheZipToolWritesIncludingZip64) {
   std::string folder = dir_.path().string();
   ASSERT_EQ(std::system(("cd " + folder + " && zip -q plain.zip one.txt two.bin").c_str()), 0);
   ASSERT_EQ(std::system(("cd " + folder + " && zip -q -fz zip64.zip one.txt two.bin").c_str()), 0);
-  for (const char* name : {"plain.zip", "zip64.zip"}) {
+  // Written to a pipe: local headers followed by data descriptors.
+  ASSERT_EQ(std::system(("cd " + folder + " && zip -q - one.txt two.bin > streamed.zip").c_str()),
+            0);
+  for (const char* name : {"plain.zip", "zip64.zip", "streamed.zip"}) {
     Result<ZipSummary> result = CheckFile(dir_ / name);
     ASSERT_TRUE(result.ok()) << name << ": " << ErrorOf(result);
     EXPECT_EQ(result.value().entries, 2u) << name;
   }
+}
+
+TEST_F(ZipDirectoryTest, RefusesASymbolicLinkStoredByTheZipTool) {
+  if (std::system("command -v zip > /dev/null 2>&1") != 0) GTEST_SKIP() << "zip is not installed";
+  dir_.Write("one.txt", "hello");
+  std::filesystem::create_symlink("/etc", dir_ / "etc");
+  std::string folder = dir_.path().string();
+  ASSERT_EQ(std::system(("cd " + folder + " && zip -q -y linked.zip one.txt etc").c_str()), 0);
+  EXPECT_EQ(RefusalOf(CheckFile(dir_ / "linked.zip")),
+            "unsafe zip entry \"etc\" (entry 2 of 2): a symbolic link");
 }
 
 }  // namespace

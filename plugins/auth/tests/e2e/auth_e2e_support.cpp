@@ -27,7 +27,9 @@ std::string AuthYaml(const std::string& extra_config, const std::string& extra_p
 }
 
 std::map<std::string, std::string> StandardEnv() {
-  return {{"MASTER_API_KEY", kMasterKey}, {"ADMIN_PASSWORD", kAdminPassword}};
+  return {{"MASTER_API_KEY", kMasterKey},
+          {"ADMIN_API_KEY", kAdminKey},
+          {"ADMIN_PASSWORD", kAdminPassword}};
 }
 
 std::string PluginPath(const std::string& id) { return sr::test::PluginDir() + "/" + id + ".so"; }
@@ -37,6 +39,10 @@ bool PluginBuilt(const std::string& id) { return std::filesystem::exists(PluginP
 std::string AuditPublisherPath() {
   return std::string(SR_AUTH_TEST_FIXTURE_DIR) + "/auth-test-audit-publisher.so";
 }
+
+std::string ProbePath() { return std::string(SR_AUTH_TEST_FIXTURE_DIR) + "/auth-test-probe.so"; }
+
+std::string ProbeYaml() { return "  - id: auth-test-probe\n    path: " + ProbePath() + "\n"; }
 
 std::string JsonField(const std::string& body, const std::string& name) {
   rapidjson::Document document;
@@ -50,8 +56,10 @@ std::string JsonField(const std::string& body, const std::string& name) {
 std::string SessionCookieOf(const sr::test::HttpResponse& response) {
   for (const auto& [name, value] : response.headers) {
     if (name.size() != 10 || strncasecmp(name.c_str(), "Set-Cookie", 10) != 0) continue;
-    if (value.rfind("sr_session=", 0) != 0) continue;
-    return value.substr(11, value.find(';') - 11);
+    for (std::string prefix : {"sr_session=", "__Host-sr_session="}) {
+      if (value.rfind(prefix, 0) != 0) continue;
+      return value.substr(prefix.size(), value.find(';') - prefix.size());
+    }
   }
   return "";
 }

@@ -15,7 +15,8 @@ namespace sr::auth::e2e {
 
 inline constexpr char kAdminEmail[] = "admin@example.com";
 inline constexpr char kAdminPassword[] = "e2e admin password";
-inline constexpr char kMasterKey[] = "e2e-master-key-0123456789abcdef";
+inline constexpr char kMasterKey[] = "e2e-master-key-0123456789abcdef";  // role spawner
+inline constexpr char kAdminKey[] = "e2e-admin-key-0123456789abcdefgh";  // ADMIN_API_KEY
 inline constexpr char kSpawnerKey[] = "e2e-spawner-key-0123456789abcd";
 inline constexpr char kRotatedSpawnerKey[] = "e2e-spawner-key-rotated-987654";
 inline constexpr char kOperatorKey[] = "e2e-operator-key-0123456789abc";
@@ -30,12 +31,15 @@ inline std::string OriginFor(std::uint16_t port) {
 std::string AuthYaml(const std::string& extra_config = "", const std::string& extra_plugins = "");
 // The API keys every test host has besides MASTER_API_KEY.
 std::string ConfiguredKeysYaml();
-// MASTER_API_KEY and ADMIN_PASSWORD.
+// MASTER_API_KEY, ADMIN_API_KEY and ADMIN_PASSWORD.
 std::map<std::string, std::string> StandardEnv();
 
 std::string PluginPath(const std::string& id);
 bool PluginBuilt(const std::string& id);
 std::string AuditPublisherPath();
+// The auth-test-probe fixture (see fixtures/probe.cpp) and its plugins.yaml entry.
+std::string ProbePath();
+std::string ProbeYaml();
 
 struct BrowserSession {
   std::string cookie;  // sr_session value
@@ -47,7 +51,8 @@ struct BrowserSession {
 BrowserSession SignIn(std::uint16_t port, const std::string& email, const std::string& password);
 // Cookie (and for writes X-CSRF-Token and Origin) as the dashboard's scripts send them.
 sr::test::HttpClient::Headers SessionHeaders(const BrowserSession& session, bool write = false);
-// The value of the sr_session cookie that a response sets ("" if none).
+// The value of the session cookie (sr_session or __Host-sr_session) that a response sets
+// ("" if none).
 std::string SessionCookieOf(const sr::test::HttpResponse& response);
 // A top-level string member of a JSON body ("" if absent).
 std::string JsonField(const std::string& body, const std::string& name);

@@ -32,10 +32,15 @@ class AuthGuardsE2e : public ::testing::Test {
 };
 
 TEST_F(AuthGuardsE2e, ApiKeyGuardAcceptsEveryConfiguredKeyAndRejectsOthers) {
+  // MASTER_API_KEY is the spawners' key; ADMIN_API_KEY the admin key.
   auto master = WithKey("/api/me", kMasterKey);
   EXPECT_EQ(master.status, 200) << master.body;
   EXPECT_NE(master.body.find("\"name\":\"key:master\""), std::string::npos);
-  EXPECT_NE(master.body.find("\"role\":\"admin\""), std::string::npos);
+  EXPECT_NE(master.body.find("\"role\":\"spawner\""), std::string::npos);
+  auto admin = WithKey("/api/me", kAdminKey);
+  EXPECT_EQ(admin.status, 200) << admin.body;
+  EXPECT_NE(admin.body.find("\"name\":\"key:admin\""), std::string::npos);
+  EXPECT_NE(admin.body.find("\"role\":\"admin\""), std::string::npos);
   // Two spawner keys at once: the old one keeps working while the new one is rolled out.
   auto old_key = WithKey("/api/me", kSpawnerKey);
   EXPECT_EQ(old_key.status, 200);
@@ -57,11 +62,14 @@ TEST_F(AuthGuardsE2e, ApiKeyGuardAcceptsEveryConfiguredKeyAndRejectsOthers) {
 TEST_F(AuthGuardsE2e, ApiKeyRolesAreEnforced) {
   EXPECT_EQ(WithKey("/api/audit", kSpawnerKey).status, 403);
   EXPECT_EQ(WithKey("/api/audit", kOperatorKey).status, 403);
-  auto admin = WithKey("/api/audit", kMasterKey);
+  // The key every spawner holds is no admin key.
+  auto master = WithKey("/api/audit", kMasterKey);
+  EXPECT_EQ(master.status, 403) << master.body;
+  auto admin = WithKey("/api/audit", kAdminKey);
   EXPECT_EQ(admin.status, 200) << admin.body;
   EXPECT_EQ(WithKey("/api/audit", "nope-nope-nope").status, 401);
   // A key is not a session: session-only routes still want a login.
-  EXPECT_EQ(Fetch(port_, "GET", "/api/users", "", {{"X-API-Key", kMasterKey}}).status, 401);
+  EXPECT_EQ(Fetch(port_, "GET", "/api/users", "", {{"X-API-Key", kAdminKey}}).status, 401);
 }
 
 TEST_F(AuthGuardsE2e, BrowsersWithoutASessionAreSentToTheLoginPage) {

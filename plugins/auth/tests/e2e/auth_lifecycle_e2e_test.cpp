@@ -1,9 +1,17 @@
 // First start without secrets, configuration errors, restarts with and without a store, and a
 // scan of everything a full run shows for the configured secrets.
 #include <gtest/gtest.h>
+#include <poll.h>
+#include <pty.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
 
 #include <filesystem>
+#include <map>
 
 #include "auth_e2e_support.h"
 
@@ -24,51 +32,126 @@ std::size_t Count(const std::string& text, const std::string& needle) {
   return count;
 }
 
-// The token of [A-Za-z0-9_-] that follows `marker` in `text` ("" if none).
-std::string TokenAfter(const std::string& text, const std::string& marker) {
-  std::size_t at = text.find(marker);
-  if (at == std::string::npos) return "";
-  std::size_t start = at + marker.size();
-  std::size_t end = text.find_first_not_of(
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-", start);
-  return text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+// The name=value lines of <dir>/data/first-start-secrets.
+std::map<std::string, std::string> FirstStartSecrets(const TempDir& dir) {
+  std::map<std::string, std::string> secrets;
+  std::string text = sr::test::ReadFile(dir.path() / "data" / "first-start-secrets");
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    std::string line = text.substr(start, end == std::string::npos ? end : end - start);
+    std::size_t equals = line.find('=');
+    if (equals != std::string::npos) secrets[line.substr(0, equals)] = line.substr(equals + 1);
+    start = end == std::string::npos ? text.size() : end + 1;
+  }
+  return secrets;
 }
 
 std::string SqliteStoreYaml() { return "  - id: sqlite-store\n"; }
 
-TEST(AuthLifecycleE2e, AFirstStartGeneratesAKeyAndAnAdminPasswordShownOnlyOnce) {
+TEST(AuthLifecycleE2e, FirstStartSecretsGoToAPrivateFileNeverToTheLog) {
   auto dir = std::make_shared<TempDir>();
-  TestHost host(AuthYaml(), {}, dir);
+  bool registry = PluginBuilt("spawner-registry");
+  TestHost host(AuthYaml("", registry ? "  - id: spawner-registry\n" : ""), {}, dir);
   ASSERT_TRUE(host.Start()) << host.Output();
-  std::string log = host.Output();
-  std::string key = TokenAfter(log, "generated and is shown only this once: ");
-  std::string password = TokenAfter(log, "random password, shown only this once: ");
-  ASSERT_EQ(key.size(), 43u) << log;
-  ASSERT_GE(password.size(), 24u) << log;
-  EXPECT_NE(log.find("MASTER_API_KEY="), std::string::npos);
+  auto file = dir->path() / "data" / "first-start-secrets";
+  std::map<std::string, std::string> secrets = FirstStartSecrets(*dir);
+  std::string key = secrets["master_api_key"];
+  std::string password = secrets["admin_password"];
+  ASSERT_EQ(key.size(), 43u) << sr::test::ReadFile(file);
+  ASSERT_GE(password.size(), 24u);
+  EXPECT_EQ(secrets["admin_email"], kAdminEmail);
+  struct stat info {};
+  ASSERT_EQ(::stat(file.c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0600u);
 
+  // The log says where the secrets are, never what they are (its stdout is no terminal).
+  std::string log = host.Output();
+  EXPECT_NE(log.find(file.string()), std::string::npos) << log;
+  EXPECT_EQ(log.find(key), std::string::npos);
+  EXPECT_EQ(log.find(password), std::string::npos);
+  EXPECT_EQ(log.find("Give it to spawners"), std::string::npos);
+  EXPECT_NE(log.find("spawners' key"), std::string::npos) << log;
+  EXPECT_NE(log.find("ADMIN_API_KEY"), std::string::npos);
+
+  // The secrets work: the key is a spawner key named "master", the password signs in.
   auto me = Fetch(host.port(), "GET", "/api/me", "", {{"X-API-Key", key}});
   EXPECT_EQ(me.status, 200);
-  EXPECT_NE(me.body.find("key:generated"), std::string::npos);
-  EXPECT_EQ(me.body.find(key), std::string::npos);
+  EXPECT_NE(me.body.find("key:master"), std::string::npos);
+  EXPECT_NE(me.body.find("\"role\":\"spawner\""), std::string::npos);
+  EXPECT_EQ(Fetch(host.port(), "GET", "/api/audit", "", {{"X-API-Key", key}}).status, 403);
+  if (registry) {
+    auto registered = Fetch(host.port(), "POST", "/api/spawners",
+                            R"({"region":"eu","host":"10.0.0.5","port":7777,)"
+                            R"("max_instances":4,"current_instances":0,"status":"ready"})",
+                            {{"X-API-Key", key}, {"Content-Type", "application/json"}});
+    EXPECT_EQ(registered.status, 201) << registered.body;
+  }
   BrowserSession admin = SignIn(host.port(), kAdminEmail, password);
   EXPECT_FALSE(admin.cookie.empty());
 
   auto digest_file = dir->path() / "data" / "generated-api-key.digest";
-  struct stat info {};
   ASSERT_EQ(::stat(digest_file.c_str(), &info), 0);
   EXPECT_EQ(info.st_mode & 0777, 0600u);
   EXPECT_EQ(sr::test::ReadFile(digest_file).find(key), std::string::npos);
   ASSERT_EQ(host.Stop(), 0);
 
-  // The next start loads the key and never prints it again.
+  // The next start loads the key and generates none. Without a store the admin lives in
+  // memory, so it is created again: its new password replaces the old line, the key stays.
   ASSERT_TRUE(host.Start()) << host.Output();
   EXPECT_EQ(Fetch(host.port(), "GET", "/api/me", "", {{"X-API-Key", key}}).status, 200);
+  auto again = FirstStartSecrets(*dir);
+  EXPECT_EQ(again.size(), 3u);
+  EXPECT_EQ(again["master_api_key"], key);
+  EXPECT_NE(again["admin_password"], password);
+  EXPECT_FALSE(SignIn(host.port(), kAdminEmail, again["admin_password"]).cookie.empty());
   ASSERT_EQ(host.Stop(), 0);
   std::string both_runs = host.Output();
-  EXPECT_EQ(Count(both_runs, key), 2u);  // twice in the one announcement of the first run
-  EXPECT_EQ(Count(both_runs, "generated and is shown only this once"), 1u);
-  EXPECT_EQ(Count(both_runs, password), 1u);
+  EXPECT_EQ(Count(both_runs, key), 0u);
+  EXPECT_EQ(Count(both_runs, password), 0u);
+  EXPECT_EQ(Count(both_runs, again["admin_password"]), 0u);
+  EXPECT_EQ(Count(both_runs, "so one was generated"), 1u);
+}
+
+TEST(AuthLifecycleE2e, OnATerminalTheSecretsAreAlsoPrinted) {
+  TempDir dir;
+  auto config = dir.Write("plugins.yaml", sr::test::Expand(AuthYaml(), dir.path().string()));
+  int terminal = -1;
+  pid_t pid = ::forkpty(&terminal, nullptr, nullptr, nullptr);
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    if (::chdir(dir.path().c_str()) != 0) ::_exit(127);
+    for (const char* name : {"MASTER_API_KEY", "ADMIN_API_KEY", "ADMIN_PASSWORD"}) {
+      ::unsetenv(name);
+    }
+    std::string binary = sr::test::HostBinary();
+    ::execl(binary.c_str(), binary.c_str(), "--config", config.c_str(), nullptr);
+    ::_exit(127);
+  }
+  // Read what the terminal shows until the block of secrets is complete.
+  std::string shown;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline) {
+    pollfd readable{terminal, POLLIN, 0};
+    if (::poll(&readable, 1, 100) <= 0) continue;
+    char buffer[4096];
+    ssize_t n = ::read(terminal, buffer, sizeof(buffer));
+    if (n <= 0) break;
+    shown.append(buffer, static_cast<std::size_t>(n));
+    std::size_t block = shown.find("First-start secrets");
+    if (block != std::string::npos && shown.find("admin_password=", block) != std::string::npos &&
+        shown.find('\n', shown.find("admin_password=", block)) != std::string::npos) {
+      break;
+    }
+  }
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ::close(terminal);
+  auto secrets = FirstStartSecrets(dir);
+  ASSERT_FALSE(secrets["admin_password"].empty()) << shown;
+  EXPECT_NE(shown.find("admin_password=" + secrets["admin_password"]), std::string::npos) << shown;
+  EXPECT_NE(shown.find("master_api_key=" + secrets["master_api_key"]), std::string::npos) << shown;
 }
 
 TEST(AuthLifecycleE2e, ConfigurationMistakesStopTheStartWithoutEchoingSecrets) {
@@ -98,6 +181,21 @@ TEST(AuthLifecycleE2e, ConfigurationMistakesStopTheStartWithoutEchoingSecrets) {
     EXPECT_NE(host.Output().find("ADMIN_PASSWORD is refused"), std::string::npos) << host.Output();
     EXPECT_EQ(host.Output().find("weak-pw"), std::string::npos);
   }
+  {
+    TestHost host(AuthYaml("      api_keys:\n        - {name: k, key: \"0123456789abcdefgh\", "
+                           "networks: [\"10.0.0.0/33\"]}\n"),
+                  StandardEnv());
+    EXPECT_FALSE(host.Start());
+    EXPECT_NE(host.Output().find("api_keys.0.networks has '10.0.0.0/33'"), std::string::npos)
+        << host.Output();
+  }
+  {
+    TestHost host(
+        AuthYaml("      api_keys:\n        - {name: admin, key: \"0123456789abcdefgh\"}\n"),
+        StandardEnv());
+    EXPECT_FALSE(host.Start());
+    EXPECT_NE(host.Output().find("\"admin\" is ADMIN_API_KEY"), std::string::npos) << host.Output();
+  }
 }
 
 TEST(AuthLifecycleE2e, WithoutAStoreSessionsEndAtRestart) {
@@ -118,8 +216,9 @@ TEST(AuthLifecycleE2e, WithSqliteStoreSessionsUsersAndTheAuditLogSurviveARestart
   TestHost host(AuthYaml("", SqliteStoreYaml()), {}, dir);
   ASSERT_TRUE(host.Start()) << host.Output();
   std::string first_log = host.Output();
-  std::string key = TokenAfter(first_log, "generated and is shown only this once: ");
-  std::string password = TokenAfter(first_log, "random password, shown only this once: ");
+  auto secrets = FirstStartSecrets(*dir);
+  std::string key = secrets["master_api_key"];
+  std::string password = secrets["admin_password"];
   ASSERT_FALSE(key.empty()) << first_log;
   ASSERT_FALSE(password.empty()) << first_log;
   EXPECT_EQ(first_log.find("live in memory"), std::string::npos);
@@ -137,11 +236,15 @@ TEST(AuthLifecycleE2e, WithSqliteStoreSessionsUsersAndTheAuditLogSurviveARestart
   EXPECT_NE(audit.body.find("user.create"), std::string::npos);
   ASSERT_EQ(host.Stop(), 0);
   std::string log = host.Output();
-  EXPECT_EQ(Count(log, "shown only this once"), 2u);  // key and password, first run only
+  EXPECT_EQ(Count(log, key), 0u);
+  EXPECT_EQ(Count(log, password), 0u);
 
   // The database holds digests and argon2 hashes, never a key, password or session token.
   for (const auto& entry : std::filesystem::recursive_directory_iterator(dir->path())) {
-    if (!entry.is_regular_file() || entry.path().filename() == "host.log") continue;
+    if (!entry.is_regular_file() || entry.path().filename() == "host.log" ||
+        entry.path().filename() == "first-start-secrets") {
+      continue;
+    }
     std::string bytes = sr::test::ReadFile(entry.path());
     EXPECT_EQ(bytes.find(key), std::string::npos) << entry.path();
     EXPECT_EQ(bytes.find(password), std::string::npos) << entry.path();
@@ -177,7 +280,7 @@ TEST(AuthLifecycleE2e, NoResponseOrLogLineEverShowsAConfiguredSecret) {
   const HttpResponse& login = fetch(
       "POST", "/login", R"({"email":"admin@example.com","password":"e2e admin password"})", json);
   BrowserSession admin{SessionCookieOf(login), JsonField(login.body, "csrf_token")};
-  for (const char* key : {kMasterKey, kSpawnerKey, kRotatedSpawnerKey, kOperatorKey}) {
+  for (const char* key : {kMasterKey, kAdminKey, kSpawnerKey, kRotatedSpawnerKey, kOperatorKey}) {
     fetch("GET", "/api/me", "", {{"X-API-Key", key}});
     fetch("GET", "/api/audit", "", {{"X-API-Key", key}});
     fetch("GET", "/api/me", "", {{"X-API-Key", std::string(key) + "-wrong"}});
@@ -208,9 +311,10 @@ TEST(AuthLifecycleE2e, NoResponseOrLogLineEverShowsAConfiguredSecret) {
 
   std::string log = host.Output();
   ASSERT_GE(seen.size(), 25u);
-  for (const std::string& secret : {std::string(kAdminPassword), std::string(kMasterKey),
-                                    std::string(kSpawnerKey), std::string(kRotatedSpawnerKey),
-                                    std::string(kOperatorKey), user_password, new_admin_password}) {
+  for (const std::string& secret :
+       {std::string(kAdminPassword), std::string(kMasterKey), std::string(kAdminKey),
+        std::string(kSpawnerKey), std::string(kRotatedSpawnerKey), std::string(kOperatorKey),
+        user_password, new_admin_password}) {
     EXPECT_EQ(seen.Find(secret), "") << "a response shows " << secret;
     EXPECT_EQ(log.find(secret), std::string::npos) << "the log shows " << secret;
   }

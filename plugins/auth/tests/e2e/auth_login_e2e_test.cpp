@@ -86,6 +86,7 @@ TEST_F(AuthLoginE2e, AFormLoginRedirectsToNextWithAStrictHttpOnlyCookie) {
 TEST_F(AuthLoginE2e, SecureCookiesWhenConfigured) {
   Boot("      secure_cookies: true\n");
   auto login = Fetch(port_, "POST", "/login", FormBody(kAdminPassword), kForm);
+  EXPECT_EQ(login.Header("Set-Cookie").rfind("__Host-sr_session=", 0), 0u);
   EXPECT_NE(login.Header("Set-Cookie").find("; Secure"), std::string::npos);
 }
 

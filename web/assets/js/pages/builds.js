@@ -89,7 +89,9 @@ async function upload(file, version) {
   }
   showProgress(0.97, 'Checking the build…');
   const build = await api(`/api/builds/uploads/${encodeURIComponent(uploadId)}/commit`, { method: 'POST' });
-  showProgress(1, `Version ${build.version} is now current`);
+  // An operator's commit keeps the build without making it current (the answer says why).
+  showProgress(1, build.current ? `Version ${build.version} is now current`
+    : `Version ${build.version} is stored; an admin makes it current`);
   return build;
 }
 
@@ -157,7 +159,8 @@ form.addEventListener('submit', async (event) => {
   submit.disabled = true;
   try {
     const build = await upload(file, version);
-    toast('success', `Build ${build.version} uploaded`, 'It is now the build spawners download.');
+    toast('success', `Build ${build.version} uploaded`,
+      build.current ? 'It is now the build spawners download.' : build.message);
     form.reset();
     await refresh();
   } catch (error) {
