@@ -50,7 +50,9 @@ Registry::Registry(RegistryOptions options, RegistryStore* store, EventSink& eve
       store_(store),
       events_(events),
       clock_(clock),
-      list_(table_, clock_, options_.suspect_after.count(), options_.list_max_staleness.count()) {}
+      list_(table_, clock_, options_.suspect_after.count(), options_.list_max_staleness.count()) {
+  InitTokens();  // a libsodium failure stops the start instead of failing registrations
+}
 
 Liveness Registry::Now() const {
   return Liveness{clock_.SteadyMs(), options_.suspect_after.count(), options_.ttl.count()};

@@ -9,12 +9,6 @@ namespace sr::spawner_registry {
 
 namespace {
 
-void InitSodium() {
-  // sodium_init is thread-safe and idempotent; once is enough for this process.
-  static const int result = sodium_init();
-  if (result < 0) throw std::runtime_error("libsodium could not be initialized");
-}
-
 bool IsBase64UrlChar(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
          c == '_';
@@ -22,8 +16,14 @@ bool IsBase64UrlChar(char c) {
 
 }  // namespace
 
+void InitTokens() {
+  // sodium_init is thread-safe and idempotent; once is enough for this process.
+  static const int result = sodium_init();
+  if (result < 0) throw std::runtime_error("libsodium could not be initialized");
+}
+
 IssuedToken IssueToken(SpawnerId id) {
-  InitSodium();
+  InitTokens();
   unsigned char secret[kTokenSecretBytes];
   randombytes_buf(secret, sizeof(secret));
   char encoded[kTokenSecretChars + 1];
@@ -42,6 +42,7 @@ IssuedToken IssueToken(SpawnerId id) {
 }
 
 TokenDigest DigestToken(std::string_view token) {
+  InitTokens();
   TokenDigest digest{};
   crypto_generichash(digest.data(), digest.size(),
                      reinterpret_cast<const unsigned char*>(token.data()), token.size(), nullptr,

@@ -20,6 +20,10 @@ struct IssuedToken {
   TokenDigest digest{};
 };
 
+// Initializes libsodium (once per process; later calls are free). Throws std::runtime_error
+// when it cannot be initialized. The functions below call it themselves.
+void InitTokens();
+
 // A fresh token for spawner `id` (libsodium's randombytes_buf). Throws std::runtime_error
 // when libsodium cannot be initialized.
 IssuedToken IssueToken(SpawnerId id);
