@@ -1,12 +1,14 @@
 // spawner-registry: the registry that game-server spawners talk to (DESIGN.md §3).
 //
-// Routes (guards as provided by the auth plugin):
-//   POST   /api/spawners                  api-key                   register -> 201 {"id": N}
+// Routes (guards as provided by the auth plugin; handlers then decide which spawner a token
+// or a shared spawner key may act on, see src/spawner_access.h):
+//   POST   /api/spawners                  api-key                   -> 201 {"id": N, "token"}
 //   POST   /api/spawners/{id}/heartbeat   api-key                   -> 200 {"status":"ok"}, 404
-//   GET    /api/spawners                  api-key|session:viewer    every spawner (shared body)
+//   GET    /api/spawners                  api-key:operator|session:viewer    every spawner
 //   GET    /api/spawners/{id}             api-key|session:viewer    one spawner
 //   DELETE /api/spawners/{id}             api-key|session:operator  -> 200 {"message":"deleted"}
-//   POST   /api/spawners/{id}/spawn       api-key|session:operator  proxies POST host:port/spawn
+//   POST   /api/spawners/{id}/spawn       api-key:operator|session:operator  proxies POST
+//                                                                   host:port/spawn
 // Tasks:
 //   "spawner write-behind"  every heartbeat_flush_interval: heartbeats to the store, one batch
 //   "spawner expiry"        every sweep_interval: removes spawners silent for longer than ttl
@@ -16,13 +18,16 @@
 //   spawner.updated     the spawner's JSON, at most once per spawner per write-behind interval
 //   spawner.removed     {"id": N, "reason": "deleted" | "expired"}
 //   audit.record        for deletions and spawn requests
-// Services: provides "spawner-directory" v1; uses "kv-store" v1 when enabled (else memory).
+// Services: provides "spawner-directory" v1 and "spawner-credentials" v1 (token checks for
+// auth); uses "kv-store" v1 when enabled (else memory).
 // Config:
 //   ttl (60s), suspect_after (half the ttl), sweep_interval (5s),
 //   heartbeat_flush_interval (1s), list_max_staleness (250ms),
 //   spawn_connect_timeout (2s), spawn_timeout (5s), spawn_max_response_bytes (1MiB),
-//   max_body_bytes (16KiB), max_spawners (1000000)
+//   max_body_bytes (16KiB), max_spawners (1000000), bind_shared_key_to_address (true),
+//   spawn_targets: {allow: [CIDR...], deny: [CIDR...]}
 #include <sr/services/kv_store.h>
+#include <sr/services/spawner_credentials.h>
 #include <sr/services/spawner_directory.h>
 
 #include <memory>
@@ -31,6 +36,7 @@
 #include "kv_registry_store.h"
 #include "registry.h"
 #include "spawn_client.h"
+#include "spawner_credentials_service.h"
 #include "spawner_directory_service.h"
 #include "spawner_routes.h"
 
@@ -42,8 +48,10 @@ using sr::spawner_registry::Registry;
 using sr::spawner_registry::RegistryOptions;
 using sr::spawner_registry::SpawnClient;
 using sr::spawner_registry::SpawnClientOptions;
+using sr::spawner_registry::SpawnerCredentialsService;
 using sr::spawner_registry::SpawnerDirectoryService;
 using sr::spawner_registry::SpawnerRoutes;
+using sr::spawner_registry::SpawnTargetPolicy;
 using sr::spawner_registry::SystemClock;
 
 // Events go to the host's bus.
@@ -61,8 +69,24 @@ struct Settings {
   SpawnClientOptions spawn;
   std::chrono::milliseconds sweep_interval{5000};
   std::chrono::milliseconds flush_interval{1000};
-  std::uint64_t max_body_bytes = 16 << 10;
+  SpawnerRoutes::Options routes;
 };
+
+// One list of spawn_targets: every entry a CIDR or a bare address.
+sr::net::CidrSet ReadCidrList(sr::Config& config, const std::string& key) {
+  std::vector<std::string> texts;
+  std::size_t count = config.ArrayLength(key);
+  for (std::size_t i = 0; i < count; ++i) {
+    texts.push_back(config.String(key + "." + std::to_string(i)));
+  }
+  std::string bad;
+  std::optional<sr::net::CidrSet> set = sr::net::CidrSet::Parse(texts, &bad);
+  if (!set) {
+    throw sr::Error(key + ": '" + bad + "' is not an address or a CIDR range (like 10.0.0.0/8)",
+                    SR_ERR_INVALID_ARGUMENT);
+  }
+  return *set;
+}
 
 Settings ReadSettings(sr::Config& config) {
   Settings settings;
@@ -88,8 +112,13 @@ Settings ReadSettings(sr::Config& config) {
   spawn.total_timeout = config.Duration("spawn_timeout", spawn.total_timeout, 10ms, 10min);
   spawn.max_response_bytes = static_cast<std::size_t>(config.Bytes(
       "spawn_max_response_bytes", spawn.max_response_bytes, 1 << 10, std::uint64_t{64} << 20));
-  settings.max_body_bytes =
-      config.Bytes("max_body_bytes", settings.max_body_bytes, 1 << 10, 1 << 20);
+  SpawnerRoutes::Options& routes = settings.routes;
+  routes.max_body_bytes = config.Bytes("max_body_bytes", routes.max_body_bytes, 1 << 10, 1 << 20);
+  routes.bind_shared_key_to_address =
+      config.Bool("bind_shared_key_to_address", routes.bind_shared_key_to_address);
+  spawn.targets = SpawnTargetPolicy(ReadCidrList(config, "spawn_targets.allow"),
+                                    ReadCidrList(config, "spawn_targets.deny"));
+  routes.targets = spawn.targets;
   config.Finish();
   return settings;
 }
@@ -100,7 +129,8 @@ class SpawnerRegistryPlugin final : public sr::Plugin {
     return {"spawner-registry",
             "1.0.0",
             "The registry of game-server spawners: registration, heartbeats, expiry, spawn proxy",
-            {sr::Service(SR_SPAWNER_DIRECTORY_SERVICE, SR_SPAWNER_DIRECTORY_VERSION)},
+            {sr::Service(SR_SPAWNER_DIRECTORY_SERVICE, SR_SPAWNER_DIRECTORY_VERSION),
+             sr::Service(SR_SPAWNER_CREDENTIALS_SERVICE, SR_SPAWNER_CREDENTIALS_VERSION)},
             {},
             {sr::Service(SR_KV_STORE_SERVICE, SR_KV_STORE_VERSION)}};
   }
@@ -116,8 +146,11 @@ class SpawnerRegistryPlugin final : public sr::Plugin {
     spawn_client_ = std::make_unique<SpawnClient>(settings.spawn);
     directory_ = std::make_unique<SpawnerDirectoryService>(*registry_);
     host.Provide(SR_SPAWNER_DIRECTORY_SERVICE, SR_SPAWNER_DIRECTORY_VERSION, directory_->vtable());
-    routes_ =
-        std::make_unique<SpawnerRoutes>(host, *registry_, *spawn_client_, settings.max_body_bytes);
+    credentials_ = std::make_unique<SpawnerCredentialsService>(*registry_);
+    host.Provide(SR_SPAWNER_CREDENTIALS_SERVICE, SR_SPAWNER_CREDENTIALS_VERSION,
+                 credentials_->vtable());
+    routes_ = std::make_unique<SpawnerRoutes>(host, *registry_, *spawn_client_,
+                                              std::move(settings.routes));
     routes_->Add();
     flush_task_ = host.Every("spawner write-behind", settings.flush_interval,
                              [this] { registry_->FlushDirty(); });
@@ -162,6 +195,7 @@ class SpawnerRegistryPlugin final : public sr::Plugin {
   std::unique_ptr<Registry> registry_;
   std::unique_ptr<SpawnClient> spawn_client_;
   std::unique_ptr<SpawnerDirectoryService> directory_;
+  std::unique_ptr<SpawnerCredentialsService> credentials_;
   std::unique_ptr<SpawnerRoutes> routes_;
   std::string last_sweep_error_;  // the sweep task's own
   sr::Task flush_task_;

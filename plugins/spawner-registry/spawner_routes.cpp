@@ -9,9 +9,13 @@ namespace sr::spawner_registry {
 namespace {
 
 constexpr std::string_view kJson = "application/json";
+// Keys of every role reach the routes that act on one spawner; the handlers then decide
+// which spawner (spawner_access.h). Listing and spawning need an operator.
 constexpr std::string_view kSpawnerGuard = "api-key";
-constexpr std::string_view kReadGuard = "api-key|session:viewer";
-constexpr std::string_view kOperatorGuard = "api-key|session:operator";
+constexpr std::string_view kReadOneGuard = "api-key|session:viewer";
+constexpr std::string_view kDeleteGuard = "api-key|session:operator";
+constexpr std::string_view kListGuard = "api-key:operator|session:viewer";
+constexpr std::string_view kSpawnGuard = "api-key:operator|session:operator";
 
 std::string NotFound(SpawnerId id) { return "spawner " + std::to_string(id) + " not found"; }
 
@@ -36,9 +40,11 @@ void WriteOutcome(sr::Response& response, const ChangeOutcome& outcome,
   }
 }
 
-std::string RegisteredJson(SpawnerId id) {
+std::string RegisteredJson(const ChangeOutcome& outcome) {
   std::string json = "{\"id\":";
-  AppendUnsigned(json, id);
+  AppendUnsigned(json, outcome.id);
+  json += ",\"token\":";
+  AppendJsonString(json, outcome.token);
   json += '}';
   return json;
 }
@@ -61,6 +67,9 @@ void WriteSpawnResult(sr::Response& response, const SpawnResult& result, Spawner
     case SpawnResult::Kind::kFailed:
       response.Error(502, who + " failed: " + result.message);
       break;
+    case SpawnResult::Kind::kRefused:
+      response.Error(403, result.message);
+      break;
   }
 }
 
@@ -76,6 +85,8 @@ std::string SpawnOutcomeText(const SpawnResult& result) {
       return "answer too large";
     case SpawnResult::Kind::kFailed:
       return "failed: " + result.message;
+    case SpawnResult::Kind::kRefused:
+      return "refused: " + result.message;
   }
   return "failed";
 }
@@ -83,14 +94,11 @@ std::string SpawnOutcomeText(const SpawnResult& result) {
 }  // namespace
 
 SpawnerRoutes::SpawnerRoutes(sr::Host& host, Registry& registry, SpawnClient& spawn_client,
-                             std::uint64_t max_body_bytes)
-    : host_(host),
-      registry_(registry),
-      spawn_client_(spawn_client),
-      max_body_bytes_(max_body_bytes) {}
+                             Options options)
+    : host_(host), registry_(registry), spawn_client_(spawn_client), options_(std::move(options)) {}
 
 void SpawnerRoutes::Add() {
-  sr::RouteOptions small{.blocking = false, .max_body_bytes = max_body_bytes_};
+  sr::RouteOptions small{.blocking = false, .max_body_bytes = options_.max_body_bytes};
   auto bind = [this](void (SpawnerRoutes::*handler)(sr::Request&, sr::Response&)) {
     return [this, handler](sr::Request& request, sr::Response& response) {
       (this->*handler)(request, response);
@@ -99,11 +107,28 @@ void SpawnerRoutes::Add() {
   host_.Route("POST", "/api/spawners", kSpawnerGuard, bind(&SpawnerRoutes::Register), small);
   host_.Route("POST", "/api/spawners/{id}/heartbeat", kSpawnerGuard,
               bind(&SpawnerRoutes::Heartbeat), small);
-  host_.Route("GET", "/api/spawners", kReadGuard, bind(&SpawnerRoutes::List), small);
-  host_.Route("GET", "/api/spawners/{id}", kReadGuard, bind(&SpawnerRoutes::GetOne), small);
-  host_.Route("DELETE", "/api/spawners/{id}", kOperatorGuard, bind(&SpawnerRoutes::Delete), small);
-  host_.Route("POST", "/api/spawners/{id}/spawn", kOperatorGuard, bind(&SpawnerRoutes::Spawn),
-              small);
+  host_.Route("GET", "/api/spawners", kListGuard, bind(&SpawnerRoutes::List), small);
+  host_.Route("GET", "/api/spawners/{id}", kReadOneGuard, bind(&SpawnerRoutes::GetOne), small);
+  host_.Route("DELETE", "/api/spawners/{id}", kDeleteGuard, bind(&SpawnerRoutes::Delete), small);
+  host_.Route("POST", "/api/spawners/{id}/spawn", kSpawnGuard, bind(&SpawnerRoutes::Spawn), small);
+}
+
+Caller SpawnerRoutes::CallerOf(const sr::Request& request) const {
+  CallerAttributes attributes{request.Attribute("auth"), request.Attribute("role"),
+                              request.Attribute("spawner_id")};
+  return sr::spawner_registry::CallerOf(attributes, request.ClientIp(),
+                                        options_.bind_shared_key_to_address);
+}
+
+bool SpawnerRoutes::MayAct(sr::Request& request, sr::Response& response, SpawnerId id) {
+  std::optional<Access> access = registry_.Authorize(id, CallerOf(request));
+  if (!access) {
+    response.Error(404, NotFound(id));
+    return false;
+  }
+  if (Permits(*access)) return true;
+  response.Error(403, ForbiddenMessage(*access, id));
+  return false;
 }
 
 std::optional<SpawnerId> SpawnerRoutes::PathId(sr::Request& request, sr::Response& response) {
@@ -129,19 +154,27 @@ void SpawnerRoutes::Audit(std::string_view action, SpawnerId id, std::string_vie
 }
 
 void SpawnerRoutes::Register(sr::Request& request, sr::Response& response) {
+  if (CallerOf(request).kind == Caller::Kind::kToken) {
+    return response.Error(403, TokenCannotRegisterMessage());
+  }
   Parsed<Registration> registration = ParseRegistration(request.Body());
   if (!registration.ok()) return response.Error(400, registration.error);
+  std::string registered_from(request.ClientIp());
+  if (!options_.targets.MayRegister(registration.value->host, registered_from)) {
+    return response.Error(400, "host: " + RefusedTargetMessage(registration.value->host) +
+                                   " (a spawn to it would be refused)");
+  }
   auto write = [](sr::Response& out, const ChangeOutcome& outcome) {
-    WriteOutcome(out, outcome, RegisteredJson(outcome.id), 201);
+    WriteOutcome(out, outcome, RegisteredJson(outcome), 201);
   };
   if (!registry_.persistent()) {
     // Without a store, `done` runs before Register returns: the response is still ours.
-    registry_.Register(std::move(*registration.value),
+    registry_.Register(std::move(*registration.value), std::move(registered_from),
                        [&](const ChangeOutcome& outcome) { write(response, outcome); });
     return;
   }
   auto deferred = host_.Defer(request, response);
-  registry_.Register(std::move(*registration.value),
+  registry_.Register(std::move(*registration.value), std::move(registered_from),
                      [deferred, write](const ChangeOutcome& outcome) {
                        write(deferred->response(), outcome);
                        deferred->Complete();
@@ -153,7 +186,9 @@ void SpawnerRoutes::Heartbeat(sr::Request& request, sr::Response& response) {
   if (!id) return;
   Parsed<HeartbeatUpdate> update = ParseHeartbeat(request.Body());
   if (!update.ok()) return response.Error(400, update.error);
-  if (!registry_.Heartbeat(*id, *update.value)) return response.Error(404, NotFound(*id));
+  std::optional<Access> access = registry_.Heartbeat(*id, *update.value, CallerOf(request));
+  if (!access) return response.Error(404, NotFound(*id));
+  if (!Permits(*access)) return response.Error(403, ForbiddenMessage(*access, *id));
   response.Json(200, "{\"status\":\"ok\"}");
 }
 
@@ -225,7 +260,7 @@ void SpawnerRoutes::StartCompression() {
 
 void SpawnerRoutes::GetOne(sr::Request& request, sr::Response& response) {
   std::optional<SpawnerId> id = PathId(request, response);
-  if (!id) return;
+  if (!id || !MayAct(request, response, *id)) return;
   std::optional<SpawnerSnapshot> spawner = registry_.Get(*id);
   if (!spawner) return response.Error(404, NotFound(*id));
   response.Json(200, SpawnerJson(*spawner));
@@ -233,7 +268,7 @@ void SpawnerRoutes::GetOne(sr::Request& request, sr::Response& response) {
 
 void SpawnerRoutes::Delete(sr::Request& request, sr::Response& response) {
   std::optional<SpawnerId> id = PathId(request, response);
-  if (!id) return;
+  if (!id || !MayAct(request, response, *id)) return;
   auto finish = [this, actor = Actor(request), ip = std::string(request.ClientIp())](
                     sr::Response& out, const ChangeOutcome& outcome) {
     WriteOutcome(out, outcome, "{\"message\":\"deleted\"}", 200);
@@ -262,6 +297,7 @@ void SpawnerRoutes::Spawn(sr::Request& request, sr::Response& response) {
   call.port = identity->port;
   call.body = std::string(request.Body());
   call.content_type = std::string(request.Header("Content-Type").value_or(""));
+  call.owner_on_loopback = SpawnTargetPolicy::IsLoopbackAddress(identity->registered_from);
   std::string target = identity->host + ":" + std::to_string(identity->port);
   auto deferred = host_.Defer(request, response);
   auto done = [this, deferred, id = *id, target, actor = Actor(request),

@@ -10,13 +10,21 @@
 
 #include "registry.h"
 #include "spawn_client.h"
+#include "spawn_target_policy.h"
 
 namespace sr::spawner_registry {
 
 class SpawnerRoutes {
  public:
-  SpawnerRoutes(sr::Host& host, Registry& registry, SpawnClient& spawn_client,
-                std::uint64_t max_body_bytes);
+  struct Options {
+    std::uint64_t max_body_bytes = 16 << 10;
+    // Shared spawner keys act only on spawners registered from the same client address.
+    bool bind_shared_key_to_address = true;
+    // Literal host addresses it refuses are refused at registration.
+    SpawnTargetPolicy targets;
+  };
+
+  SpawnerRoutes(sr::Host& host, Registry& registry, SpawnClient& spawn_client, Options options);
   SpawnerRoutes(const SpawnerRoutes&) = delete;
   SpawnerRoutes& operator=(const SpawnerRoutes&) = delete;
 
@@ -40,13 +48,17 @@ class SpawnerRoutes {
 
   // The {id} of the path, or a 400 already written.
   std::optional<SpawnerId> PathId(sr::Request& request, sr::Response& response);
+  // Who the request comes from, as far as acting on one spawner is concerned.
+  Caller CallerOf(const sr::Request& request) const;
+  // True when the request may act on spawner `id`; else a 403 or 404 is already written.
+  bool MayAct(sr::Request& request, sr::Response& response, SpawnerId id);
   void Audit(std::string_view action, SpawnerId id, std::string_view actor, std::string_view ip,
              std::string_view detail);
 
   sr::Host& host_;
   Registry& registry_;
   SpawnClient& spawn_client_;
-  std::uint64_t max_body_bytes_;
+  Options options_;
   CompressedList compressed_;
   // Smaller lists are cheaper to send than to compress.
   static constexpr std::size_t kGzipThresholdBytes = 8 * 1024;

@@ -23,16 +23,14 @@ import threading
 import time
 
 API_KEY = "crash-consistency-key-0123456789abcdef"
-# Listing every spawner is an operator's right, not a spawner's.
-ADMIN_KEY = "crash-consistency-admin-key-0123456789"
+OPERATOR_KEY = "crash-consistency-operator-key-0123456789"  # listing needs an operator
 
 
 def start_host(build, work):
     ready = os.path.join(work, "ready.json")
     if os.path.exists(ready):
         os.remove(ready)
-    env = dict(os.environ, MASTER_API_KEY=API_KEY, ADMIN_API_KEY=ADMIN_KEY,
-               ADMIN_PASSWORD="crash-test-password-123")
+    env = dict(os.environ, MASTER_API_KEY=API_KEY, ADMIN_PASSWORD="crash-test-password-123")
     log = open(os.path.join(work, "host.log"), "ab")
     process = subprocess.Popen(
         [os.path.join(build, "bin", "spawner-master"), "--config", "plugins.yaml",
@@ -124,7 +122,7 @@ def drive(port, journal, cycle, stop, rng_seed):
 
 def verify(port, journal):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    status, body = request(connection, "GET", "/api/spawners", key=ADMIN_KEY)
+    status, body = request(connection, "GET", "/api/spawners", key=OPERATOR_KEY)
     if status != 200:
         raise RuntimeError("listing failed with %d: %s" % (status, body[:200]))
     present = {spawner["id"] for spawner in json.loads(body)}
@@ -160,7 +158,8 @@ def main():
                     "plugins:\n"
                     "  - id: sqlite-store\n    config:\n      path: data/registry.db\n"
                     "  - id: spawner-registry\n    config:\n      ttl: 1h\n"
-                    "  - id: auth\n")
+                    "  - id: auth\n    config:\n      api_keys:\n"
+                    "        - {name: ops, key: \"%s\", role: operator}\n" % OPERATOR_KEY)
         for cycle in range(1, args.cycles + 1):
             process, port = start_host(build, work)
             try:

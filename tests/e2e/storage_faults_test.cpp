@@ -22,8 +22,8 @@ namespace {
 using namespace std::chrono_literals;
 
 constexpr const char* kApiKey = "storage-fault-test-key-0123456789";
-// Listing every spawner needs an operator or admin key.
-constexpr const char* kAdminKey = "storage-fault-admin-key-0123456789";
+// Listing every spawner needs an operator key.
+constexpr const char* kOperatorKey = "storage-fault-operator-key-0123456789";
 
 // A tmpfs of `size` mounted on a fresh folder, unmounted on destruction.
 class SmallDisk {
@@ -90,10 +90,11 @@ class StorageFaults : public ::testing::Test {
   void StartHost(const std::filesystem::path& folder) {
     host_ = std::make_unique<TestHost>(
         "server:\n  bind: 127.0.0.1\n  port: 0\nplugins:\n  - id: sqlite-store\n    config:\n"
-        "      path: " + (folder / "registry.db").string() +
-            "\n  - id: spawner-registry\n  - id: auth\n",
+        "      path: " +
+            (folder / "registry.db").string() +
+            "\n  - id: spawner-registry\n  - id: auth\n    config:\n      api_keys:\n" +
+            "        - {name: ops, key: \"" + kOperatorKey + "\", role: operator}\n",
         std::map<std::string, std::string>{{"MASTER_API_KEY", kApiKey},
-                                           {"ADMIN_API_KEY", kAdminKey},
                                            {"ADMIN_PASSWORD", "storage-faults-password"}});
     ASSERT_TRUE(host_->Start()) << host_->Output();
     client_ = std::make_unique<HttpClient>(host_->port());
@@ -101,7 +102,7 @@ class StorageFaults : public ::testing::Test {
   HttpResponse Register(int n) {
     return client_->Post("/api/spawners", Registration(n), {{"X-API-Key", kApiKey}});
   }
-  HttpResponse List() { return client_->Get("/api/spawners", {{"X-API-Key", kAdminKey}}); }
+  HttpResponse List() { return client_->Get("/api/spawners", {{"X-API-Key", kOperatorKey}}); }
   size_t CountSpawners() {
     auto body = List().body;
     return static_cast<size_t>(std::count(body.begin(), body.end(), '{'));

@@ -6,6 +6,7 @@
 
 #include "spawner_codec.h"
 #include "spawner_json.h"
+#include "spawner_token.h"
 
 namespace sr::spawner_registry {
 
@@ -49,7 +50,9 @@ Registry::Registry(RegistryOptions options, RegistryStore* store, EventSink& eve
       store_(store),
       events_(events),
       clock_(clock),
-      list_(table_, clock_, options_.suspect_after.count(), options_.list_max_staleness.count()) {}
+      list_(table_, clock_, options_.suspect_after.count(), options_.list_max_staleness.count()) {
+  InitTokens();  // a libsodium failure stops the start instead of failing registrations
+}
 
 Liveness Registry::Now() const {
   return Liveness{clock_.SteadyMs(), options_.suspect_after.count(), options_.ttl.count()};
@@ -82,7 +85,8 @@ LoadSummary Registry::Load(const std::function<void(const std::string&)>& warn) 
     }
     SpawnerTable::Entry entry;
     entry.identity =
-        MakeIdentity(*id, std::move(stored->region), std::move(stored->host), stored->port);
+        MakeIdentity(*id, std::move(stored->region), std::move(stored->host), stored->port,
+                     stored->token_digest, std::move(stored->registered_from));
     entry.load = std::move(stored->load);
     entry.last_seen_ms = stored->last_seen_ms;
     entry.alive_at_ms = grace_start_ms;
@@ -97,7 +101,7 @@ LoadSummary Registry::Load(const std::function<void(const std::string&)>& warn) 
   return summary;
 }
 
-void Registry::Register(Registration registration, Done done) {
+void Registry::Register(Registration registration, std::string registered_from, Done done) {
   const Liveness now = Now();
   SpawnerTable::Entry entry;
   entry.load = SpawnerLoad{registration.max_instances, registration.current_instances,
@@ -114,15 +118,16 @@ void Registry::Register(Registration registration, Done done) {
     return;
   }
   const SpawnerId id = next_id_++;
+  IssuedToken token = IssueToken(id);
   entry.identity = MakeIdentity(id, std::move(registration.region), std::move(registration.host),
-                                registration.port);
+                                registration.port, token.digest, std::move(registered_from));
   SpawnerSnapshot snapshot{entry.identity, entry.load, entry.last_seen_ms, false};
 
   if (store_ == nullptr) {
     table_.Insert(std::move(entry));
     lock.unlock();
     events_.Publish("spawner.registered", SpawnerJson(snapshot));
-    done(ChangeOutcome{ChangeOutcome::Result::kOk, id, {}});
+    done(ChangeOutcome{ChangeOutcome::Result::kOk, id, {}, std::move(token.token)});
     return;
   }
   std::vector<Write> writes;
@@ -130,18 +135,18 @@ void Registry::Register(Registration registration, Done done) {
   writes.push_back(Write{RegistryStore::Table::kMeta, Write::Kind::kPut, std::string(kNextIdKey),
                          EncodeNextId(id + 1)});
   registrations_in_flight_.fetch_add(1);
-  store_->Commit(std::move(writes),
-                 [this, entry = std::move(entry), snapshot = std::move(snapshot),
-                  done = std::move(done)](bool ok, const std::string& error) mutable {
-                   if (ok) table_.Insert(std::move(entry));
-                   registrations_in_flight_.fetch_sub(1);
-                   if (!ok) {
-                     done(Unavailable("the registration could not be stored: " + error));
-                     return;
-                   }
-                   events_.Publish("spawner.registered", SpawnerJson(snapshot));
-                   done(ChangeOutcome{ChangeOutcome::Result::kOk, snapshot.identity->id, {}});
-                 });
+  store_->Commit(std::move(writes), [this, entry = std::move(entry), snapshot = std::move(snapshot),
+                                     token = std::move(token.token), done = std::move(done)](
+                                        bool ok, const std::string& error) mutable {
+    if (ok) table_.Insert(std::move(entry));
+    registrations_in_flight_.fetch_sub(1);
+    if (!ok) {
+      done(Unavailable("the registration could not be stored: " + error));
+      return;
+    }
+    events_.Publish("spawner.registered", SpawnerJson(snapshot));
+    done(ChangeOutcome{ChangeOutcome::Result::kOk, snapshot.identity->id, {}, std::move(token)});
+  });
 }
 
 void Registry::Delete(SpawnerId id, Done done) {
@@ -171,6 +176,26 @@ void Registry::Delete(SpawnerId id, Done done) {
 
 bool Registry::Heartbeat(SpawnerId id, const HeartbeatUpdate& update) {
   return table_.Heartbeat(id, update, clock_.WallMs(), clock_.SteadyMs());
+}
+
+std::optional<Access> Registry::Heartbeat(SpawnerId id, const HeartbeatUpdate& update,
+                                          const Caller& caller) {
+  return table_.Heartbeat(id, update, clock_.WallMs(), clock_.SteadyMs(), caller);
+}
+
+std::optional<Access> Registry::Authorize(SpawnerId id, const Caller& caller) {
+  return table_.Authorize(id, caller);
+}
+
+std::optional<SpawnerId> Registry::VerifyToken(std::string_view token) const {
+  std::optional<SpawnerId> id = TokenSpawnerId(token);
+  if (!id) return std::nullopt;
+  std::shared_ptr<const SpawnerIdentity> identity = table_.Identity(*id);
+  // Hashed and compared with no lock held.
+  if (!identity || !identity->token_digest || !TokenMatches(token, *identity->token_digest)) {
+    return std::nullopt;
+  }
+  return id;
 }
 
 std::optional<SpawnerSnapshot> Registry::Get(SpawnerId id) const { return table_.Get(id, Now()); }

@@ -23,6 +23,7 @@ struct ChangeOutcome {
   Result result = Result::kOk;
   SpawnerId id = 0;
   std::string message;  // for kUnavailable and kFull
+  std::string token;    // a registration's: the new spawner's token, handed out once
 };
 
 struct LoadSummary {
@@ -63,10 +64,21 @@ class Registry {
   LoadSummary Load(const std::function<void(const std::string&)>& warn);
 
   // `done` runs once: at once without a store, else on the store's thread after the commit.
-  void Register(Registration registration, Done done);
+  // `registered_from` is the registering client's address (see SpawnerIdentity). The
+  // outcome carries the new spawner's token; only its digest is kept.
+  void Register(Registration registration, std::string registered_from, Done done);
   void Delete(SpawnerId id, Done done);
   // Memory only; false for an unknown id.
   bool Heartbeat(SpawnerId id, const HeartbeatUpdate& update);
+  // Applied only when `caller` may act on the spawner; nullopt for an unknown id.
+  std::optional<Access> Heartbeat(SpawnerId id, const HeartbeatUpdate& update,
+                                  const Caller& caller);
+  // Whether `caller` may act on the spawner (binding a restored record on first use);
+  // nullopt for an unknown id.
+  std::optional<Access> Authorize(SpawnerId id, const Caller& caller);
+  // The id of the spawner whose live token `token` is. Looks up that one spawner (one shard
+  // lock, no I/O) and compares digests in constant time.
+  std::optional<SpawnerId> VerifyToken(std::string_view token) const;
 
   std::optional<SpawnerSnapshot> Get(SpawnerId id) const;
   std::shared_ptr<const SpawnerIdentity> Identity(SpawnerId id) const;

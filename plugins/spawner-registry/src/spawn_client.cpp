@@ -2,6 +2,11 @@
 
 #include <curl/curl.h>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <cstring>
+#include <optional>
 #include <stdexcept>
 
 namespace sr::spawner_registry {
@@ -12,6 +17,23 @@ std::string BaseUrl(const std::string& host, std::uint16_t port) {
   // An IPv6 address needs brackets in a URL.
   bool ipv6 = host.find(':') != std::string::npos;
   return "http://" + (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+std::optional<sr::net::IpAddress> AddressOf(const sockaddr& address, socklen_t length) {
+  sr::net::IpAddress ip;
+  if (address.sa_family == AF_INET && length >= sizeof(sockaddr_in)) {
+    const auto& v4 = reinterpret_cast<const sockaddr_in&>(address);
+    std::memcpy(ip.bytes.data(), &v4.sin_addr, 4);
+    return ip;
+  }
+  if (address.sa_family == AF_INET6 && length >= sizeof(sockaddr_in6)) {
+    const auto& v6 = reinterpret_cast<const sockaddr_in6&>(address);
+    ip.family = sr::net::IpAddress::Family::kV6;
+    std::memcpy(ip.bytes.data(), &v6.sin6_addr, 16);
+    // A mapped IPv4 address is judged as the IPv4 address it is.
+    return sr::net::ParseIp(sr::net::FormatIp(ip));
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -26,6 +48,23 @@ struct SpawnClient::Transfer {
   curl_slist* headers = nullptr;
   CURL* easy = nullptr;
   char error[CURL_ERROR_SIZE] = {};
+  const SpawnTargetPolicy* targets = nullptr;
+  std::string refused;      // the first address refused by `targets`
+  bool connecting = false;  // a socket was opened to an allowed address
+
+  static curl_socket_t OpenSocket(void* self, curlsocktype purpose, curl_sockaddr* address) {
+    auto* transfer = static_cast<Transfer*>(self);
+    std::optional<sr::net::IpAddress> ip =
+        purpose == CURLSOCKTYPE_IPCXN ? AddressOf(address->addr, address->addrlen) : std::nullopt;
+    if (!ip || !transfer->targets->Allows(*ip, transfer->call.owner_on_loopback)) {
+      if (transfer->refused.empty()) {
+        transfer->refused = ip ? sr::net::FormatIp(*ip) : "of an unsupported kind";
+      }
+      return CURL_SOCKET_BAD;
+    }
+    transfer->connecting = true;
+    return ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+  }
 
   ~Transfer() {
     curl_slist_free_all(headers);
@@ -98,6 +137,7 @@ void SpawnClient::Start(std::unique_ptr<Transfer> transfer) {
   }
   transfer->easy = easy;
   transfer->max_response_bytes = options_.max_response_bytes;
+  transfer->targets = &options_.targets;
   transfer->url = BaseUrl(transfer->call.host, transfer->call.port) + "/spawn";
   std::string content_type =
       transfer->call.content_type.empty() ? "application/json" : transfer->call.content_type;
@@ -121,6 +161,12 @@ void SpawnClient::Start(std::unique_ptr<Transfer> transfer) {
   curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &Transfer::OnData);
   curl_easy_setopt(easy, CURLOPT_WRITEDATA, transfer.get());
   curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer->error);
+  curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, &Transfer::OpenSocket);
+  curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, transfer.get());
+  // A pooled connection would skip OpenSocket, and whether loopback is allowed depends on
+  // the spawner: every call connects anew.
+  curl_easy_setopt(easy, CURLOPT_FORBID_REUSE, 1L);
+  curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L);
   curl_multi_add_handle(static_cast<CURLM*>(multi_), easy);
   running_.emplace(easy, std::move(transfer));
 }
@@ -142,6 +188,11 @@ SpawnResult SpawnClient::ResultOf(Transfer& transfer, int code_in) {
     result.status = static_cast<int>(status);
     result.body = std::move(transfer.response);
     result.content_type = type != nullptr ? type : "application/octet-stream";
+    return result;
+  }
+  if (!transfer.connecting && !transfer.refused.empty()) {
+    result.kind = SpawnResult::Kind::kRefused;
+    result.message = RefusedTargetMessage(transfer.refused);
     return result;
   }
   if (transfer.too_large) {

@@ -10,13 +10,16 @@
 #include <thread>
 #include <vector>
 
+#include "spawn_target_policy.h"
+
 namespace sr::spawner_registry {
 
 struct SpawnCall {
   std::string host;
   std::uint16_t port = 0;
   std::string body;
-  std::string content_type;  // of `body`; empty: application/json
+  std::string content_type;        // of `body`; empty: application/json
+  bool owner_on_loopback = false;  // the spawner registered from loopback (SpawnTargetPolicy)
 };
 
 struct SpawnResult {
@@ -25,7 +28,8 @@ struct SpawnResult {
     kUnreachable,  // no connection (refused, unresolvable, connect timeout)
     kTimeout,      // connected, but no complete answer in time
     kTooLarge,     // the answer exceeded the response cap
-    kFailed        // a broken answer, or the client is stopping
+    kFailed,       // a broken answer, or the client is stopping
+    kRefused       // every address of the host is refused by spawn_targets: never connected
   };
   Kind kind = Kind::kFailed;
   int status = 0;
@@ -39,10 +43,17 @@ struct SpawnClientOptions {
   std::chrono::milliseconds total_timeout{5000};
   std::size_t max_response_bytes = 1 << 20;
   std::size_t max_in_flight = 256;
+  SpawnTargetPolicy targets;
 };
 
 // Posts to http://host:port/spawn on a thread of its own (libcurl's multi interface), so no
 // request thread ever waits for a spawner. Thread-safe.
+//
+// Every address is checked against `targets` just before libcurl opens a socket to it
+// (CURLOPT_OPENSOCKETFUNCTION), after name resolution: the address checked is the address
+// connected to, so a name that resolves differently later (DNS rebinding) gains nothing.
+// A refused address gets no socket at all; libcurl goes on with the host's next address.
+// Connections are never reused across calls, so every call is checked.
 class SpawnClient {
  public:
   using Done = std::function<void(SpawnResult)>;

@@ -1,8 +1,11 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace sr::spawner_registry {
 
@@ -16,12 +19,21 @@ inline constexpr const char* kDefaultStatus = "active";
 
 using SpawnerId = std::uint64_t;
 
+// BLAKE2b-256 of a spawner's token: all the registry keeps of it.
+using TokenDigest = std::array<std::uint8_t, 32>;
+
 // What a spawner declares when it registers; fixed for the life of its id.
 struct SpawnerIdentity {
   SpawnerId id = 0;
   std::string region;
   std::string host;
   std::uint16_t port = 0;
+  // The digest of its token; none for records stored before tokens existed (no token works).
+  std::optional<TokenDigest> token_digest;
+  // The client address that registered it: shared spawner keys act on it only from there,
+  // and spawns to loopback need it on loopback. Empty for records stored before addresses
+  // were kept, until the first spawner-key request binds it (trust on first use).
+  std::string registered_from;
   // The start of its JSON object, up to and including "max_instances": serialized once.
   std::string json_prefix;
 };
@@ -42,7 +54,12 @@ struct SpawnerSnapshot {
 };
 
 // Makes the identity of a new spawner, with its JSON prefix.
-std::shared_ptr<const SpawnerIdentity> MakeIdentity(SpawnerId id, std::string region,
-                                                    std::string host, std::uint16_t port);
+std::shared_ptr<const SpawnerIdentity> MakeIdentity(
+    SpawnerId id, std::string region, std::string host, std::uint16_t port,
+    std::optional<TokenDigest> token_digest = std::nullopt, std::string registered_from = {});
+
+// A copy of `identity` bound to `address` (trust on first use of a restored record).
+std::shared_ptr<const SpawnerIdentity> BindIdentity(const SpawnerIdentity& identity,
+                                                    std::string_view address);
 
 }  // namespace sr::spawner_registry

@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "json_text.h"
+#include "spawner_token.h"
 
 namespace sr::spawner_registry {
 
@@ -41,7 +42,8 @@ std::optional<SpawnerId> ParseSpawnerKey(std::string_view key) {
 std::string EncodeStoredSpawner(const SpawnerSnapshot& spawner) {
   const SpawnerIdentity& identity = *spawner.identity;
   std::string out;
-  out.reserve(160 + identity.region.size() + identity.host.size());
+  out.reserve(256 + identity.region.size() + identity.host.size() +
+              identity.registered_from.size());
   out += "{\"region\":";
   AppendJsonString(out, identity.region);
   out += ",\"host\":";
@@ -56,6 +58,15 @@ std::string EncodeStoredSpawner(const SpawnerSnapshot& spawner) {
   AppendJsonString(out, spawner.load.status);
   out += ",\"last_seen_ms\":";
   AppendSigned(out, spawner.last_seen_ms);
+  if (identity.token_digest) {
+    out += ",\"token_digest\":\"";
+    out += DigestHex(*identity.token_digest);
+    out += '"';
+  }
+  if (!identity.registered_from.empty()) {
+    out += ",\"registered_from\":";
+    AppendJsonString(out, identity.registered_from);
+  }
   out += '}';
   return out;
 }
@@ -92,6 +103,16 @@ std::optional<StoredSpawner> DecodeStoredSpawner(SpawnerId id, std::string_view 
             int_field("current_instances", 0, kMaxInstances, current_instances) &&
             int_field("last_seen_ms", INT64_MIN, INT64_MAX, stored.last_seen_ms);
   if (!ok) return std::nullopt;
+  if (document.HasMember("token_digest")) {
+    std::string hex;
+    if (!string_field("token_digest", 64, hex)) return std::nullopt;
+    stored.token_digest = ParseDigestHex(hex);
+    if (!stored.token_digest) return std::nullopt;
+  }
+  if (document.HasMember("registered_from") &&
+      !string_field("registered_from", kMaxAddressBytes, stored.registered_from)) {
+    return std::nullopt;
+  }
   stored.port = static_cast<std::uint16_t>(port);
   stored.load.max_instances = static_cast<std::int32_t>(max_instances);
   stored.load.current_instances = static_cast<std::int32_t>(current_instances);

@@ -24,10 +24,17 @@ struct StoredSpawner {
   std::uint16_t port = 0;
   SpawnerLoad load;
   std::int64_t last_seen_ms = 0;
+  // Absent in records stored before tokens and address binding existed.
+  std::optional<TokenDigest> token_digest;
+  std::string registered_from;
 };
 
+// Longest client address kept (an IPv6 address with a zone fits).
+inline constexpr std::size_t kMaxAddressBytes = 64;
+
 std::string EncodeStoredSpawner(const SpawnerSnapshot& spawner);
-// nullopt when the value is not a spawner record.
+// nullopt when the value is not a spawner record. "token_digest" (hex) and "registered_from"
+// are optional, so that records written before they existed still decode.
 std::optional<StoredSpawner> DecodeStoredSpawner(SpawnerId id, std::string_view value);
 
 std::string EncodeNextId(SpawnerId next_id);

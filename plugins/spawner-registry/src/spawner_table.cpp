@@ -43,26 +43,48 @@ void SpawnerTable::Insert(Entry entry) {
   MembershipChanged();
 }
 
-bool SpawnerTable::Heartbeat(SpawnerId id, const HeartbeatUpdate& update, std::int64_t wall_ms,
-                             std::int64_t steady_ms) {
-  Shard& shard = ShardOf(id);
-  {
-    std::lock_guard<std::mutex> lock(shard.mutex);
-    auto it = shard.entries.find(id);
-    if (it == shard.entries.end()) return false;
-    Entry& entry = it->second;
-    if (update.max_instances) entry.load.max_instances = *update.max_instances;
-    if (update.current_instances) entry.load.current_instances = *update.current_instances;
-    if (update.status) entry.load.status = *update.status;
-    entry.last_seen_ms = wall_ms;
-    entry.alive_at_ms = steady_ms;
-    if (!entry.dirty) {
-      entry.dirty = true;
-      shard.dirty.push_back(id);
-    }
-    Changed(shard);
+void SpawnerTable::MarkDirtyLocked(Shard& shard, Entry& entry) {
+  if (!entry.dirty) {
+    entry.dirty = true;
+    shard.dirty.push_back(entry.identity->id);
   }
-  return true;
+}
+
+Access SpawnerTable::AuthorizeLocked(Shard& shard, Entry& entry, const Caller& caller) {
+  Access access = CheckAccess(*entry.identity, caller);
+  if (access == Access::kBindFirstUse) {
+    entry.identity = BindIdentity(*entry.identity, caller.address);
+    MarkDirtyLocked(shard, entry);
+  }
+  return access;
+}
+
+std::optional<Access> SpawnerTable::Heartbeat(SpawnerId id, const HeartbeatUpdate& update,
+                                              std::int64_t wall_ms, std::int64_t steady_ms,
+                                              const Caller& caller) {
+  Shard& shard = ShardOf(id);
+  std::lock_guard<std::mutex> lock(shard.mutex);
+  auto it = shard.entries.find(id);
+  if (it == shard.entries.end()) return std::nullopt;
+  Entry& entry = it->second;
+  Access access = AuthorizeLocked(shard, entry, caller);
+  if (!Permits(access)) return access;
+  if (update.max_instances) entry.load.max_instances = *update.max_instances;
+  if (update.current_instances) entry.load.current_instances = *update.current_instances;
+  if (update.status) entry.load.status = *update.status;
+  entry.last_seen_ms = wall_ms;
+  entry.alive_at_ms = steady_ms;
+  MarkDirtyLocked(shard, entry);
+  Changed(shard);
+  return access;
+}
+
+std::optional<Access> SpawnerTable::Authorize(SpawnerId id, const Caller& caller) {
+  Shard& shard = ShardOf(id);
+  std::lock_guard<std::mutex> lock(shard.mutex);
+  auto it = shard.entries.find(id);
+  if (it == shard.entries.end()) return std::nullopt;
+  return AuthorizeLocked(shard, it->second, caller);
 }
 
 std::optional<SpawnerSnapshot> SpawnerTable::Get(SpawnerId id, const Liveness& liveness) const {

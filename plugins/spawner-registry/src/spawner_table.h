@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "spawner.h"
+#include "spawner_access.h"
 #include "spawner_request.h"
 
 namespace sr::spawner_registry {
@@ -46,7 +47,17 @@ class SpawnerTable {
   void Insert(Entry entry);
   // Applies a heartbeat and marks the spawner dirty. False for an unknown id.
   bool Heartbeat(SpawnerId id, const HeartbeatUpdate& update, std::int64_t wall_ms,
-                 std::int64_t steady_ms);
+                 std::int64_t steady_ms) {
+    return Heartbeat(id, update, wall_ms, steady_ms, Caller{}).has_value();
+  }
+  // The same for `caller`, in the same lookup: applied only when CheckAccess allows it.
+  // nullopt for an unknown id.
+  std::optional<Access> Heartbeat(SpawnerId id, const HeartbeatUpdate& update, std::int64_t wall_ms,
+                                  std::int64_t steady_ms, const Caller& caller);
+  // Whether `caller` may act on the spawner; nullopt for an unknown id. A restored record
+  // without an address binds to a shared key's address here (and is marked dirty, so that
+  // the binding is stored).
+  std::optional<Access> Authorize(SpawnerId id, const Caller& caller);
   std::optional<SpawnerSnapshot> Get(SpawnerId id, const Liveness& liveness) const;
   std::shared_ptr<const SpawnerIdentity> Identity(SpawnerId id) const;
 
@@ -91,6 +102,9 @@ class SpawnerTable {
 
   Shard& ShardOf(SpawnerId id) const { return shards_[id % shard_count_]; }
   static SpawnerSnapshot Snapshot(const Entry& entry, const Liveness& liveness);
+  // CheckAccess, binding on first use. Call with the shard's lock held.
+  static Access AuthorizeLocked(Shard& shard, Entry& entry, const Caller& caller);
+  static void MarkDirtyLocked(Shard& shard, Entry& entry);
   // Call with the shard's lock held.
   static void Changed(Shard& shard) { shard.changes.fetch_add(1, std::memory_order_release); }
   void MembershipChanged() { membership_version_.fetch_add(1, std::memory_order_acq_rel); }

@@ -70,13 +70,29 @@ class SpawnerRegistryContractTest : public ::testing::TestWithParam<bool> {
   std::unique_ptr<HttpClient> client_;
 };
 
-TEST_P(SpawnerRegistryContractTest, RegistrationAnswersExactlyTheNewId) {
+// {"id": N, "token": "srt_<N>_<43 base64url characters>"}: agents that read only "id" are
+// unaffected by the token.
+void ExpectRegistered(const sr::test::HttpResponse& response, std::uint64_t id) {
+  EXPECT_EQ(response.status, 201) << response.body;
+  rapidjson::Document body = ParseJson(response.body);
+  ASSERT_TRUE(body.IsObject()) << response.body;
+  EXPECT_EQ(FieldsOf(body), (std::set<std::string>{"id", "token"}));
+  EXPECT_EQ(body["id"].GetUint64(), id);
+  std::string token = body["token"].GetString();
+  std::string prefix = "srt_" + std::to_string(id) + "_";
+  EXPECT_EQ(token.rfind(prefix, 0), 0u) << token;
+  EXPECT_EQ(token.size(), prefix.size() + 43) << token;
+}
+
+TEST_P(SpawnerRegistryContractTest, RegistrationAnswersTheNewIdAndItsToken) {
   auto first = client_->Post("/api/spawners", RegistrationBody(7001));
-  EXPECT_EQ(first.status, 201);
-  EXPECT_EQ(first.body, "{\"id\":1}");
+  ExpectRegistered(first, 1);
+  EXPECT_EQ(first.body.rfind("{\"id\":1,\"token\":\"srt_1_", 0), 0u) << first.body;
   EXPECT_EQ(first.Header("Content-Type"), "application/json");
   auto second = client_->Post("/api/spawners", RegistrationBody(7002));
-  EXPECT_EQ(second.body, "{\"id\":2}");
+  ExpectRegistered(second, 2);
+  EXPECT_NE(ParseJson(first.body)["token"].GetString(),
+            std::string(ParseJson(second.body)["token"].GetString()));
 }
 
 TEST_P(SpawnerRegistryContractTest, HeartbeatsAnswerOkAndShowInTheSpawner) {

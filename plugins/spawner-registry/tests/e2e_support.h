@@ -6,6 +6,7 @@
 #include <rapidjson/document.h>
 
 #include <chrono>
+#include <map>
 #include <string>
 #include <thread>
 
@@ -32,6 +33,30 @@ inline std::string RegistryYaml(bool with_store, const std::string& registry_con
   yaml += "  - id: spawner-registry\n";
   if (!registry_config.empty()) yaml += "    config:\n" + registry_config;
   return yaml;
+}
+
+// Keys for tests that need the auth plugin's guards and the attributes they set.
+inline const std::string kSpawnerKey = "registry-e2e-spawner-key-0123456789";
+inline const std::string kOperatorKey = "registry-e2e-operator-key-0123456789";
+
+// RegistryYaml plus the auth plugin with a shared spawner key and an operator key.
+inline std::string RegistryWithAuthYaml(bool with_store, const std::string& registry_config = "") {
+  return RegistryYaml(with_store, registry_config) +
+         "  - id: auth\n    config:\n      api_keys:\n"
+         "        - {name: fleet, key: \"" +
+         kSpawnerKey +
+         "\", role: spawner}\n"
+         "        - {name: ops, key: \"" +
+         kOperatorKey + "\", role: operator}\n";
+}
+
+// The environment for hosts with the auth plugin: a known first admin password.
+inline std::map<std::string, std::string> AuthEnv() {
+  return {{"ADMIN_PASSWORD", "registry-e2e-admin-password"}};
+}
+
+inline sr::test::HttpClient::Headers WithKey(const std::string& key) {
+  return {{"X-API-Key", key}};
 }
 
 inline std::string RegistrationBody(std::uint16_t port, const std::string& host = "127.0.0.1") {

@@ -86,6 +86,7 @@ void FakeSpawner::Serve() {
     if (::poll(&poll_fd, 1, 50) <= 0) continue;
     int client = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
     if (client < 0) continue;
+    connections_.fetch_add(1);
     Handle(client);
   }
 }

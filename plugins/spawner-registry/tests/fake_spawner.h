@@ -27,6 +27,8 @@ class FakeSpawner {
   std::uint16_t port() const { return port_; }
   // Request heads and bodies received so far ("POST /spawn HTTP/1.1\r\n...").
   std::vector<std::string> requests() const;
+  // Connections accepted so far, with or without a request.
+  int connections() const { return connections_.load(); }
 
  private:
   void Serve();
@@ -37,6 +39,7 @@ class FakeSpawner {
   int listener_ = -1;
   std::uint16_t port_ = 0;
   std::atomic<bool> stopping_{false};
+  std::atomic<int> connections_{0};
   mutable std::mutex mutex_;
   std::vector<std::string> requests_;
   std::vector<int> held_;  // connections a silent spawner keeps open

@@ -42,10 +42,10 @@ struct SpawnerRegistryRegistryTest : ::testing::Test {
     return registry;
   }
 
-  static ChangeOutcome Register(Registry& registry,
-                                Registration registration = MakeRegistration()) {
+  static ChangeOutcome Register(Registry& registry, Registration registration = MakeRegistration(),
+                                std::string registered_from = "10.9.8.7") {
     ChangeOutcome result{Result::kUnavailable, 0, "no answer"};
-    registry.Register(std::move(registration),
+    registry.Register(std::move(registration), std::move(registered_from),
                       [&](const ChangeOutcome& outcome) { result = outcome; });
     return result;
   }
@@ -78,7 +78,8 @@ TEST_F(SpawnerRegistryRegistryTest, ARegistrationTakesEffectOnlyAfterItsCommit) 
   auto registry = Open(&store);
   store.Hold();
   bool answered = false;
-  registry->Register(MakeRegistration(), [&](const ChangeOutcome&) { answered = true; });
+  registry->Register(MakeRegistration(), "10.9.8.7",
+                     [&](const ChangeOutcome&) { answered = true; });
   EXPECT_FALSE(answered);
   EXPECT_FALSE(registry->Get(1));
   store.Release();
@@ -269,6 +270,80 @@ TEST_F(SpawnerRegistryRegistryTest, TotalsAndVersion) {
   EXPECT_EQ(totals.spawners, 2u);
   EXPECT_EQ(totals.current_instances, 3u);
   EXPECT_EQ(totals.max_instances, 16u);
+}
+
+TEST_F(SpawnerRegistryRegistryTest, ARegistrationHandsOutATokenOnlyItsSpawnerAccepts) {
+  auto registry = Open(&store);
+  ChangeOutcome first = Register(*registry);
+  ChangeOutcome second = Register(*registry);
+  ASSERT_EQ(first.token.rfind("srt_1_", 0), 0u) << first.token;
+  EXPECT_EQ(registry->VerifyToken(first.token), 1u);
+  EXPECT_EQ(registry->VerifyToken(second.token), 2u);
+  // Another spawner's id with this secret, a changed secret: nothing.
+  std::string forged = "srt_2_" + first.token.substr(6);
+  EXPECT_FALSE(registry->VerifyToken(forged));
+  std::string changed = first.token;
+  changed.back() = changed.back() == 'x' ? 'y' : 'x';
+  EXPECT_FALSE(registry->VerifyToken(changed));
+  EXPECT_FALSE(registry->VerifyToken("srt_9_" + first.token.substr(6)));
+  // Only the digest is stored.
+  store.Scan(Table::kSpawners, [&](std::string_view, std::string_view value) {
+    EXPECT_EQ(value.find(first.token.substr(6)), std::string_view::npos) << value;
+    EXPECT_EQ(value.find(second.token.substr(6)), std::string_view::npos) << value;
+  });
+}
+
+TEST_F(SpawnerRegistryRegistryTest, ATokenSurvivesARestartAndDiesWithItsSpawner) {
+  std::string token;
+  {
+    auto registry = Open(&store);
+    token = Register(*registry, MakeRegistration(), "10.1.2.3").token;
+  }
+  auto restarted = Open(&store);
+  EXPECT_EQ(restarted->VerifyToken(token), 1u);
+  EXPECT_EQ(restarted->Get(1)->identity->registered_from, "10.1.2.3");
+  ASSERT_EQ(Delete(*restarted, 1).result, Result::kOk);
+  EXPECT_FALSE(restarted->VerifyToken(token));
+}
+
+TEST_F(SpawnerRegistryRegistryTest, ATokenDiesWithExpiry) {
+  auto registry = Open(nullptr);
+  std::string token = Register(*registry).token;
+  EXPECT_EQ(registry->VerifyToken(token), 1u);
+  clock.Advance(Options().ttl.count() + 1);
+  registry->SweepExpired();
+  EXPECT_FALSE(registry->VerifyToken(token));
+}
+
+TEST_F(SpawnerRegistryRegistryTest, HeartbeatsAndAuthorizationFollowTheCaller) {
+  auto registry = Open(&store);
+  Register(*registry, MakeRegistration(), "10.1.2.3");
+  Caller same{Caller::Kind::kSharedKey, 0, "10.1.2.3"};
+  Caller other{Caller::Kind::kSharedKey, 0, "10.1.2.4"};
+  EXPECT_EQ(registry->Heartbeat(1, Current(5), same), Access::kAllowed);
+  EXPECT_EQ(registry->Heartbeat(1, Current(6), other), Access::kOtherAddress);
+  EXPECT_EQ(registry->Get(1)->load.current_instances, 5);
+  EXPECT_EQ(registry->Authorize(1, other), Access::kOtherAddress);
+  EXPECT_FALSE(registry->Authorize(2, same));
+}
+
+TEST_F(SpawnerRegistryRegistryTest, RecordsFromBeforeTokensLoadWithoutOneAndBindOnFirstUse) {
+  store.Put(Table::kSpawners, SpawnerKey(4),
+            R"({"region":"eu","host":"10.0.0.1","port":7000,"max_instances":5,)"
+            R"("current_instances":1,"status":"active","last_seen_ms":1})");
+  {
+    auto registry = Open(&store);
+    ASSERT_EQ(registry->size(), 1u);
+    EXPECT_FALSE(registry->Get(4)->identity->token_digest);
+    EXPECT_FALSE(registry->VerifyToken("srt_4_" + std::string(43, 'a')));
+    EXPECT_EQ(registry->Authorize(4, Caller{Caller::Kind::kSharedKey, 0, "10.7.7.7"}),
+              Access::kBindFirstUse);
+    registry->FlushDirty();  // the binding is stored like a heartbeat
+  }
+  auto restarted = Open(&store);
+  EXPECT_EQ(restarted->Get(4)->identity->registered_from, "10.7.7.7");
+  EXPECT_EQ(restarted->Authorize(4, Caller{Caller::Kind::kSharedKey, 0, "10.7.7.8"}),
+            Access::kOtherAddress);
 }
 
 }  // namespace

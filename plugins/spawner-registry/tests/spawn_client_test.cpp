@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <future>
+#include <thread>
 
 #include "fake_spawner.h"
 
@@ -21,9 +22,11 @@ SpawnClientOptions Fast() {
   return options;
 }
 
-SpawnResult Call(SpawnClient& client, std::uint16_t port, std::string body = "{}") {
+// The fake spawners listen on loopback: calls come from a spawner registered from loopback.
+SpawnResult Call(SpawnClient& client, std::uint16_t port, std::string body = "{}",
+                 std::string host = "127.0.0.1", bool owner_on_loopback = true) {
   std::promise<SpawnResult> result;
-  SpawnCall call{"127.0.0.1", port, std::move(body), "application/json"};
+  SpawnCall call{std::move(host), port, std::move(body), "application/json", owner_on_loopback};
   EXPECT_TRUE(client.Post(std::move(call), [&](SpawnResult r) { result.set_value(std::move(r)); }));
   return result.get_future().get();
 }
@@ -84,7 +87,7 @@ TEST(SpawnerRegistrySpawnClientTest, ConcurrentCallsAreBoundedAndStopEndsThem) {
   std::promise<SpawnResult> first;
   std::promise<SpawnResult> second;
   auto post = [&](std::promise<SpawnResult>& into) {
-    return client.Post(SpawnCall{"127.0.0.1", spawner.port(), "{}", ""},
+    return client.Post(SpawnCall{"127.0.0.1", spawner.port(), "{}", "", true},
                        [&into](SpawnResult r) { into.set_value(std::move(r)); });
   };
   EXPECT_TRUE(post(first));
@@ -96,6 +99,69 @@ TEST(SpawnerRegistrySpawnClientTest, ConcurrentCallsAreBoundedAndStopEndsThem) {
   EXPECT_EQ(second.get_future().get().kind, SpawnResult::Kind::kFailed);
   std::promise<SpawnResult> late;
   EXPECT_FALSE(post(late));
+}
+
+sr::net::CidrSet Cidrs(const std::vector<std::string>& texts) {
+  auto set = sr::net::CidrSet::Parse(texts);
+  EXPECT_TRUE(set);
+  return set.value_or(sr::net::CidrSet());
+}
+
+TEST(SpawnerRegistrySpawnClientTest, LoopbackIsRefusedWithoutAConnectionForOtherOwners) {
+  FakeSpawner spawner({});
+  SpawnClient client(Fast());
+  SpawnResult result = Call(client, spawner.port(), "{}", "127.0.0.1", false);
+  EXPECT_EQ(result.kind, SpawnResult::Kind::kRefused) << result.message;
+  EXPECT_EQ(result.message, "spawn target 127.0.0.1 is not allowed by spawn_targets");
+  std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(spawner.connections(), 0);
+}
+
+TEST(SpawnerRegistrySpawnClientTest, EveryResolvedAddressIsCheckedBeforeConnecting) {
+  // "localhost" resolves to loopback addresses only: each one is refused, none is connected.
+  FakeSpawner spawner({});
+  SpawnClient client(Fast());
+  SpawnResult result = Call(client, spawner.port(), "{}", "localhost", false);
+  EXPECT_EQ(result.kind, SpawnResult::Kind::kRefused) << result.message;
+  EXPECT_NE(result.message.find("is not allowed by spawn_targets"), std::string::npos);
+  std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(spawner.connections(), 0);
+  // The same name for a spawner registered from loopback reaches it.
+  EXPECT_EQ(Call(client, spawner.port(), "{}", "localhost", true).kind,
+            SpawnResult::Kind::kResponse);
+}
+
+TEST(SpawnerRegistrySpawnClientTest, OddSpellingsOfAnAddressAreCheckedAsWhatTheyConnectTo) {
+  // Not literals for the registration check, but resolved (by libc) to 127.0.0.1.
+  FakeSpawner spawner({});
+  SpawnClient client(Fast());
+  for (const char* host : {"127.1", "2130706433", "0x7f000001"}) {
+    SpawnResult result = Call(client, spawner.port(), "{}", host, false);
+    EXPECT_EQ(result.kind, SpawnResult::Kind::kRefused) << host << ": " << result.message;
+  }
+  std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(spawner.connections(), 0);
+}
+
+TEST(SpawnerRegistrySpawnClientTest, AnExplicitDenyWinsOverTheLoopbackOwner) {
+  FakeSpawner spawner({});
+  SpawnClientOptions options = Fast();
+  options.targets = SpawnTargetPolicy(Cidrs({"127.0.0.1"}), Cidrs({"127.0.0.0/8"}));
+  SpawnClient client(options);
+  SpawnResult result = Call(client, spawner.port());
+  EXPECT_EQ(result.kind, SpawnResult::Kind::kRefused) << result.message;
+  std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(spawner.connections(), 0);
+}
+
+TEST(SpawnerRegistrySpawnClientTest, AnAllowEntryOpensADefaultDeny) {
+  FakeSpawner spawner({});
+  SpawnClientOptions options = Fast();
+  options.targets = SpawnTargetPolicy(Cidrs({"127.0.0.0/8"}), {});
+  SpawnClient client(options);
+  SpawnResult result = Call(client, spawner.port(), "{}", "127.0.0.1", false);
+  EXPECT_EQ(result.kind, SpawnResult::Kind::kResponse) << result.message;
+  EXPECT_EQ(spawner.connections(), 1);
 }
 
 }  // namespace

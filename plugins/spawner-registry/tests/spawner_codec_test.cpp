@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "spawner_json.h"
+#include "spawner_token.h"
 
 namespace sr::spawner_registry {
 namespace {
@@ -32,6 +33,45 @@ TEST(SpawnerRegistryCodecTest, RecordsRoundTrip) {
   EXPECT_EQ(decoded->load.current_instances, 3);
   EXPECT_EQ(decoded->load.status, "busy <now>");
   EXPECT_EQ(decoded->last_seen_ms, 1764104471123);
+}
+
+TEST(SpawnerRegistryCodecTest, TheTokenDigestAndTheRegisteringAddressRoundTrip) {
+  IssuedToken token = IssueToken(7);
+  SpawnerSnapshot spawner{MakeIdentity(7, "eu", "10.0.0.1", 7777, token.digest, "::1"),
+                          SpawnerLoad{10, 3, "busy"}, 1764104471123, false};
+  std::string value = EncodeStoredSpawner(spawner);
+  EXPECT_EQ(value.find(token.token), std::string::npos) << value;
+  auto decoded = DecodeStoredSpawner(7, value);
+  ASSERT_TRUE(decoded) << value;
+  EXPECT_EQ(decoded->token_digest, token.digest);
+  EXPECT_EQ(decoded->registered_from, "::1");
+  EXPECT_EQ(decoded->host, "10.0.0.1");
+}
+
+TEST(SpawnerRegistryCodecTest, RecordsWithoutTokenOrAddressStillDecode) {
+  // Written before tokens and address binding existed.
+  auto old = DecodeStoredSpawner(3, R"({"region":"eu","host":"h","port":1,"max_instances":1,)"
+                                    R"("current_instances":0,"status":"","last_seen_ms":1})");
+  ASSERT_TRUE(old);
+  EXPECT_FALSE(old->token_digest);
+  EXPECT_EQ(old->registered_from, "");
+  SpawnerSnapshot spawner{MakeIdentity(3, "eu", "h", 1), SpawnerLoad{1, 0, ""}, 1, false};
+  std::string value = EncodeStoredSpawner(spawner);
+  EXPECT_EQ(value.find("token_digest"), std::string::npos);
+  EXPECT_EQ(value.find("registered_from"), std::string::npos);
+  auto decoded = DecodeStoredSpawner(3, value);
+  ASSERT_TRUE(decoded);
+  EXPECT_FALSE(decoded->token_digest);
+}
+
+TEST(SpawnerRegistryCodecTest, DamagedTokenOrAddressFieldsAreRefused) {
+  const std::string base = R"({"region":"eu","host":"h","port":1,"max_instances":1,)"
+                           R"("current_instances":0,"status":"","last_seen_ms":1)";
+  EXPECT_FALSE(DecodeStoredSpawner(1, base + R"(,"token_digest":"abc"})"));
+  EXPECT_FALSE(DecodeStoredSpawner(1, base + R"(,"token_digest":7})"));
+  EXPECT_FALSE(DecodeStoredSpawner(1, base + R"(,"registered_from":7})"));
+  EXPECT_FALSE(
+      DecodeStoredSpawner(1, base + R"(,"registered_from":")" + std::string(65, '1') + "\"}"));
 }
 
 TEST(SpawnerRegistryCodecTest, DamagedRecordsAreRefused) {

@@ -19,7 +19,7 @@ struct SpawnerRegistryDirectoryServiceTest : ::testing::Test {
     registration.host = "10.0.0.1";
     registration.port = 7000;
     registration.max_instances = max_instances;
-    registry.Register(std::move(registration), [](const ChangeOutcome&) {});
+    registry.Register(std::move(registration), "10.9.8.7", [](const ChangeOutcome&) {});
   }
 };
 
