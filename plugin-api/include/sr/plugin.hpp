@@ -257,49 +257,47 @@ class Config {
 // Handles owned by the plugin
 // ---------------------------------------------------------------------------------------
 
-// A periodic or delayed task; cancelled (and joined) on destruction.
-class Task {
+// What Task, Stream and Subscription share: a move-only owner of one host handle that gives
+// it back through the host API entry `kRelease` once, on destruction or when replaced.
+template <typename Raw, void (*sr_host_api::*kRelease)(Raw*)>
+class HostHandle {
  public:
-  Task() = default;
-  Task(const sr_host_api* api, sr_task* raw) : api_(api), raw_(raw) {}
-  Task(Task&& other) noexcept : api_(other.api_), raw_(std::exchange(other.raw_, nullptr)) {}
-  Task& operator=(Task&& other) noexcept {
+  HostHandle() = default;
+  HostHandle(const sr_host_api* api, Raw* raw) : api_(api), raw_(raw) {}
+  HostHandle(HostHandle&& other) noexcept
+      : api_(other.api_), raw_(std::exchange(other.raw_, nullptr)) {}
+  HostHandle& operator=(HostHandle&& other) noexcept {
     if (this != &other) {
-      Cancel();
+      GiveBack();
       api_ = other.api_;
       raw_ = std::exchange(other.raw_, nullptr);
     }
     return *this;
   }
-  Task(const Task&) = delete;
-  Task& operator=(const Task&) = delete;
-  ~Task() { Cancel(); }
-  void Cancel() {
-    if (raw_ != nullptr) api_->task_cancel(std::exchange(raw_, nullptr));
+  HostHandle(const HostHandle&) = delete;
+  HostHandle& operator=(const HostHandle&) = delete;
+  ~HostHandle() { GiveBack(); }
+
+ protected:
+  void GiveBack() {
+    if (raw_ != nullptr) (api_->*kRelease)(std::exchange(raw_, nullptr));
   }
 
- private:
   const sr_host_api* api_ = nullptr;
-  sr_task* raw_ = nullptr;
+  Raw* raw_ = nullptr;
+};
+
+// A periodic or delayed task; cancelled (and joined) on destruction.
+class Task : public HostHandle<sr_task, &sr_host_api::task_cancel> {
+ public:
+  using HostHandle::HostHandle;
+  void Cancel() { GiveBack(); }
 };
 
 // A reference to one event-stream client.
-class Stream {
+class Stream : public HostHandle<sr_stream, &sr_host_api::stream_release> {
  public:
-  Stream() = default;
-  Stream(const sr_host_api* api, sr_stream* raw) : api_(api), raw_(raw) {}
-  Stream(Stream&& other) noexcept : api_(other.api_), raw_(std::exchange(other.raw_, nullptr)) {}
-  Stream& operator=(Stream&& other) noexcept {
-    if (this != &other) {
-      Release();
-      api_ = other.api_;
-      raw_ = std::exchange(other.raw_, nullptr);
-    }
-    return *this;
-  }
-  Stream(const Stream&) = delete;
-  Stream& operator=(const Stream&) = delete;
-  ~Stream() { Release(); }
+  using HostHandle::HostHandle;
 
   // False once the client is gone.
   bool Send(std::string_view event, std::string_view data) {
@@ -312,13 +310,7 @@ class Stream {
     return raw_ != nullptr && SR_HOST_API_HAS(api_, stream_close) &&
            api_->stream_close(raw_) == SR_OK;
   }
-  void Release() {
-    if (raw_ != nullptr) api_->stream_release(std::exchange(raw_, nullptr));
-  }
-
- private:
-  const sr_host_api* api_ = nullptr;
-  sr_stream* raw_ = nullptr;
+  void Release() { GiveBack(); }
 };
 
 class StreamGroup {
@@ -347,30 +339,10 @@ class StreamGroup {
 };
 
 // Ends an event subscription on destruction.
-class Subscription {
+class Subscription : public HostHandle<sr_subscription, &sr_host_api::event_unsubscribe> {
  public:
-  Subscription() = default;
-  Subscription(const sr_host_api* api, sr_subscription* raw) : api_(api), raw_(raw) {}
-  Subscription(Subscription&& other) noexcept
-      : api_(other.api_), raw_(std::exchange(other.raw_, nullptr)) {}
-  Subscription& operator=(Subscription&& other) noexcept {
-    if (this != &other) {
-      Reset();
-      api_ = other.api_;
-      raw_ = std::exchange(other.raw_, nullptr);
-    }
-    return *this;
-  }
-  Subscription(const Subscription&) = delete;
-  Subscription& operator=(const Subscription&) = delete;
-  ~Subscription() { Reset(); }
-  void Reset() {
-    if (raw_ != nullptr) api_->event_unsubscribe(std::exchange(raw_, nullptr));
-  }
-
- private:
-  const sr_host_api* api_ = nullptr;
-  sr_subscription* raw_ = nullptr;
+  using HostHandle::HostHandle;
+  void Reset() { GiveBack(); }
 };
 
 struct RouteOptions {
