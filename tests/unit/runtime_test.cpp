@@ -171,7 +171,7 @@ TEST(DependencyResolver, ReportsMissingVersionDuplicateAndCycle) {
 
 TEST(ErrorLog, KeepsTheNewestEntries) {
   ErrorLog log(3);
-  for (int i = 0; i < 5; ++i) log.Record({0, 0, 400 + i, "GET", "/p", "m", "ip"});
+  for (int i = 0; i < 5; ++i) log.Record({0, 400 + i, 0, "GET", "/p", "m", "ip"});
   std::vector<int> oldest_first;
   log.Read(0, 10, false, [&](const ErrorLog::Entry& e) {
     oldest_first.push_back(e.status);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <sr/error_entry.hpp>
+
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -11,15 +13,7 @@ namespace sr::host {
 // The most recent error responses, bounded in count.
 class ErrorLog {
  public:
-  struct Entry {
-    std::uint64_t sequence = 0;
-    std::int64_t timestamp_ms = 0;
-    int status = 0;
-    std::string method;
-    std::string path;
-    std::string message;
-    std::string client_ip;
-  };
+  using Entry = sr::ErrorEntry;
 
   explicit ErrorLog(size_t capacity) : capacity_(capacity) {}
 

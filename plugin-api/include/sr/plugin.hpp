@@ -9,6 +9,7 @@
 #define SR_PLUGIN_HPP
 
 #include <sr/abi.h>
+#include <sr/error_entry.hpp>
 #include <sr/text.hpp>
 
 #include <chrono>
@@ -348,16 +349,6 @@ class Subscription : public HostHandle<sr_subscription, &sr_host_api::event_unsu
 struct RouteOptions {
   bool blocking = false;             // run on a worker thread: the handler may block
   std::uint64_t max_body_bytes = 0;  // 0: the server's limit
-};
-
-struct ErrorEntry {
-  std::uint64_t sequence = 0;
-  int status = 0;
-  std::int64_t timestamp_ms = 0;
-  std::string method;
-  std::string path;
-  std::string message;
-  std::string client_ip;
 };
 
 // ---------------------------------------------------------------------------------------
