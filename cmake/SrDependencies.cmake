@@ -13,6 +13,8 @@ find_package(CURL REQUIRED)
 find_package(ZLIB REQUIRED)
 find_package(OpenSSL REQUIRED)
 find_package(Boost 1.74 REQUIRED)
+# tl::expected (libexpected-dev): the plugins' value-or-error results until C++23's std::expected.
+find_package(tl-expected REQUIRED)
 
 if(NOT TARGET RapidJSON::RapidJSON)
   add_library(RapidJSON::RapidJSON INTERFACE IMPORTED)

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 build_packages=(
   build-essential cmake ninja-build ccache pkg-config
   libpistache-dev rapidjson-dev libsqlite3-dev libboost-dev libspdlog-dev libfmt-dev
-  libyaml-cpp-dev libcurl4-openssl-dev libsodium-dev libssl-dev zlib1g-dev
+  libyaml-cpp-dev libcurl4-openssl-dev libsodium-dev libssl-dev zlib1g-dev libexpected-dev
   googletest libgtest-dev libgmock-dev
 )
 test_packages=(

@@ -68,7 +68,7 @@ void BuildRoutes::Add() {
 
 void BuildRoutes::CreateUpload(sr::Request& request, sr::Response& response) {
   Result<NewUpload> parsed = ParseNewUpload(request.Body());
-  if (!parsed.ok()) return WriteError(response, parsed.error());
+  if (!parsed.has_value()) return WriteError(response, parsed.error());
   NewUpload& upload = parsed.value();
   if (builds_.HasVersion(upload.version)) {
     return response.Error(409, "build " + upload.version +
@@ -78,23 +78,23 @@ void BuildRoutes::CreateUpload(sr::Request& request, sr::Response& response) {
   }
   upload.uploaded_by = Actor(request);
   Result<UploadProgress> created = uploads_.Create(upload);
-  if (!created.ok()) return WriteError(response, created.error());
+  if (!created.has_value()) return WriteError(response, created.error());
   response.AddHeader("Location", "/api/builds/uploads/" + created.value().upload_id);
   response.Json(201, UploadJson(created.value(), chunk_size_));
 }
 
 void BuildRoutes::AppendChunk(sr::Request& request, sr::Response& response) {
   Result<std::uint64_t> offset = ParseOffset(request.QueryParam("offset"));
-  if (!offset.ok()) return WriteError(response, offset.error());
+  if (!offset.has_value()) return WriteError(response, offset.error());
   Result<UploadProgress> appended =
       uploads_.Append(UploadId(request), offset.value(), request.Body());
-  if (!appended.ok()) return WriteError(response, appended.error());
+  if (!appended.has_value()) return WriteError(response, appended.error());
   response.Json(200, ReceivedJson(appended.value().received));
 }
 
 void BuildRoutes::ShowUpload(sr::Request& request, sr::Response& response) {
   Result<UploadProgress> progress = uploads_.Progress(UploadId(request));
-  if (!progress.ok()) return WriteError(response, progress.error());
+  if (!progress.has_value()) return WriteError(response, progress.error());
   response.Json(200, UploadJson(progress.value(), chunk_size_));
 }
 
@@ -103,11 +103,11 @@ void BuildRoutes::Commit(sr::Request& request, sr::Response& response) {
   const std::string actor = Actor(request);
   const std::string ip(request.ClientIp());
   Result<UploadProgress> progress = uploads_.Progress(id);
-  if (!progress.ok()) return WriteError(response, progress.error());
+  if (!progress.has_value()) return WriteError(response, progress.error());
   const std::string version = progress.value().version;
   const InstallMode mode = CommitInstallMode(request.Attribute("role"), operators_can_activate_);
   Result<CommittedBuild> committed = CommitUpload(uploads_, builds_, id, UnixNow(), mode);
-  if (!committed.ok()) {
+  if (!committed.has_value()) {
     const Error& error = committed.error();
     if (error.kind == ErrorKind::kUnprocessable && !error.received) {
       events_.Audit(actor, "build.upload_rejected", version, ip, error.message);
@@ -131,9 +131,9 @@ void BuildRoutes::Commit(sr::Request& request, sr::Response& response) {
 void BuildRoutes::AbortUpload(sr::Request& request, sr::Response& response) {
   const std::string id = UploadId(request);
   Result<UploadProgress> progress = uploads_.Progress(id);
-  if (!progress.ok()) return WriteError(response, progress.error());
+  if (!progress.has_value()) return WriteError(response, progress.error());
   Status aborted = uploads_.Abort(id);
-  if (!aborted.ok()) return WriteError(response, aborted.error());
+  if (!aborted.has_value()) return WriteError(response, aborted.error());
   events_.Audit(Actor(request), "build.upload_abort", progress.value().version, request.ClientIp(),
                 "after " + std::to_string(progress.value().received) + " of " +
                     std::to_string(progress.value().size) + " bytes");
@@ -146,7 +146,7 @@ void BuildRoutes::ListBuilds(sr::Request& request, sr::Response& response) {
 
 void BuildRoutes::AnswerList(sr::Request&, sr::Response& response, Result<ResolvedBuild> served) {
   std::optional<std::string> current;
-  if (served.ok()) current = served.value().build.version;
+  if (served.has_value()) current = served.value().build.version;
   response.Json(200, BuildListJson(builds_.Builds(), current));
 }
 
@@ -154,7 +154,7 @@ void BuildRoutes::ActivateBuild(sr::Request& request, sr::Response& response) {
   std::string version(request.PathParam("version").value_or(""));
   if (!IsValidVersion(version)) return response.Error(400, "invalid version");
   Result<Activation> activated = builds_.Activate(version);
-  if (!activated.ok()) return WriteError(response, activated.error());
+  if (!activated.has_value()) return WriteError(response, activated.error());
   const Activation& activation = activated.value();
   if (activation.previous != activation.build.version) {
     const std::string actor = Actor(request);

@@ -41,13 +41,13 @@ void DownloadRoutes::Manifest(sr::Request& request, sr::Response& response) {
 
 void DownloadRoutes::AnswerDownload(sr::Request& request, sr::Response& response,
                                     Result<ResolvedBuild> served) {
-  if (!served.ok()) return WriteFailure(response, served.error());
+  if (!served.has_value()) return WriteFailure(response, served.error());
   SendBuild(request, response, served.value());
 }
 
 void DownloadRoutes::AnswerManifest(sr::Request&, sr::Response& response,
                                     Result<ResolvedBuild> served) {
-  if (!served.ok()) return WriteFailure(response, served.error());
+  if (!served.has_value()) return WriteFailure(response, served.error());
   response.AddHeader("Cache-Control", "no-cache");
   response.Json(200, ManifestJson(served.value().build));
 }

@@ -102,7 +102,7 @@ class FileDistributionPlugin final : public sr::Plugin {
     upload_expiry_ = settings.upload_expiry;
     std::vector<std::string> warnings;
     Result<BuildFolder> folder = BuildFolder::Open(settings.dir, warnings);
-    if (!folder.ok()) throw sr::Error(folder.error().message, SR_ERR_UNAVAILABLE);
+    if (!folder.has_value()) throw sr::Error(folder.error().message, SR_ERR_UNAVAILABLE);
     folder_ = std::make_unique<BuildFolder>(std::move(folder.value()));
     store_ = std::make_unique<BuildStore>(*folder_, settings.keep_builds);
     uploads_ = std::make_unique<UploadStore>(folder_->uploads_fd(), settings.limits);
@@ -135,12 +135,12 @@ class FileDistributionPlugin final : public sr::Plugin {
   // Hashes a served file nobody uploaded now rather than in the first spawner's request.
   void LearnServedBuild() {
     Result<OpenedBuild> opened = store_->OpenServed();
-    if (!opened.ok()) {
+    if (!opened.has_value()) {
       host_->Info("not serving a build yet: " + opened.error().message);
       return;
     }
     resolver_->Resolve(std::move(opened.value()), [this](Result<ResolvedBuild> resolved) {
-      if (resolved.ok()) {
+      if (resolved.has_value()) {
         host_->Info("serving build " + resolved.value().build.version);
       } else {
         host_->Warn("cannot identify the served build: " + resolved.error().message);

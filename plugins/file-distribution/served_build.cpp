@@ -4,8 +4,8 @@ namespace sr::file_distribution {
 
 void ServedBuild::With(sr::Request& request, sr::Response& response, Handler handler) {
   Result<OpenedBuild> opened = store_.OpenServed();
-  if (!opened.ok()) {
-    handler(request, response, opened.error());
+  if (!opened.has_value()) {
+    handler(request, response, tl::make_unexpected(opened.error()));
     return;
   }
   if (std::optional<BuildRecord> build = store_.Find(opened.value().identity)) {

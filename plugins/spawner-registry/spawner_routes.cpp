@@ -133,8 +133,11 @@ bool SpawnerRoutes::MayAct(sr::Request& request, sr::Response& response, Spawner
 
 std::optional<SpawnerId> SpawnerRoutes::PathId(sr::Request& request, sr::Response& response) {
   Parsed<SpawnerId> id = ParseSpawnerId(request.PathParam("id").value_or(""));
-  if (!id.ok()) response.Error(400, id.error);
-  return id.value;
+  if (!id.has_value()) {
+    response.Error(400, id.error());
+    return std::nullopt;
+  }
+  return *id;
 }
 
 void SpawnerRoutes::Audit(std::string_view action, SpawnerId id, std::string_view actor,
@@ -158,10 +161,10 @@ void SpawnerRoutes::Register(sr::Request& request, sr::Response& response) {
     return response.Error(403, TokenCannotRegisterMessage());
   }
   Parsed<Registration> registration = ParseRegistration(request.Body());
-  if (!registration.ok()) return response.Error(400, registration.error);
+  if (!registration.has_value()) return response.Error(400, registration.error());
   std::string registered_from(request.ClientIp());
-  if (!options_.targets.MayRegister(registration.value->host, registered_from)) {
-    return response.Error(400, "host: " + RefusedTargetMessage(registration.value->host) +
+  if (!options_.targets.MayRegister(registration->host, registered_from)) {
+    return response.Error(400, "host: " + RefusedTargetMessage(registration->host) +
                                    " (a spawn to it would be refused)");
   }
   auto write = [](sr::Response& out, const ChangeOutcome& outcome) {
@@ -169,12 +172,12 @@ void SpawnerRoutes::Register(sr::Request& request, sr::Response& response) {
   };
   if (!registry_.persistent()) {
     // Without a store, `done` runs before Register returns: the response is still ours.
-    registry_.Register(std::move(*registration.value), std::move(registered_from),
+    registry_.Register(std::move(*registration), std::move(registered_from),
                        [&](const ChangeOutcome& outcome) { write(response, outcome); });
     return;
   }
   auto deferred = host_.Defer(request, response);
-  registry_.Register(std::move(*registration.value), std::move(registered_from),
+  registry_.Register(std::move(*registration), std::move(registered_from),
                      [deferred, write](const ChangeOutcome& outcome) {
                        write(deferred->response(), outcome);
                        deferred->Complete();
@@ -185,8 +188,8 @@ void SpawnerRoutes::Heartbeat(sr::Request& request, sr::Response& response) {
   std::optional<SpawnerId> id = PathId(request, response);
   if (!id) return;
   Parsed<HeartbeatUpdate> update = ParseHeartbeat(request.Body());
-  if (!update.ok()) return response.Error(400, update.error);
-  std::optional<Access> access = registry_.Heartbeat(*id, *update.value, CallerOf(request));
+  if (!update.has_value()) return response.Error(400, update.error());
+  std::optional<Access> access = registry_.Heartbeat(*id, *update, CallerOf(request));
   if (!access) return response.Error(404, NotFound(*id));
   if (!Permits(*access)) return response.Error(403, ForbiddenMessage(*access, *id));
   response.Json(200, "{\"status\":\"ok\"}");

@@ -168,12 +168,13 @@ void UserDirectory::Install(const User& user) {
   id_by_email_[user.email] = user.id;
 }
 
-Expected<User, UserError> UserDirectory::Create(std::string_view email, Role role,
-                                                std::string password_hash, std::int64_t now_ms) {
+tl::expected<User, UserError> UserDirectory::Create(std::string_view email, Role role,
+                                                    std::string password_hash,
+                                                    std::int64_t now_ms) {
   auto normalized = NormalizeEmail(email);
   std::lock_guard write(write_mutex_);
-  if (!normalized) return MakeUnexpected(UserError::kInvalidEmail);
-  if (id_by_email_.count(*normalized) != 0) return MakeUnexpected(UserError::kEmailTaken);
+  if (!normalized) return tl::make_unexpected(UserError::kInvalidEmail);
+  if (id_by_email_.count(*normalized) != 0) return tl::make_unexpected(UserError::kEmailTaken);
   User user;
   user.id = next_id_;
   user.email = *normalized;
@@ -190,11 +191,11 @@ Expected<User, UserError> UserDirectory::Create(std::string_view email, Role rol
   return user;
 }
 
-Expected<User, UserError> UserDirectory::Update(std::uint64_t id, const UserChange& change,
-                                                std::int64_t now_ms) {
+tl::expected<User, UserError> UserDirectory::Update(std::uint64_t id, const UserChange& change,
+                                                    std::int64_t now_ms) {
   std::lock_guard write(write_mutex_);
   auto it = users_.find(id);
-  if (it == users_.end()) return MakeUnexpected(UserError::kNotFound);
+  if (it == users_.end()) return tl::make_unexpected(UserError::kNotFound);
   User updated = it->second;
   if (change.role) updated.role = *change.role;
   if (change.disabled) {
@@ -203,7 +204,7 @@ Expected<User, UserError> UserDirectory::Update(std::uint64_t id, const UserChan
   }
   bool stays_enabled_admin = updated.role == Role::kAdmin && !updated.disabled;
   if (!stays_enabled_admin && IsLastEnabledAdmin(it->second)) {
-    return MakeUnexpected(UserError::kLastAdmin);
+    return tl::make_unexpected(UserError::kLastAdmin);
   }
   updated.updated_ms = now_ms;
   Persist(updated, std::nullopt);
@@ -211,12 +212,12 @@ Expected<User, UserError> UserDirectory::Update(std::uint64_t id, const UserChan
   return updated;
 }
 
-Expected<User, UserError> UserDirectory::SetPasswordHash(std::uint64_t id,
-                                                         std::string password_hash,
-                                                         std::int64_t now_ms) {
+tl::expected<User, UserError> UserDirectory::SetPasswordHash(std::uint64_t id,
+                                                             std::string password_hash,
+                                                             std::int64_t now_ms) {
   std::lock_guard write(write_mutex_);
   auto it = users_.find(id);
-  if (it == users_.end()) return MakeUnexpected(UserError::kNotFound);
+  if (it == users_.end()) return tl::make_unexpected(UserError::kNotFound);
   User updated = it->second;
   updated.password_hash = std::move(password_hash);
   updated.generation += 1;
@@ -238,11 +239,11 @@ void UserDirectory::UpgradePasswordHash(std::uint64_t id, std::string_view old_h
   Install(updated);
 }
 
-Expected<User, UserError> UserDirectory::Delete(std::uint64_t id) {
+tl::expected<User, UserError> UserDirectory::Delete(std::uint64_t id) {
   std::lock_guard write(write_mutex_);
   auto it = users_.find(id);
-  if (it == users_.end()) return MakeUnexpected(UserError::kNotFound);
-  if (IsLastEnabledAdmin(it->second)) return MakeUnexpected(UserError::kLastAdmin);
+  if (it == users_.end()) return tl::make_unexpected(UserError::kNotFound);
+  if (IsLastEnabledAdmin(it->second)) return tl::make_unexpected(UserError::kLastAdmin);
   User removed = it->second;
   store_.Write({KvOp::Delete(std::string(kUsersSpace), SequenceKey(id))});
   std::unique_lock lock(mutex_);

@@ -12,7 +12,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "expected.h"
+#include <tl/expected.hpp>
+
 #include "key_value_store.h"
 #include "roles.h"
 
@@ -64,14 +65,15 @@ class UserDirectory {
 
   // Mutations write through to the store before they become visible; each throws
   // StoreError when the store fails (and then changes nothing).
-  Expected<User, UserError> Create(std::string_view email, Role role, std::string password_hash,
-                                   std::int64_t now_ms);
-  Expected<User, UserError> Update(std::uint64_t id, const UserChange& change, std::int64_t now_ms);
-  Expected<User, UserError> SetPasswordHash(std::uint64_t id, std::string password_hash,
-                                            std::int64_t now_ms);
+  tl::expected<User, UserError> Create(std::string_view email, Role role, std::string password_hash,
+                                       std::int64_t now_ms);
+  tl::expected<User, UserError> Update(std::uint64_t id, const UserChange& change,
+                                       std::int64_t now_ms);
+  tl::expected<User, UserError> SetPasswordHash(std::uint64_t id, std::string password_hash,
+                                                std::int64_t now_ms);
   // Replaces the hash without ending sessions (a rehash after a successful login).
   void UpgradePasswordHash(std::uint64_t id, std::string_view old_hash, std::string new_hash);
-  Expected<User, UserError> Delete(std::uint64_t id);
+  tl::expected<User, UserError> Delete(std::uint64_t id);
 
  private:
   bool IsLastEnabledAdmin(const User& user) const;  // with write_mutex_ held

@@ -32,8 +32,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)IfNoneMatchMatches(input, etag);
   (void)IfRangeMatches(input, etag);
   auto upload = ParseNewUpload(input);
-  (void)upload.ok();
+  (void)upload.has_value();
   auto offset = ParseOffset(input);
-  (void)offset.ok();
+  (void)offset.has_value();
   return 0;
 }

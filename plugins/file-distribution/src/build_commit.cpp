@@ -35,10 +35,10 @@ class CommitClaim {
         break;
     }
   }
-  Error Discard(Error error) {
+  tl::unexpected<Error> Discard(tl::unexpected<Error> failure) {
     outcome_ = Outcome::kDiscard;
-    error.message += "; the upload was discarded, start a new one";
-    return error;
+    failure.value().message += "; the upload was discarded, start a new one";
+    return failure;
   }
   void Finish() { outcome_ = Outcome::kFinish; }
 
@@ -55,41 +55,42 @@ Result<CommittedBuild> CommitUpload(UploadStore& uploads, BuildStore& builds,
                                     std::string_view upload_id, std::int64_t now_unix_seconds,
                                     InstallMode mode) {
   Result<UploadProgress> claimed = uploads.Claim(upload_id);
-  if (!claimed.ok()) return claimed.error();
+  if (!claimed.has_value()) return tl::make_unexpected(claimed.error());
   const UploadProgress& upload = claimed.value();
   CommitClaim claim(uploads, upload_id);
   if (builds.HasVersion(upload.version)) {
     return MakeError(ErrorKind::kConflict, "build " + upload.version + " already exists");
   }
   Result<UniqueFd> part = uploads.OpenPart(upload_id);
-  if (!part.ok()) return part.error();
+  if (!part.has_value()) return tl::make_unexpected(part.error());
   Result<std::string> digest = Sha256OfFile(part.value().get(), upload.size);
-  if (!digest.ok()) return digest.error();
+  if (!digest.has_value()) return tl::make_unexpected(digest.error());
   if (digest.value() != upload.sha256) {
     return claim.Discard(
         MakeError(ErrorKind::kUnprocessable,
                   "SHA-256 mismatch: declared " + upload.sha256 + ", received " + digest.value()));
   }
   Result<ZipSummary> zip = CheckZipDirectory(part.value().get(), upload.size);
-  if (!zip.ok()) {
-    if (zip.error().kind != ErrorKind::kUnprocessable) return zip.error();
-    return claim.Discard(zip.error());
+  if (!zip.has_value()) {
+    if (zip.error().kind != ErrorKind::kUnprocessable) return tl::make_unexpected(zip.error());
+    return claim.Discard(tl::make_unexpected(zip.error()));
   }
   if (zip.value().entries == 0) {
     return claim.Discard(MakeError(ErrorKind::kUnprocessable, "the zip has no entries"));
   }
-  if (::fsync(part.value().get()) != 0) return IoError("fsync the upload", errno);
+  if (::fsync(part.value().get()) != 0)
+    return tl::make_unexpected(IoError("fsync the upload", errno));
   BuildRecord build{upload.version, upload.size, upload.sha256, upload.uploaded_by,
                     Rfc3339(now_unix_seconds)};
   Result<Activation> installed =
       builds.Install(uploads.folder_fd(), PartFileName(upload_id), std::move(build), mode);
-  if (!installed.ok()) {
+  if (!installed.has_value()) {
     // Once the file has moved to builds/, the upload is over whatever else failed.
     if (installed.error().kind != ErrorKind::kConflict &&
         ::faccessat(uploads.folder_fd(), PartFileName(upload_id).c_str(), F_OK, 0) != 0) {
       claim.Finish();
     }
-    return installed.error();
+    return tl::make_unexpected(installed.error());
   }
   claim.Finish();
   return CommittedBuild{std::move(installed.value()), zip.value().entries};

@@ -21,7 +21,7 @@ struct DirCloser {
 void RemoveTempFiles(int folder_fd, std::string_view folder_name,
                      std::vector<std::string>& warnings) {
   Result<std::vector<std::string>> names = ListFolder(folder_fd);
-  if (!names.ok()) {
+  if (!names.has_value()) {
     warnings.push_back(names.error().message);
     return;
   }
@@ -49,11 +49,11 @@ Result<BuildFolder> BuildFolder::Open(const std::filesystem::path& dir,
                      "cannot resolve " + dir.string() + ": " + error.message());
   }
   UniqueFd root(::open(absolute.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!root.valid()) return IoError("open " + absolute.string(), errno);
+  if (!root.valid()) return tl::make_unexpected(IoError("open " + absolute.string(), errno));
   Result<UniqueFd> builds = OpenSubfolder(root.get(), std::string(kBuildsFolderName));
-  if (!builds.ok()) return builds.error();
+  if (!builds.has_value()) return tl::make_unexpected(builds.error());
   Result<UniqueFd> uploads = OpenSubfolder(root.get(), std::string(kUploadsFolderName));
-  if (!uploads.ok()) return uploads.error();
+  if (!uploads.has_value()) return tl::make_unexpected(uploads.error());
   RemoveTempFiles(root.get(), "", warnings);
   RemoveTempFiles(builds.value().get(), std::string(kBuildsFolderName) + "/", warnings);
   RemoveTempFiles(uploads.value().get(), std::string(kUploadsFolderName) + "/", warnings);
@@ -65,12 +65,12 @@ Result<std::vector<std::string>> ListFolder(int folder_fd) {
   // A fresh open of "." rather than dup(): a duplicate would share its read position with
   // the original, and fdopendir takes over the descriptor it is given.
   int copy = ::openat(folder_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (copy < 0) return IoError("open folder", errno);
+  if (copy < 0) return tl::make_unexpected(IoError("open folder", errno));
   std::unique_ptr<DIR, DirCloser> dir(::fdopendir(copy));
   if (dir == nullptr) {
     int saved = errno;
     ::close(copy);
-    return IoError("opendir", saved);
+    return tl::make_unexpected(IoError("opendir", saved));
   }
   std::vector<std::string> names;
   while (dirent* entry = ::readdir(dir.get())) {

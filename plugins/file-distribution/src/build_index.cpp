@@ -14,7 +14,7 @@ namespace {
 
 constexpr int kFormat = 1;
 
-Error Malformed(const std::string& why) {
+tl::unexpected<Error> Malformed(const std::string& why) {
   return MakeError(ErrorKind::kInternal, "the build index is damaged: " + why);
 }
 
@@ -60,7 +60,7 @@ Result<BuildIndex> BuildIndex::Parse(std::string_view json) {
   BuildIndex index;
   for (const auto& value : builds->value.GetArray()) {
     Result<BuildRecord> record = ParseRecord(value);
-    if (!record.ok()) return record.error();
+    if (!record.has_value()) return tl::make_unexpected(record.error());
     if (!index.Add(std::move(record.value()))) return Malformed("a version appears twice");
   }
   return index;

@@ -39,8 +39,9 @@ void BuildResolver::Resolve(OpenedBuild file, Callback done) {
   try {
     executor_([this] { Drain(); });
   } catch (const std::exception& e) {
-    FailAll(MakeError(ErrorKind::kInternal,
-                      std::string("cannot schedule the digest computation: ") + e.what()));
+    FailAll(Error{ErrorKind::kInternal,
+                  std::string("cannot schedule the digest computation: ") + e.what(),
+                  std::nullopt});
   }
 }
 
@@ -52,7 +53,7 @@ void BuildResolver::FailAll(const Error& error) {
     draining_ = false;
   }
   for (Pending& pending : failed) {
-    for (Waiter& waiter : pending.waiters) waiter.done(error);
+    for (Waiter& waiter : pending.waiters) waiter.done(tl::make_unexpected(error));
   }
 }
 
@@ -84,17 +85,17 @@ void BuildResolver::Drain() {
     // The callbacks answer their own failures; a throw that still escapes one (allocation)
     // must not strand the other waiters or leave `draining_` set.
     try {
-      if (recorded.ok() && recorded.value().newly_served && on_new_build_) {
+      if (recorded.has_value() && recorded.value().newly_served && on_new_build_) {
         on_new_build_(recorded.value());
       }
     } catch (const std::exception&) {
     }
     for (Waiter& waiter : waiters) {
       try {
-        if (recorded.ok()) {
+        if (recorded.has_value()) {
           waiter.done(ResolvedBuild{std::move(waiter.file), recorded.value().build});
         } else {
-          waiter.done(recorded.error());
+          waiter.done(tl::make_unexpected(recorded.error()));
         }
       } catch (const std::exception&) {
       }
@@ -109,9 +110,10 @@ Result<RecordedDigest> BuildResolver::Hash(const Pending& pending) {
     fd = pending.waiters.front().file.fd.get();
   }
   Result<std::string> digest = Sha256OfFile(fd, pending.identity.size);
-  if (!digest.ok() && digest.error().kind != ErrorKind::kUnavailable) return digest.error();
+  if (!digest.has_value() && digest.error().kind != ErrorKind::kUnavailable)
+    return tl::make_unexpected(digest.error());
   struct stat info {};
-  if (!digest.ok() || ::fstat(fd, &info) != 0 || IdentityOf(info) != pending.identity) {
+  if (!digest.has_value() || ::fstat(fd, &info) != 0 || IdentityOf(info) != pending.identity) {
     return MakeError(ErrorKind::kUnavailable,
                      "the build file changed while its digest was computed; retry");
   }

@@ -39,9 +39,9 @@ std::vector<std::string> BuildStore::Load() {
   Catalog next;
   Result<std::string> text =
       ReadSmallFile(folder_.builds_fd(), std::string(kIndexFileName), kMaxIndexBytes);
-  if (text.ok()) {
+  if (text.has_value()) {
     Result<BuildIndex> parsed = BuildIndex::Parse(text.value());
-    if (parsed.ok()) {
+    if (parsed.has_value()) {
       next.index = std::move(parsed.value());
     } else {
       std::string aside = std::string(kIndexFileName) + ".damaged-" + CompactUtc(UnixNow());
@@ -77,10 +77,11 @@ Result<OpenedBuild> BuildStore::OpenServed() const {
       return MakeError(ErrorKind::kNotFound, std::string(kServedFileName) +
                                                  " is a symbolic link, which is never followed");
     }
-    return IoError("open " + std::string(kServedFileName), errno);
+    return tl::make_unexpected(IoError("open " + std::string(kServedFileName), errno));
   }
   struct stat info {};
-  if (::fstat(fd.get(), &info) != 0) return IoError("stat " + std::string(kServedFileName), errno);
+  if (::fstat(fd.get(), &info) != 0)
+    return tl::make_unexpected(IoError("stat " + std::string(kServedFileName), errno));
   if (!S_ISREG(info.st_mode)) {
     return MakeError(ErrorKind::kNotFound, std::string(kServedFileName) + " is not a regular file");
   }
@@ -126,7 +127,7 @@ RecordedDigest BuildStore::RecordDigest(const FileIdentity& identity, const std:
   if (ServedIdentity() == identity) {
     result.newly_served = true;
     Status adopted = AdoptServed(identity, result.build);
-    if (adopted.ok()) {
+    if (adopted.has_value()) {
       next.index.Add(result.build);
       result.warning = PruneAndSave(next, {result.build.version});
     } else {
@@ -148,12 +149,12 @@ Result<Activation> BuildStore::Install(int from_folder, const std::string& from_
   }
   const std::string target = BuildFileName(build.version);
   if (::renameat(from_folder, from_name.c_str(), folder_.builds_fd(), target.c_str()) != 0) {
-    return IoError("move the upload into builds/", errno);
+    return tl::make_unexpected(IoError("move the upload into builds/", errno));
   }
   Activation result{build, CurrentVersionIn(next)};
   Status synced = SyncFolder(folder_.builds_fd());
-  if (synced.ok()) synced = SyncFolder(from_folder);
-  if (!synced.ok()) result.warning = synced.error().message;
+  if (synced.has_value()) synced = SyncFolder(from_folder);
+  if (!synced.has_value()) result.warning = synced.error().message;
   next.index.Add(build);
   if (std::optional<FileIdentity> stored = IdentityIn(folder_.builds_fd(), target)) {
     Remember(next, *stored, build);
@@ -169,7 +170,7 @@ Result<Activation> BuildStore::Install(int from_folder, const std::string& from_
   }
   Status replaced = ReplaceServed(build, next);
   std::vector<std::string> protect;
-  if (replaced.ok()) {
+  if (replaced.has_value()) {
     protect.push_back(build.version);
   } else if (result.previous) {
     protect.push_back(*result.previous);
@@ -177,7 +178,7 @@ Result<Activation> BuildStore::Install(int from_folder, const std::string& from_
   std::string saved = PruneAndSave(next, std::move(protect));
   if (!saved.empty()) result.warning = saved;
   Publish(std::move(next));
-  if (!replaced.ok()) {
+  if (!replaced.has_value()) {
     return MakeError(replaced.error().kind,
                      "build " + build.version +
                          " was stored but could not be made current: " + replaced.error().message);
@@ -195,7 +196,7 @@ Result<Activation> BuildStore::Activate(std::string_view version) {
   Activation result{*found, CurrentVersionIn(next)};
   if (result.previous == result.build.version) return result;
   Status replaced = ReplaceServed(result.build, next);
-  if (!replaced.ok()) return replaced.error();
+  if (!replaced.has_value()) return tl::make_unexpected(replaced.error());
   Publish(std::move(next));
   return result;
 }
@@ -260,16 +261,16 @@ std::optional<FileIdentity> BuildStore::IdentityIn(int folder_fd, const std::str
 Status BuildStore::ReplaceServed(const BuildRecord& build, Catalog& next) {
   Status replaced = ReplaceWithLinkOrCopy(folder_.builds_fd(), BuildFileName(build.version),
                                           folder_.root_fd(), std::string(kServedFileName));
-  if (!replaced.ok()) return replaced;
+  if (!replaced.has_value()) return replaced;
   // A copy (where hard links are impossible) is another file: learn its identity too.
   if (std::optional<FileIdentity> served = ServedIdentity()) Remember(next, *served, build);
-  return Done{};
+  return {};
 }
 
 Status BuildStore::AdoptServed(const FileIdentity& identity, const BuildRecord& build) {
   std::string temp = TempName(BuildFileName(build.version));
   if (::linkat(folder_.root_fd(), kServedFileName, folder_.builds_fd(), temp.c_str(), 0) != 0) {
-    return IoError("link into builds/", errno);
+    return tl::make_unexpected(IoError("link into builds/", errno));
   }
   // The served file may have been replaced between the check and the link.
   if (IdentityIn(folder_.builds_fd(), temp) != identity) {
@@ -281,7 +282,7 @@ Status BuildStore::AdoptServed(const FileIdentity& identity, const BuildRecord& 
                  BuildFileName(build.version).c_str()) != 0) {
     int error = errno;
     RemoveFile(folder_.builds_fd(), temp);
-    return IoError("rename in builds/", error);
+    return tl::make_unexpected(IoError("rename in builds/", error));
   }
   return SyncFolder(folder_.builds_fd());
 }
@@ -290,7 +291,7 @@ std::string BuildStore::PruneAndSave(Catalog& next, std::vector<std::string> pro
   std::vector<std::string> pruned = next.index.Prune(keep_builds_, protect);
   Status saved =
       WriteFileAtomically(folder_.builds_fd(), std::string(kIndexFileName), next.index.Serialize());
-  if (!saved.ok()) {
+  if (!saved.has_value()) {
     // Keep the pruned files: the index on disk still names them.
     return "cannot save builds/" + std::string(kIndexFileName) + ": " + saved.error().message;
   }

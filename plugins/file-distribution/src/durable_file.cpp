@@ -21,8 +21,9 @@ constexpr std::size_t kCopyChunkBytes = 1 << 20;
 constexpr std::string_view kTempMarker = ".tmp-";
 
 Status SyncFile(int fd, std::string_view what) {
-  if (::fsync(fd) != 0) return IoError(std::string("fsync ") + std::string(what), errno);
-  return Done{};
+  if (::fsync(fd) != 0)
+    return tl::make_unexpected(IoError(std::string("fsync ") + std::string(what), errno));
+  return {};
 }
 
 // Copies `size` bytes between open files: copy_file_range where the filesystem can, else
@@ -36,36 +37,37 @@ Status CopyContents(int from_fd, int to_fd, std::uint64_t size) {
     if (n <= 0) break;
     copied += static_cast<std::uint64_t>(n);
   }
-  if (copied == size) return Done{};
+  if (copied == size) return {};
   std::vector<char> buffer(kCopyChunkBytes);
   while (copied < size) {
     std::size_t want =
         static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), size - copied));
     ssize_t got = ::pread(from_fd, buffer.data(), want, static_cast<off_t>(copied));
     if (got < 0 && errno == EINTR) continue;
-    if (got < 0) return IoError("read", errno);
+    if (got < 0) return tl::make_unexpected(IoError("read", errno));
     if (got == 0) return MakeError(ErrorKind::kInternal, "the source shrank while being copied");
     Status written =
         WriteAllAt(to_fd, std::string_view(buffer.data(), static_cast<std::size_t>(got)), copied);
-    if (!written.ok()) return written;
+    if (!written.has_value()) return written;
     copied += static_cast<std::uint64_t>(got);
   }
-  return Done{};
+  return {};
 }
 
 // Puts a copy of `from_name` under `temp_name` in `to_folder`.
 Status CopyIntoTemp(int from_folder, const std::string& from_name, int to_folder,
                     const std::string& temp_name) {
   UniqueFd source(::openat(from_folder, from_name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
-  if (!source.valid()) return IoError("open " + from_name, errno);
+  if (!source.valid()) return tl::make_unexpected(IoError("open " + from_name, errno));
   struct stat info {};
-  if (::fstat(source.get(), &info) != 0) return IoError("stat " + from_name, errno);
+  if (::fstat(source.get(), &info) != 0)
+    return tl::make_unexpected(IoError("stat " + from_name, errno));
   UniqueFd target(::openat(to_folder, temp_name.c_str(),
                            O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, kFileMode));
-  if (!target.valid()) return IoError("create " + temp_name, errno);
+  if (!target.valid()) return tl::make_unexpected(IoError("create " + temp_name, errno));
   Status copied =
       CopyContents(source.get(), target.get(), static_cast<std::uint64_t>(info.st_size));
-  if (!copied.ok()) return copied;
+  if (!copied.has_value()) return copied;
   return SyncFile(target.get(), temp_name);
 }
 
@@ -82,11 +84,11 @@ bool IsTempName(std::string_view name) {
 
 Result<UniqueFd> OpenSubfolder(int parent_fd, const std::string& name) {
   if (::mkdirat(parent_fd, name.c_str(), kFolderMode) != 0 && errno != EEXIST) {
-    return IoError("create folder " + name, errno);
+    return tl::make_unexpected(IoError("create folder " + name, errno));
   }
   UniqueFd folder(
       ::openat(parent_fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-  if (!folder.valid()) return IoError("open folder " + name, errno);
+  if (!folder.valid()) return tl::make_unexpected(IoError("open folder " + name, errno));
   return folder;
 }
 
@@ -97,10 +99,10 @@ Status WriteFileAtomically(int folder_fd, const std::string& name, std::string_v
   {
     UniqueFd file(::openat(folder_fd, temp.c_str(),
                            O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, kFileMode));
-    if (!file.valid()) return IoError("create " + temp, errno);
+    if (!file.valid()) return tl::make_unexpected(IoError("create " + temp, errno));
     Status written = WriteAllAt(file.get(), contents, 0);
-    if (written.ok()) written = SyncFile(file.get(), temp);
-    if (!written.ok()) {
+    if (written.has_value()) written = SyncFile(file.get(), temp);
+    if (!written.has_value()) {
       RemoveFile(folder_fd, temp);
       return written;
     }
@@ -108,7 +110,7 @@ Status WriteFileAtomically(int folder_fd, const std::string& name, std::string_v
   if (::renameat(folder_fd, temp.c_str(), folder_fd, name.c_str()) != 0) {
     int error = errno;
     RemoveFile(folder_fd, temp);
-    return IoError("rename to " + name, error);
+    return tl::make_unexpected(IoError("rename to " + name, error));
   }
   return SyncFolder(folder_fd);
 }
@@ -117,10 +119,10 @@ Result<std::string> ReadSmallFile(int folder_fd, const std::string& name, std::s
   UniqueFd file(::openat(folder_fd, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
   if (!file.valid()) {
     if (errno == ENOENT) return MakeError(ErrorKind::kNotFound, name + " does not exist");
-    return IoError("open " + name, errno);
+    return tl::make_unexpected(IoError("open " + name, errno));
   }
   struct stat info {};
-  if (::fstat(file.get(), &info) != 0) return IoError("stat " + name, errno);
+  if (::fstat(file.get(), &info) != 0) return tl::make_unexpected(IoError("stat " + name, errno));
   if (!S_ISREG(info.st_mode)) return MakeError(ErrorKind::kInternal, name + " is not a file");
   if (static_cast<std::uint64_t>(info.st_size) > max_bytes) {
     return MakeError(ErrorKind::kInternal,
@@ -132,7 +134,7 @@ Result<std::string> ReadSmallFile(int folder_fd, const std::string& name, std::s
     ssize_t got = ::pread(file.get(), contents.data() + done, contents.size() - done,
                           static_cast<off_t>(done));
     if (got < 0 && errno == EINTR) continue;
-    if (got < 0) return IoError("read " + name, errno);
+    if (got < 0) return tl::make_unexpected(IoError("read " + name, errno));
     if (got == 0) break;
     done += static_cast<std::size_t>(got);
   }
@@ -146,7 +148,7 @@ Status ReplaceWithLinkOrCopy(int from_folder, const std::string& from_name, int 
   if (::linkat(from_folder, from_name.c_str(), to_folder, temp.c_str(), 0) != 0) {
     // Filesystems without hard links (or a folder on another mount) get a copy.
     Status copied = CopyIntoTemp(from_folder, from_name, to_folder, temp);
-    if (!copied.ok()) {
+    if (!copied.has_value()) {
       RemoveFile(to_folder, temp);
       return copied;
     }
@@ -154,7 +156,7 @@ Status ReplaceWithLinkOrCopy(int from_folder, const std::string& from_name, int 
   if (::renameat(to_folder, temp.c_str(), to_folder, to_name.c_str()) != 0) {
     int error = errno;
     RemoveFile(to_folder, temp);
-    return IoError("rename to " + to_name, error);
+    return tl::make_unexpected(IoError("rename to " + to_name, error));
   }
   return SyncFolder(to_folder);
 }
@@ -165,10 +167,10 @@ Status WriteAllAt(int fd, std::string_view bytes, std::uint64_t offset) {
     ssize_t n =
         ::pwrite(fd, bytes.data() + done, bytes.size() - done, static_cast<off_t>(offset + done));
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return IoError("write", errno);
+    if (n < 0) return tl::make_unexpected(IoError("write", errno));
     done += static_cast<std::size_t>(n);
   }
-  return Done{};
+  return {};
 }
 
 void RemoveFile(int folder_fd, const std::string& name) { ::unlinkat(folder_fd, name.c_str(), 0); }
@@ -179,8 +181,8 @@ std::string SystemError(std::string_view operation, int error_number) {
 
 Error IoError(std::string_view operation, int error_number) {
   bool full = error_number == ENOSPC || error_number == EDQUOT;
-  return MakeError(full ? ErrorKind::kInsufficientStorage : ErrorKind::kInternal,
-                   SystemError(operation, error_number));
+  return Error{full ? ErrorKind::kInsufficientStorage : ErrorKind::kInternal,
+               SystemError(operation, error_number), std::nullopt};
 }
 
 }  // namespace sr::file_distribution

@@ -5,7 +5,8 @@
 #include <optional>
 #include <string>
 #include <utility>
-#include <variant>
+
+#include <tl/expected.hpp>
 
 namespace sr::file_distribution {
 
@@ -29,25 +30,12 @@ struct Error {
 };
 
 template <typename T>
-class Result {
- public:
-  Result(T value) : state_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
-  Result(Error error) : state_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
+using Result = tl::expected<T, Error>;
+using Status = tl::expected<void, Error>;
 
-  bool ok() const { return std::holds_alternative<T>(state_); }
-  T& value() { return std::get<T>(state_); }
-  const T& value() const { return std::get<T>(state_); }
-  const Error& error() const { return std::get<Error>(state_); }
-
- private:
-  std::variant<T, Error> state_;
-};
-
-struct Done {};
-using Status = Result<Done>;
-
-inline Error MakeError(ErrorKind kind, std::string message) {
-  return Error{kind, std::move(message), std::nullopt};
+// An error to return as any Result or Status.
+inline tl::unexpected<Error> MakeError(ErrorKind kind, std::string message) {
+  return tl::make_unexpected(Error{kind, std::move(message), std::nullopt});
 }
 
 }  // namespace sr::file_distribution

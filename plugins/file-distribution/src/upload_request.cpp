@@ -10,7 +10,7 @@ namespace sr::file_distribution {
 
 namespace {
 
-Error Invalid(std::string message) {
+tl::unexpected<Error> Invalid(std::string message) {
   return MakeError(ErrorKind::kInvalidArgument, std::move(message));
 }
 

@@ -23,7 +23,7 @@ constexpr std::size_t kMaxSidecarBytes = 64 << 10;
 constexpr std::string_view kSidecarSuffix = ".json";
 constexpr std::string_view kPartSuffix = ".part";
 
-Error UnknownUpload(std::string_view id) {
+tl::unexpected<Error> UnknownUpload(std::string_view id) {
   return MakeError(ErrorKind::kNotFound,
                    "no upload " + std::string(id) + " (finished, aborted or expired)");
 }
@@ -83,7 +83,7 @@ UploadStore::UploadStore(int folder_fd, UploadLimits limits)
 std::vector<std::string> UploadStore::Load() {
   std::vector<std::string> warnings;
   Result<std::vector<std::string>> names = ListFolder(folder_fd_);
-  if (!names.ok()) return {names.error().message};
+  if (!names.has_value()) return {names.error().message};
   std::set<std::string> described;  // ids with a sidecar, loaded or dropped
   for (const std::string& name : names.value()) {
     if (!EndsWith(name, kSidecarSuffix)) continue;
@@ -91,7 +91,7 @@ std::vector<std::string> UploadStore::Load() {
     if (!IsValidUploadId(id)) continue;
     described.insert(id);
     Result<UploadProgress> progress = LoadOne(id, warnings);
-    if (!progress.ok()) continue;
+    if (!progress.has_value()) continue;
     auto session = std::make_shared<Session>();
     session->progress = std::move(progress.value());
     std::lock_guard<std::mutex> lock(mutex_);
@@ -118,7 +118,7 @@ Result<UploadProgress> UploadStore::LoadOne(const std::string& id,
     return MakeError(ErrorKind::kInternal, why);
   };
   Result<std::string> text = ReadSmallFile(folder_fd_, SidecarFileName(id), kMaxSidecarBytes);
-  if (!text.ok()) return drop(text.error().message);
+  if (!text.has_value()) return drop(text.error().message);
   std::optional<UploadProgress> progress = ParseSidecar(text.value(), id);
   if (!progress) return drop(where + SidecarFileName(id) + " is damaged");
   struct stat info {};
@@ -168,14 +168,14 @@ Result<UploadProgress> UploadStore::Create(const NewUpload& upload) {
   if (!id) return MakeError(ErrorKind::kInternal, "no randomness for an upload id");
   UniqueFd part(::openat(folder_fd_, PartFileName(*id).c_str(),
                          O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
-  if (!part.valid()) return IoError("create the upload file", errno);
+  if (!part.valid()) return tl::make_unexpected(IoError("create the upload file", errno));
   auto session = std::make_shared<Session>();
   session->progress =
       UploadProgress{*id, upload.version, upload.size, 0, *sha256, upload.uploaded_by};
   Status written = WriteSidecar(session->progress);
-  if (!written.ok()) {
+  if (!written.has_value()) {
     RemoveFile(folder_fd_, PartFileName(*id));
-    return written.error();
+    return tl::make_unexpected(written.error());
   }
   sessions_.emplace(*id, session);
   return session->progress;
@@ -192,11 +192,11 @@ Result<UploadProgress> UploadStore::Append(std::string_view id, std::uint64_t of
     return MakeError(ErrorKind::kConflict, "upload " + progress.upload_id + " is being committed");
   }
   if (offset != progress.received) {
-    Error error = MakeError(ErrorKind::kConflict,
-                            "offset " + std::to_string(offset) + " is not where the upload " +
-                                "continues; resume at offset " + std::to_string(progress.received));
-    error.received = progress.received;
-    return error;
+    return tl::make_unexpected(Error{ErrorKind::kConflict,
+                                     "offset " + std::to_string(offset) +
+                                         " is not where the upload continues; resume at offset " +
+                                         std::to_string(progress.received),
+                                     progress.received});
   }
   if (bytes.empty()) return MakeError(ErrorKind::kInvalidArgument, "the chunk is empty");
   if (bytes.size() > progress.size - progress.received) {
@@ -206,15 +206,16 @@ Result<UploadProgress> UploadStore::Append(std::string_view id, std::uint64_t of
   }
   UniqueFd part(::openat(folder_fd_, PartFileName(progress.upload_id).c_str(),
                          O_WRONLY | O_NOFOLLOW | O_CLOEXEC));
-  if (!part.valid()) return IoError("open the upload file", errno);
+  if (!part.valid()) return tl::make_unexpected(IoError("open the upload file", errno));
   Status written = WriteAllAt(part.get(), bytes, offset);
-  if (written.ok() && ::fdatasync(part.get()) != 0) written = IoError("fdatasync", errno);
-  if (!written.ok()) {
+  if (written.has_value() && ::fdatasync(part.get()) != 0)
+    written = tl::make_unexpected(IoError("fdatasync", errno));
+  if (!written.has_value()) {
     // Leave the file where the client will resume.
     if (::ftruncate(part.get(), static_cast<off_t>(progress.received)) != 0) {
-      return IoError("truncate after a failed write", errno);
+      return tl::make_unexpected(IoError("truncate after a failed write", errno));
     }
-    return written.error();
+    return tl::make_unexpected(written.error());
   }
   progress.received += bytes.size();
   return progress;
@@ -237,7 +238,7 @@ Status UploadStore::Abort(std::string_view id) {
     return MakeError(ErrorKind::kConflict, "upload " + std::string(id) + " is being committed");
   }
   RemoveLocked(*session);
-  return Done{};
+  return {};
 }
 
 Result<UploadProgress> UploadStore::Claim(std::string_view id) {
@@ -250,12 +251,11 @@ Result<UploadProgress> UploadStore::Claim(std::string_view id) {
     return MakeError(ErrorKind::kConflict, "upload " + std::string(id) + " is being committed");
   }
   if (progress.received != progress.size) {
-    Error error =
-        MakeError(ErrorKind::kUnprocessable, "received " + std::to_string(progress.received) +
-                                                 " of " + std::to_string(progress.size) +
-                                                 " bytes; send the rest, then commit");
-    error.received = progress.received;
-    return error;
+    return tl::make_unexpected(Error{ErrorKind::kUnprocessable,
+                                     "received " + std::to_string(progress.received) + " of " +
+                                         std::to_string(progress.size) +
+                                         " bytes; send the rest, then commit",
+                                     progress.received});
   }
   session->claimed = true;
   return progress;
@@ -280,7 +280,7 @@ void UploadStore::Discard(std::string_view id) {
 Result<UniqueFd> UploadStore::OpenPart(std::string_view id) const {
   if (!IsValidUploadId(id)) return UnknownUpload(id);
   UniqueFd part(::openat(folder_fd_, PartFileName(id).c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
-  if (!part.valid()) return IoError("open the upload file", errno);
+  if (!part.valid()) return tl::make_unexpected(IoError("open the upload file", errno));
   return part;
 }
 

@@ -47,7 +47,7 @@ std::uint64_t U64(const char* p) {
   return static_cast<std::uint64_t>(U32(p)) | (static_cast<std::uint64_t>(U32(p + 4)) << 32);
 }
 
-Error Corrupt(std::string message) {
+tl::unexpected<Error> Corrupt(std::string message) {
   return MakeError(ErrorKind::kUnprocessable, std::move(message));
 }
 
@@ -64,7 +64,7 @@ Status ReadAt(int fd, std::uint64_t offset, std::size_t length, std::string& out
     if (got == 0) return Corrupt("the file ends early");
     done += static_cast<std::size_t>(got);
   }
-  return Done{};
+  return {};
 }
 
 // Sequential reads of a region through a bounded buffer.
@@ -82,7 +82,7 @@ class RegionReader {
           std::min<std::uint64_t>(left, std::max(missing, kReadChunkBytes)));
       std::string chunk;
       Status read = ReadAt(fd_, next_, refill, chunk);
-      if (!read.ok()) return read.error();
+      if (!read.has_value()) return tl::make_unexpected(read.error());
       next_ += refill;
       buffer_.erase(0, used_);
       used_ = 0;
@@ -120,7 +120,7 @@ Result<Directory> ReadZip64End(int fd, std::uint64_t end_offset) {
   }
   std::string locator;
   Status read = ReadAt(fd, end_offset - kZip64LocatorSize, kZip64LocatorSize, locator);
-  if (!read.ok()) return read.error();
+  if (!read.has_value()) return tl::make_unexpected(read.error());
   if (U32(locator.data()) != kZip64LocatorSignature) {
     return Corrupt("the ZIP64 locator is missing");
   }
@@ -131,7 +131,7 @@ Result<Directory> ReadZip64End(int fd, std::uint64_t end_offset) {
   }
   std::string record;
   read = ReadAt(fd, record_offset, kZip64EndSize, record);
-  if (!read.ok()) return read.error();
+  if (!read.has_value()) return tl::make_unexpected(read.error());
   if (U32(record.data()) != kZip64EndSignature) return Corrupt("the ZIP64 end record is damaged");
   if (U32(record.data() + 16) != 0 || U32(record.data() + 20) != 0 ||
       U64(record.data() + 24) != U64(record.data() + 32)) {
@@ -148,7 +148,7 @@ Result<Directory> FindDirectory(int fd, std::uint64_t size) {
   std::uint64_t tail_offset = size - tail_size;
   std::string tail;
   Status read = ReadAt(fd, tail_offset, tail_size, tail);
-  if (!read.ok()) return read.error();
+  if (!read.has_value()) return tl::make_unexpected(read.error());
   // The record is the last one whose comment ends exactly at the end of the file.
   for (std::size_t at = tail_size - kEndOfDirectorySize + 1; at-- > 0;) {
     const char* record = tail.data() + at;
@@ -194,14 +194,14 @@ Status ApplyZip64Extra(std::string_view extra, EntryNumbers& numbers, bool need_
         *target = U64(data.data());
         data.remove_prefix(8);
       }
-      return Done{};
+      return {};
     }
     extra.remove_prefix(4 + static_cast<std::size_t>(length));
   }
   if (need_uncompressed || need_compressed || need_offset) {
     return Corrupt("a ZIP64 extra field is missing");
   }
-  return Done{};
+  return {};
 }
 
 // Info-ZIP's Unicode Path extra field gives a second name that unzip tools prefer to the
@@ -254,8 +254,8 @@ std::string Where(std::uint64_t index, std::uint64_t entries) {
 
 // A rejection of an entry that unzip would extract somewhere else than its name says, or
 // differently depending on the tool. Not wrapped as "not a readable zip": it is readable.
-Error Unsafe(std::uint64_t index, std::uint64_t entries, std::string_view name,
-             const std::string& problem) {
+tl::unexpected<Error> Unsafe(std::uint64_t index, std::uint64_t entries, std::string_view name,
+                             const std::string& problem) {
   return MakeError(ErrorKind::kUnprocessable, std::string(kUnsafePrefix) + QuotedEntryName(name) +
                                                   " (" + Where(index, entries) + "): " + problem);
 }
@@ -267,7 +267,7 @@ bool IsUnsafe(const Error& error) { return error.message.starts_with(kUnsafePref
 Status ReadLocalSizes(std::string_view header, std::string_view extra, EntryNumbers& local) {
   local.compressed = U32(header.data() + 18);
   local.uncompressed = U32(header.data() + 22);
-  if (local.compressed != 0xFFFFFFFF && local.uncompressed != 0xFFFFFFFF) return Done{};
+  if (local.compressed != 0xFFFFFFFF && local.uncompressed != 0xFFFFFFFF) return {};
   while (extra.size() >= 4) {
     std::uint16_t tag = U16(extra.data());
     std::uint16_t length = U16(extra.data() + 2);
@@ -277,7 +277,7 @@ Status ReadLocalSizes(std::string_view header, std::string_view extra, EntryNumb
       if (data.size() >= 16) {
         local.uncompressed = U64(data.data());
         local.compressed = U64(data.data() + 8);
-        return Done{};
+        return {};
       }
       return ApplyZip64Extra(extra, local, local.uncompressed == 0xFFFFFFFF,
                              local.compressed == 0xFFFFFFFF, false);
@@ -309,7 +309,7 @@ Result<std::uint64_t> CheckLocalHeader(int fd, const CentralEntry& entry,
   }
   std::string header;
   Status read = ReadAt(fd, numbers.local_offset, kLocalHeaderSize, header);
-  if (!read.ok()) return read.error();
+  if (!read.has_value()) return tl::make_unexpected(read.error());
   if (U32(header.data()) != kLocalHeaderSignature) {
     return Corrupt("no local header signature at offset " + std::to_string(numbers.local_offset));
   }
@@ -320,7 +320,7 @@ Result<std::uint64_t> CheckLocalHeader(int fd, const CentralEntry& entry,
   std::string names_and_extra;
   read = ReadAt(fd, numbers.local_offset + kLocalHeaderSize,
                 static_cast<std::size_t>(name_length) + extra_length, names_and_extra);
-  if (!read.ok()) return read.error();
+  if (!read.has_value()) return tl::make_unexpected(read.error());
   std::string_view local_name = std::string_view(names_and_extra).substr(0, name_length);
   if (local_name != entry.name) {
     return Unsafe(index, entries, entry.name,
@@ -335,7 +335,7 @@ Result<std::uint64_t> CheckLocalHeader(int fd, const CentralEntry& entry,
   }
   EntryNumbers local;
   Status sizes = ReadLocalSizes(header, local_extra, local);
-  if (!sizes.ok()) return sizes.error();
+  if (!sizes.has_value()) return tl::make_unexpected(sizes.error());
   // With a data descriptor (flag bit 3) the local header may carry zeros instead.
   bool deferred = (U16(header.data() + 6) & 0x0008) != 0;
   auto differs = [deferred](std::uint64_t local_value, std::uint64_t central_value) {
@@ -357,10 +357,10 @@ Result<std::uint64_t> CheckLocalHeader(int fd, const CentralEntry& entry,
 Result<std::string> NameAt(int fd, std::uint64_t record_offset) {
   std::string fixed;
   Status read = ReadAt(fd, record_offset, kDirectoryEntrySize, fixed);
-  if (!read.ok()) return read.error();
+  if (!read.has_value()) return tl::make_unexpected(read.error());
   std::string name;
   read = ReadAt(fd, record_offset + kDirectoryEntrySize, U16(fixed.data() + 28), name);
-  if (!read.ok()) return read.error();
+  if (!read.has_value()) return tl::make_unexpected(read.error());
   return name;
 }
 
@@ -375,10 +375,10 @@ Status CheckDuplicateNames(int fd, std::vector<EntryFacts>& facts, std::uint64_t
     while (stop < facts.size() && facts[stop].name_digest == facts[group].name_digest) ++stop;
     for (std::size_t later = group + 1; later < stop; ++later) {
       Result<std::string> name = NameAt(fd, facts[later].record_offset);
-      if (!name.ok()) return name.error();
+      if (!name.has_value()) return tl::make_unexpected(name.error());
       for (std::size_t earlier = group; earlier < later; ++earlier) {
         Result<std::string> other = NameAt(fd, facts[earlier].record_offset);
-        if (!other.ok()) return other.error();
+        if (!other.has_value()) return tl::make_unexpected(other.error());
         if (other.value() == name.value()) {
           return Unsafe(facts[later].index, entries, name.value(),
                         "the same name as " + Where(facts[earlier].index, entries));
@@ -387,7 +387,7 @@ Status CheckDuplicateNames(int fd, std::vector<EntryFacts>& facts, std::uint64_t
     }
     group = stop;
   }
-  return Done{};
+  return {};
 }
 
 // Entries sharing bytes (a header inside another's data) make the archive mean different
@@ -398,16 +398,16 @@ Status CheckOverlaps(int fd, std::vector<EntryFacts>& facts, std::uint64_t entri
   for (std::size_t i = 1; i < facts.size(); ++i) {
     if (facts[i].begin >= facts[i - 1].end) continue;
     Result<std::string> name = NameAt(fd, facts[i].record_offset);
-    if (!name.ok()) return name.error();
+    if (!name.has_value()) return tl::make_unexpected(name.error());
     return Unsafe(facts[i].index, entries, name.value(),
                   "its local header lies inside the data of " + Where(facts[i - 1].index, entries));
   }
-  return Done{};
+  return {};
 }
 
 Result<ZipSummary> CheckDirectory(int fd, std::uint64_t size) {
   Result<Directory> found = FindDirectory(fd, size);
-  if (!found.ok()) return found.error();
+  if (!found.has_value()) return tl::make_unexpected(found.error());
   const Directory& directory = found.value();
   if (directory.offset > directory.end_limit ||
       directory.end_limit - directory.offset < directory.size) {
@@ -426,7 +426,7 @@ Result<ZipSummary> CheckDirectory(int fd, std::uint64_t size) {
     std::string where = Where(index, directory.entries);
     std::uint64_t record_offset = reader.Position();
     Result<std::string_view> fixed = reader.Take(kDirectoryEntrySize);
-    if (!fixed.ok()) return fixed.error();
+    if (!fixed.has_value()) return tl::make_unexpected(fixed.error());
     const char* record = fixed.value().data();
     if (U32(record) != kDirectoryEntrySignature) return Corrupt(where + " is damaged");
     CentralEntry entry{{},
@@ -442,7 +442,7 @@ Result<ZipSummary> CheckDirectory(int fd, std::uint64_t size) {
     bool need_offset = entry.numbers.local_offset == 0xFFFFFFFF;
 
     Result<std::string_view> taken = reader.Take(name_length);
-    if (!taken.ok()) return taken.error();
+    if (!taken.has_value()) return tl::make_unexpected(taken.error());
     const std::string name(taken.value());
     if (std::optional<std::string> problem = EntryNameProblem(name)) {
       return Unsafe(index, directory.entries, name, *problem);
@@ -451,21 +451,22 @@ Result<ZipSummary> CheckDirectory(int fd, std::uint64_t size) {
       return Unsafe(index, directory.entries, name, "a symbolic link");
     }
     Result<std::string_view> extra = reader.Take(extra_length);
-    if (!extra.ok()) return extra.error();
+    if (!extra.has_value()) return tl::make_unexpected(extra.error());
     if (std::optional<std::string> problem = UnicodePathProblem(extra.value(), name)) {
       return Unsafe(index, directory.entries, name, *problem);
     }
     Status applied = ApplyZip64Extra(extra.value(), entry.numbers, need_uncompressed,
                                      need_compressed, need_offset);
-    if (!applied.ok()) return Corrupt(where + ": " + applied.error().message);
+    if (!applied.has_value()) return Corrupt(where + ": " + applied.error().message);
     Result<std::string_view> comment = reader.Take(comment_length);
-    if (!comment.ok()) return comment.error();
+    if (!comment.has_value()) return tl::make_unexpected(comment.error());
     entry.name = name;
     Result<std::uint64_t> data_end =
         CheckLocalHeader(fd, entry, directory.offset, index, directory.entries);
-    if (!data_end.ok()) {
+    if (!data_end.has_value()) {
       const Error& error = data_end.error();
-      if (error.kind != ErrorKind::kUnprocessable || IsUnsafe(error)) return error;
+      if (error.kind != ErrorKind::kUnprocessable || IsUnsafe(error))
+        return tl::make_unexpected(error);
       return Corrupt(where + " (" + QuotedEntryName(name) + "): " + error.message);
     }
     facts.push_back(EntryFacts{NameDigest(name), record_offset, index, entry.numbers.local_offset,
@@ -473,9 +474,9 @@ Result<ZipSummary> CheckDirectory(int fd, std::uint64_t size) {
   }
   if (reader.Remaining() != 0) return Corrupt("the central directory has bytes after its entries");
   Status distinct = CheckDuplicateNames(fd, facts, directory.entries);
-  if (!distinct.ok()) return distinct.error();
+  if (!distinct.has_value()) return tl::make_unexpected(distinct.error());
   Status apart = CheckOverlaps(fd, facts, directory.entries);
-  if (!apart.ok()) return apart.error();
+  if (!apart.has_value()) return tl::make_unexpected(apart.error());
   return ZipSummary{directory.entries};
 }
 
@@ -483,7 +484,7 @@ Result<ZipSummary> CheckDirectory(int fd, std::uint64_t size) {
 
 Result<ZipSummary> CheckZipDirectory(int fd, std::uint64_t size) {
   Result<ZipSummary> checked = CheckDirectory(fd, size);
-  if (checked.ok() || checked.error().kind != ErrorKind::kUnprocessable ||
+  if (checked.has_value() || checked.error().kind != ErrorKind::kUnprocessable ||
       IsUnsafe(checked.error())) {
     return checked;
   }

@@ -12,7 +12,7 @@ BuildRecord Build(const std::string& version) {
 TEST(BuildIndexTest, RoundTripsThroughJson) {
   BuildIndex index({Build("1.0"), Build("1.1")});
   Result<BuildIndex> parsed = BuildIndex::Parse(index.Serialize());
-  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  ASSERT_TRUE(parsed.has_value()) << parsed.error().message;
   EXPECT_EQ(parsed.value().builds(), index.builds());
 }
 
@@ -22,12 +22,12 @@ TEST(BuildIndexTest, RefusesDamagedIndexes) {
         R"({"format":1,"builds":[{"version":"../x","size":1,"sha256":"00"}]})",
         R"({"format":1,"builds":[{"version":"a","size":-1,"sha256":"00"}]})",
         R"({"format":1,"builds":[{"version":"a","size":1,"sha256":"00"}]})"}) {
-    EXPECT_FALSE(BuildIndex::Parse(json).ok()) << json;
+    EXPECT_FALSE(BuildIndex::Parse(json).has_value()) << json;
   }
   std::string entry = R"({"version":"a","size":1,"sha256":")" + std::string(64, 'a') + R"("})";
   std::string twice = R"({"format":1,"builds":[)" + entry + "," + entry + "]}";
-  EXPECT_FALSE(BuildIndex::Parse(twice).ok());
-  EXPECT_TRUE(BuildIndex::Parse(R"({"format":1,"builds":[)" + entry + "]}").ok());
+  EXPECT_FALSE(BuildIndex::Parse(twice).has_value());
+  EXPECT_TRUE(BuildIndex::Parse(R"({"format":1,"builds":[)" + entry + "]}").has_value());
 }
 
 TEST(BuildIndexTest, AddRefusesATakenVersion) {

@@ -49,7 +49,7 @@ class BuildResolverTest : public testing::FolderFixture {
 
   OpenedBuild Open() {
     Result<OpenedBuild> opened = store_.OpenServed();
-    EXPECT_TRUE(opened.ok());
+    EXPECT_TRUE(opened.has_value());
     return std::move(opened.value());
   }
 
@@ -60,12 +60,12 @@ class BuildResolverTest : public testing::FolderFixture {
 TEST_F(BuildResolverTest, AKnownFileResolvesAtOnce) {
   std::string bytes = MakeZipOfSize(100, 1);
   BuildRecord build{"1.0", bytes.size(), Sha256Hex(bytes), "ann", ""};
-  ASSERT_TRUE(store_.Install(folder_->uploads_fd(), Stage(bytes), build).ok());
+  ASSERT_TRUE(store_.Install(folder_->uploads_fd(), Stage(bytes), build).has_value());
   ManualExecutor executor;
   BuildResolver resolver = MakeResolver(executor.executor());
   bool called = false;
   resolver.Resolve(Open(), [&](Result<ResolvedBuild> resolved) {
-    ASSERT_TRUE(resolved.ok());
+    ASSERT_TRUE(resolved.has_value());
     EXPECT_EQ(resolved.value().build, build);
     called = true;
   });
@@ -82,7 +82,7 @@ TEST_F(BuildResolverTest, ManyWaitersShareOneDigest) {
   std::vector<std::string> versions;
   for (int i = 0; i < 5; ++i) {
     resolver.Resolve(Open(), [&](Result<ResolvedBuild> resolved) {
-      ASSERT_TRUE(resolved.ok()) << resolved.error().message;
+      ASSERT_TRUE(resolved.has_value()) << resolved.error().message;
       versions.push_back(resolved.value().build.version);
       contents.push_back(ReadAll(resolved.value().file.fd.get()));
     });
@@ -106,7 +106,7 @@ TEST_F(BuildResolverTest, AFileChangedWhileHashedIsReportedAsTransient) {
   BuildResolver resolver = MakeResolver(executor.executor());
   std::optional<Error> failure;
   resolver.Resolve(Open(), [&](Result<ResolvedBuild> resolved) {
-    ASSERT_FALSE(resolved.ok());
+    ASSERT_FALSE(resolved.has_value());
     failure = resolved.error();
   });
   {
@@ -125,7 +125,7 @@ TEST_F(BuildResolverTest, AnExecutorThatRefusesWorkFailsTheWaiters) {
       MakeResolver([](std::function<void()>) { throw std::runtime_error("shutting down"); });
   std::optional<Error> failure;
   resolver.Resolve(Open(), [&](Result<ResolvedBuild> resolved) {
-    ASSERT_FALSE(resolved.ok());
+    ASSERT_FALSE(resolved.has_value());
     failure = resolved.error();
   });
   ASSERT_TRUE(failure);
@@ -150,7 +150,7 @@ TEST_F(BuildResolverTest, ConcurrentRequestsOnWorkerThreadsAllGetTheBuild) {
   for (int i = 0; i < 16; ++i) {
     requests.emplace_back([&] {
       resolver.Resolve(Open(), [&](Result<ResolvedBuild> resolved) {
-        EXPECT_TRUE(resolved.ok());
+        EXPECT_TRUE(resolved.has_value());
         std::lock_guard<std::mutex> lock(mutex);
         ++answers;
         answered.notify_all();

@@ -45,7 +45,7 @@ class BuildStoreTest : public testing::FolderFixture {
 TEST_F(BuildStoreTest, AnEmptyFolderServesNothing) {
   EXPECT_TRUE(store_->Load().empty());
   Result<OpenedBuild> served = store_->OpenServed();
-  ASSERT_FALSE(served.ok());
+  ASSERT_FALSE(served.has_value());
   EXPECT_EQ(served.error().kind, ErrorKind::kNotFound);
   EXPECT_FALSE(store_->CurrentVersion());
   EXPECT_TRUE(store_->Builds().empty());
@@ -56,7 +56,7 @@ TEST_F(BuildStoreTest, AnEmptyFolderServesNothing) {
 TEST_F(BuildStoreTest, InstallMakesTheBuildCurrentAndKnown) {
   std::string first = MakeZipOfSize(1000, 1);
   Result<Activation> installed = Install("1.0", first);
-  ASSERT_TRUE(installed.ok()) << installed.error().message;
+  ASSERT_TRUE(installed.has_value()) << installed.error().message;
   EXPECT_FALSE(installed.value().previous);
   EXPECT_TRUE(installed.value().warning.empty());
   EXPECT_EQ(Served(), first);
@@ -64,31 +64,31 @@ TEST_F(BuildStoreTest, InstallMakesTheBuildCurrentAndKnown) {
   EXPECT_EQ(store_->CurrentVersion(), "1.0");
 
   Result<OpenedBuild> served = store_->OpenServed();
-  ASSERT_TRUE(served.ok());
+  ASSERT_TRUE(served.has_value());
   std::optional<BuildRecord> found = store_->Find(served.value().identity);
   ASSERT_TRUE(found);
   EXPECT_EQ(found->sha256, Sha256Hex(first));
 
   Result<Activation> second = Install("1.1", MakeZipOfSize(1000, 2));
-  ASSERT_TRUE(second.ok());
+  ASSERT_TRUE(second.has_value());
   EXPECT_EQ(second.value().previous, "1.0");
   EXPECT_EQ(Versions(), std::vector<std::string>({"1.1", "1.0"}));
 }
 
 TEST_F(BuildStoreTest, InstallRefusesATakenVersion) {
-  ASSERT_TRUE(Install("1.0", MakeZipOfSize(10, 1)).ok());
+  ASSERT_TRUE(Install("1.0", MakeZipOfSize(10, 1)).has_value());
   Result<Activation> again = Install("1.0", MakeZipOfSize(10, 2));
-  ASSERT_FALSE(again.ok());
+  ASSERT_FALSE(again.has_value());
   EXPECT_EQ(again.error().kind, ErrorKind::kConflict);
   EXPECT_EQ(Served(), MakeZipOfSize(10, 1));
 }
 
 TEST_F(BuildStoreTest, AnOpenReaderKeepsTheBuildItStartedWith) {
   std::string old_build = MakeZipOfSize(100000, 1);
-  ASSERT_TRUE(Install("1.0", old_build).ok());
+  ASSERT_TRUE(Install("1.0", old_build).has_value());
   Result<OpenedBuild> reader = store_->OpenServed();
-  ASSERT_TRUE(reader.ok());
-  ASSERT_TRUE(Install("2.0", MakeZipOfSize(100000, 2)).ok());
+  ASSERT_TRUE(reader.has_value());
+  ASSERT_TRUE(Install("2.0", MakeZipOfSize(100000, 2)).has_value());
   EXPECT_EQ(ReadAll(reader.value().fd.get()), old_build);
   EXPECT_EQ(Served(), MakeZipOfSize(100000, 2));
 }
@@ -96,7 +96,7 @@ TEST_F(BuildStoreTest, AnOpenReaderKeepsTheBuildItStartedWith) {
 TEST_F(BuildStoreTest, OldBuildsArePrunedBeyondKeepBuilds) {
   Restart(2);
   for (const char* version : {"1", "2", "3"}) {
-    ASSERT_TRUE(Install(version, MakeZipOfSize(10, version[0])).ok());
+    ASSERT_TRUE(Install(version, MakeZipOfSize(10, version[0])).has_value());
   }
   EXPECT_EQ(Versions(), std::vector<std::string>({"3", "2"}));
   EXPECT_FALSE(std::filesystem::exists(root() / "builds" / "1.zip"));
@@ -106,10 +106,10 @@ TEST_F(BuildStoreTest, OldBuildsArePrunedBeyondKeepBuilds) {
 TEST_F(BuildStoreTest, AStoredOnlyBuildIsKeptButNotServedUntilActivated) {
   Restart(1);
   std::string current = MakeZipOfSize(10, 1);
-  ASSERT_TRUE(Install("1", current).ok());
+  ASSERT_TRUE(Install("1", current).has_value());
   std::string stored = MakeZipOfSize(10, 2);
   Result<Activation> installed = Install("2", stored, InstallMode::kStoreOnly);
-  ASSERT_TRUE(installed.ok()) << installed.error().message;
+  ASSERT_TRUE(installed.has_value()) << installed.error().message;
   EXPECT_FALSE(installed.value().made_current);
   EXPECT_EQ(installed.value().previous, "1");
   EXPECT_EQ(Served(), current);
@@ -119,33 +119,33 @@ TEST_F(BuildStoreTest, AStoredOnlyBuildIsKeptButNotServedUntilActivated) {
   EXPECT_EQ(sr::test::ReadFile(root() / "builds" / "2.zip"), stored);
 
   Result<Activation> activated = store_->Activate("2");
-  ASSERT_TRUE(activated.ok()) << activated.error().message;
+  ASSERT_TRUE(activated.has_value()) << activated.error().message;
   EXPECT_EQ(Served(), stored);
   EXPECT_EQ(store_->CurrentVersion(), "2");
   // The next install (made current) prunes down to keep_builds again.
-  ASSERT_TRUE(Install("3", MakeZipOfSize(10, 3)).ok());
+  ASSERT_TRUE(Install("3", MakeZipOfSize(10, 3)).has_value());
   EXPECT_EQ(Versions(), std::vector<std::string>({"3"}));
 }
 
 TEST_F(BuildStoreTest, ActivateServesAnOlderBuildAgain) {
-  ASSERT_TRUE(Install("1", MakeZipOfSize(10, 1)).ok());
-  ASSERT_TRUE(Install("2", MakeZipOfSize(10, 2)).ok());
+  ASSERT_TRUE(Install("1", MakeZipOfSize(10, 1)).has_value());
+  ASSERT_TRUE(Install("2", MakeZipOfSize(10, 2)).has_value());
   Result<Activation> activated = store_->Activate("1");
-  ASSERT_TRUE(activated.ok()) << activated.error().message;
+  ASSERT_TRUE(activated.has_value()) << activated.error().message;
   EXPECT_EQ(activated.value().previous, "2");
   EXPECT_EQ(Served(), MakeZipOfSize(10, 1));
   EXPECT_EQ(store_->CurrentVersion(), "1");
 
   Result<Activation> again = store_->Activate("1");
-  ASSERT_TRUE(again.ok());
+  ASSERT_TRUE(again.has_value());
   EXPECT_EQ(again.value().previous, "1");
   EXPECT_EQ(store_->Activate("9").error().kind, ErrorKind::kNotFound);
 }
 
 TEST_F(BuildStoreTest, TheIndexAndTheCurrentBuildSurviveARestart) {
-  ASSERT_TRUE(Install("1", MakeZipOfSize(10, 1)).ok());
-  ASSERT_TRUE(Install("2", MakeZipOfSize(10, 2)).ok());
-  ASSERT_TRUE(store_->Activate("1").ok());
+  ASSERT_TRUE(Install("1", MakeZipOfSize(10, 1)).has_value());
+  ASSERT_TRUE(Install("2", MakeZipOfSize(10, 2)).has_value());
+  ASSERT_TRUE(store_->Activate("1").has_value());
   Restart(5);
   EXPECT_TRUE(load_warnings_.empty());
   EXPECT_EQ(Versions(), std::vector<std::string>({"2", "1"}));
@@ -154,8 +154,8 @@ TEST_F(BuildStoreTest, TheIndexAndTheCurrentBuildSurviveARestart) {
 }
 
 TEST_F(BuildStoreTest, ABuildWhoseFileVanishedIsForgottenAtLoad) {
-  ASSERT_TRUE(Install("1", MakeZipOfSize(10, 1)).ok());
-  ASSERT_TRUE(Install("2", MakeZipOfSize(10, 2)).ok());
+  ASSERT_TRUE(Install("1", MakeZipOfSize(10, 1)).has_value());
+  ASSERT_TRUE(Install("2", MakeZipOfSize(10, 2)).has_value());
   std::filesystem::remove(root() / "builds" / "1.zip");
   Restart(5);
   ASSERT_EQ(load_warnings_.size(), 1u);
@@ -164,7 +164,7 @@ TEST_F(BuildStoreTest, ABuildWhoseFileVanishedIsForgottenAtLoad) {
 }
 
 TEST_F(BuildStoreTest, ADamagedIndexIsMovedAside) {
-  ASSERT_TRUE(Install("1", MakeZipOfSize(10, 1)).ok());
+  ASSERT_TRUE(Install("1", MakeZipOfSize(10, 1)).has_value());
   dir_.Write("files/builds/index.json", "{not json");
   Restart(5);
   ASSERT_EQ(load_warnings_.size(), 1u);
@@ -177,7 +177,7 @@ TEST_F(BuildStoreTest, AFilePlacedByHandBecomesAManualBuild) {
   std::string bytes = MakeZipOfSize(5000, 9);
   PlaceByHand(bytes);
   Result<OpenedBuild> served = store_->OpenServed();
-  ASSERT_TRUE(served.ok());
+  ASSERT_TRUE(served.has_value());
   FileIdentity identity = served.value().identity;
   EXPECT_FALSE(store_->Find(identity));
 
@@ -200,8 +200,8 @@ TEST_F(BuildStoreTest, AFilePlacedByHandBecomesAManualBuild) {
 
 TEST_F(BuildStoreTest, AKeptBuildCopiedBackByHandIsThatBuild) {
   std::string first = MakeZipOfSize(10, 1);
-  ASSERT_TRUE(Install("1", first).ok());
-  ASSERT_TRUE(Install("2", MakeZipOfSize(10, 2)).ok());
+  ASSERT_TRUE(Install("1", first).has_value());
+  ASSERT_TRUE(Install("2", MakeZipOfSize(10, 2)).has_value());
   PlaceByHand(first);
   FileIdentity identity = IdentityOfPath(served_path());
   RecordedDigest recorded = store_->RecordDigest(identity, Sha256Hex(first));
@@ -215,7 +215,7 @@ TEST_F(BuildStoreTest, ASymbolicLinkIsNeverServed) {
   dir_.Write("elsewhere.zip", "secret");
   std::filesystem::create_symlink(dir_.path() / "elsewhere.zip", served_path());
   Result<OpenedBuild> served = store_->OpenServed();
-  ASSERT_FALSE(served.ok());
+  ASSERT_FALSE(served.has_value());
   EXPECT_EQ(served.error().kind, ErrorKind::kNotFound);
   EXPECT_NE(served.error().message.find("symbolic link"), std::string::npos);
 }

@@ -16,25 +16,26 @@ class DurableFileTest : public testing::FolderFixture {
   int root_fd() const { return folder_->root_fd(); }
   std::vector<std::string> Names() {
     Result<std::vector<std::string>> names = ListFolder(root_fd());
-    EXPECT_TRUE(names.ok());
+    EXPECT_TRUE(names.has_value());
     return names.value();
   }
 };
 
 TEST_F(DurableFileTest, WriteFileAtomicallyReplacesAndLeavesNoTemporaryFile) {
-  ASSERT_TRUE(WriteFileAtomically(root_fd(), "a.json", "one").ok());
-  ASSERT_TRUE(WriteFileAtomically(root_fd(), "a.json", "two").ok());
+  ASSERT_TRUE(WriteFileAtomically(root_fd(), "a.json", "one").has_value());
+  ASSERT_TRUE(WriteFileAtomically(root_fd(), "a.json", "two").has_value());
   EXPECT_EQ(sr::test::ReadFile(root() / "a.json"), "two");
   for (const std::string& name : Names()) EXPECT_FALSE(IsTempName(name)) << name;
 }
 
 TEST_F(DurableFileTest, ReplaceLinksAndKeepsTheOldFileForOpenReaders) {
-  ASSERT_TRUE(WriteFileAtomically(root_fd(), "target", "old contents").ok());
-  ASSERT_TRUE(WriteFileAtomically(folder_->builds_fd(), "new.zip", "new contents").ok());
+  ASSERT_TRUE(WriteFileAtomically(root_fd(), "target", "old contents").has_value());
+  ASSERT_TRUE(WriteFileAtomically(folder_->builds_fd(), "new.zip", "new contents").has_value());
   UniqueFd reader(::openat(root_fd(), "target", O_RDONLY | O_CLOEXEC));
   ASSERT_TRUE(reader.valid());
 
-  ASSERT_TRUE(ReplaceWithLinkOrCopy(folder_->builds_fd(), "new.zip", root_fd(), "target").ok());
+  ASSERT_TRUE(
+      ReplaceWithLinkOrCopy(folder_->builds_fd(), "new.zip", root_fd(), "target").has_value());
   EXPECT_EQ(ReadAll(reader.get()), "old contents");
   EXPECT_EQ(sr::test::ReadFile(root() / "target"), "new contents");
   // A hard link: the very same file, no copy.
@@ -43,12 +44,13 @@ TEST_F(DurableFileTest, ReplaceLinksAndKeepsTheOldFileForOpenReaders) {
 }
 
 TEST_F(DurableFileTest, ReplaceFailsCleanlyWhenTheSourceIsMissing) {
-  EXPECT_FALSE(ReplaceWithLinkOrCopy(folder_->builds_fd(), "absent.zip", root_fd(), "target").ok());
+  EXPECT_FALSE(
+      ReplaceWithLinkOrCopy(folder_->builds_fd(), "absent.zip", root_fd(), "target").has_value());
   for (const std::string& name : Names()) EXPECT_FALSE(IsTempName(name)) << name;
 }
 
 TEST_F(DurableFileTest, ReadSmallFileEnforcesItsLimit) {
-  ASSERT_TRUE(WriteFileAtomically(root_fd(), "small", "12345").ok());
+  ASSERT_TRUE(WriteFileAtomically(root_fd(), "small", "12345").has_value());
   EXPECT_EQ(ReadSmallFile(root_fd(), "small", 5).value(), "12345");
   EXPECT_EQ(ReadSmallFile(root_fd(), "small", 4).error().kind, ErrorKind::kInternal);
   EXPECT_EQ(ReadSmallFile(root_fd(), "absent", 4).error().kind, ErrorKind::kNotFound);

@@ -27,7 +27,7 @@ class FolderFixture : public ::testing::Test {
   std::vector<std::string> Reopen() {
     std::vector<std::string> warnings;
     Result<BuildFolder> opened = BuildFolder::Open(root(), warnings);
-    EXPECT_TRUE(opened.ok()) << (opened.ok() ? "" : opened.error().message);
+    EXPECT_TRUE(opened.has_value()) << (opened.has_value() ? "" : opened.error().message);
     folder_ = std::make_unique<BuildFolder>(std::move(opened.value()));
     return warnings;
   }
@@ -38,7 +38,7 @@ class FolderFixture : public ::testing::Test {
   // Writes a file into .uploads/ and returns its name, ready to be installed.
   std::string Stage(const std::string& bytes) {
     std::string name = "staged-" + std::to_string(++staged_) + ".part";
-    EXPECT_TRUE(WriteFileAtomically(folder_->uploads_fd(), name, bytes).ok());
+    EXPECT_TRUE(WriteFileAtomically(folder_->uploads_fd(), name, bytes).has_value());
     return name;
   }
 

@@ -10,7 +10,7 @@ const std::string kSha(64, 'C');
 TEST(UploadRequestTest, ParsesAValidRequest) {
   Result<NewUpload> upload =
       ParseNewUpload(R"({"version":"1.2.3","size":1048576,"sha256":")" + kSha + R"("})");
-  ASSERT_TRUE(upload.ok()) << upload.error().message;
+  ASSERT_TRUE(upload.has_value()) << upload.error().message;
   EXPECT_EQ(upload.value().version, "1.2.3");
   EXPECT_EQ(upload.value().size, 1048576u);
   EXPECT_EQ(upload.value().sha256, std::string(64, 'c'));
@@ -26,7 +26,7 @@ TEST(UploadRequestTest, RefusesBadRequests) {
         std::string(R"({"version":"1","size":5,"sha256":"abc"})"),
         std::string(R"({"version":"1","size":5})")}) {
     Result<NewUpload> upload = ParseNewUpload(body);
-    ASSERT_FALSE(upload.ok()) << body;
+    ASSERT_FALSE(upload.has_value()) << body;
     EXPECT_EQ(upload.error().kind, ErrorKind::kInvalidArgument);
   }
 }
@@ -38,7 +38,7 @@ TEST(UploadRequestTest, OffsetsAreRequiredDecimals) {
        {std::optional<std::string_view>(), std::optional<std::string_view>(""),
         std::optional<std::string_view>("-1"), std::optional<std::string_view>("1x"),
         std::optional<std::string_view>("99999999999999999999999")}) {
-    EXPECT_FALSE(ParseOffset(bad).ok());
+    EXPECT_FALSE(ParseOffset(bad).has_value());
   }
 }
 

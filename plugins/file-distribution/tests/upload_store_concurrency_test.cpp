@@ -16,14 +16,14 @@ class UploadStoreConcurrencyTest : public testing::FolderFixture {
 
 TEST_F(UploadStoreConcurrencyTest, ChunksRacingForTheSameOffsetAreWrittenOnce) {
   Result<UploadProgress> created = uploads_.Create(NewUpload{"1", 4, std::string(64, 'a'), ""});
-  ASSERT_TRUE(created.ok());
+  ASSERT_TRUE(created.has_value());
   const std::string id = created.value().upload_id;
   std::atomic<int> accepted{0};
   std::vector<std::thread> writers;
   for (int i = 0; i < 8; ++i) {
     writers.emplace_back([&, i] {
       std::string chunk(2, static_cast<char>('a' + i));
-      if (uploads_.Append(id, 0, chunk).ok()) ++accepted;
+      if (uploads_.Append(id, 0, chunk).has_value()) ++accepted;
       uploads_.Progress(id);
     });
   }
@@ -36,11 +36,11 @@ TEST_F(UploadStoreConcurrencyTest, AbortExpiryAndChunksInterleaveSafely) {
   for (int round = 0; round < 20; ++round) {
     Result<UploadProgress> created =
         uploads_.Create(NewUpload{"v" + std::to_string(round), 1000, std::string(64, 'a'), ""});
-    ASSERT_TRUE(created.ok());
+    ASSERT_TRUE(created.has_value());
     const std::string id = created.value().upload_id;
     std::thread writer([&] {
       for (std::uint64_t offset = 0; offset < 1000; offset += 10) {
-        if (!uploads_.Append(id, offset, std::string(10, 'x')).ok()) break;
+        if (!uploads_.Append(id, offset, std::string(10, 'x')).has_value()) break;
       }
     });
     std::thread aborter([&] { uploads_.Abort(id); });

@@ -25,8 +25,8 @@ class UploadStoreTest : public testing::FolderFixture {
   std::string Create(const std::string& version, std::uint64_t size) {
     Result<UploadProgress> created =
         uploads_->Create(NewUpload{version, size, std::string(64, 'a'), "ann"});
-    EXPECT_TRUE(created.ok()) << created.error().message;
-    return created.ok() ? created.value().upload_id : "";
+    EXPECT_TRUE(created.has_value()) << created.error().message;
+    return created.has_value() ? created.value().upload_id : "";
   }
 
   std::filesystem::path Part(const std::string& id) const {
@@ -52,10 +52,10 @@ TEST_F(UploadStoreTest, ChunksArriveInOrder) {
 
 TEST_F(UploadStoreTest, AWrongOffsetIsAConflictThatNamesWhereToResume) {
   std::string id = Create("1.0", 10);
-  ASSERT_TRUE(uploads_->Append(id, 0, "0123").ok());
+  ASSERT_TRUE(uploads_->Append(id, 0, "0123").has_value());
   for (std::uint64_t offset : {0u, 2u, 6u}) {
     Result<UploadProgress> wrong = uploads_->Append(id, offset, "xx");
-    ASSERT_FALSE(wrong.ok());
+    ASSERT_FALSE(wrong.has_value());
     EXPECT_EQ(wrong.error().kind, ErrorKind::kConflict);
     EXPECT_EQ(wrong.error().received, 4u);
   }
@@ -66,7 +66,7 @@ TEST_F(UploadStoreTest, ChunksMustBeNonEmptyAndInsideTheDeclaredSize) {
   std::string id = Create("1.0", 4);
   EXPECT_EQ(uploads_->Append(id, 0, "").error().kind, ErrorKind::kInvalidArgument);
   EXPECT_EQ(uploads_->Append(id, 0, "12345").error().kind, ErrorKind::kInvalidArgument);
-  EXPECT_TRUE(uploads_->Append(id, 0, "1234").ok());
+  EXPECT_TRUE(uploads_->Append(id, 0, "1234").has_value());
 }
 
 TEST_F(UploadStoreTest, UnknownAndMalformedIdsAreNotFound) {
@@ -95,8 +95,8 @@ TEST_F(UploadStoreTest, CreateValidatesAndEnforcesLimits) {
 
 TEST_F(UploadStoreTest, AbortRemovesTheFiles) {
   std::string id = Create("1.0", 10);
-  ASSERT_TRUE(uploads_->Append(id, 0, "abc").ok());
-  ASSERT_TRUE(uploads_->Abort(id).ok());
+  ASSERT_TRUE(uploads_->Append(id, 0, "abc").has_value());
+  ASSERT_TRUE(uploads_->Abort(id).has_value());
   EXPECT_FALSE(std::filesystem::exists(Part(id)));
   EXPECT_FALSE(std::filesystem::exists(root() / ".uploads" / SidecarFileName(id)));
   EXPECT_EQ(uploads_->Progress(id).error().kind, ErrorKind::kNotFound);
@@ -105,13 +105,13 @@ TEST_F(UploadStoreTest, AbortRemovesTheFiles) {
 
 TEST_F(UploadStoreTest, UploadsSurviveARestartAndContinue) {
   std::string id = Create("1.0", 6);
-  ASSERT_TRUE(uploads_->Append(id, 0, "abc").ok());
+  ASSERT_TRUE(uploads_->Append(id, 0, "abc").has_value());
   EXPECT_TRUE(Restart().empty());
   UploadProgress progress = uploads_->Progress(id).value();
   EXPECT_EQ(progress.received, 3u);
   EXPECT_EQ(progress.version, "1.0");
   EXPECT_EQ(progress.uploaded_by, "ann");
-  ASSERT_TRUE(uploads_->Append(id, 3, "def").ok());
+  ASSERT_TRUE(uploads_->Append(id, 3, "def").has_value());
   EXPECT_EQ(sr::test::ReadFile(Part(id)), "abcdef");
 }
 
@@ -126,7 +126,7 @@ TEST_F(UploadStoreTest, LoadDropsIncompleteLeftovers) {
   std::vector<std::string> warnings = Restart();
   EXPECT_EQ(warnings.size(), 3u) << ::testing::PrintToString(warnings);
   EXPECT_EQ(uploads_->Count(), 1u);
-  EXPECT_TRUE(uploads_->Progress(kept).ok());
+  EXPECT_TRUE(uploads_->Progress(kept).has_value());
   EXPECT_FALSE(std::filesystem::exists(Part(orphan)));
   EXPECT_FALSE(std::filesystem::exists(Part(damaged)));
 }
@@ -140,25 +140,25 @@ TEST_F(UploadStoreTest, IdleUploadsExpire) {
   ASSERT_EQ(expired.size(), 1u);
   EXPECT_EQ(expired[0].upload_id, idle);
   EXPECT_FALSE(std::filesystem::exists(Part(idle)));
-  EXPECT_TRUE(uploads_->Progress(active).ok());
+  EXPECT_TRUE(uploads_->Progress(active).has_value());
   // Writing a chunk is activity.
-  ASSERT_TRUE(uploads_->Append(active, 0, "abc").ok());
+  ASSERT_TRUE(uploads_->Append(active, 0, "abc").has_value());
   EXPECT_TRUE(uploads_->ExpireIdleSince(UnixNow() - 60).empty());
 }
 
 TEST_F(UploadStoreTest, AClaimedUploadRefusesChunksAndAborts) {
   std::string id = Create("1", 3);
   Result<UploadProgress> early = uploads_->Claim(id);
-  ASSERT_FALSE(early.ok());
+  ASSERT_FALSE(early.has_value());
   EXPECT_EQ(early.error().kind, ErrorKind::kUnprocessable);
   EXPECT_EQ(early.error().received, 0u);
-  ASSERT_TRUE(uploads_->Append(id, 0, "abc").ok());
-  ASSERT_TRUE(uploads_->Claim(id).ok());
+  ASSERT_TRUE(uploads_->Append(id, 0, "abc").has_value());
+  ASSERT_TRUE(uploads_->Claim(id).has_value());
   EXPECT_EQ(uploads_->Claim(id).error().kind, ErrorKind::kConflict);
   EXPECT_EQ(uploads_->Abort(id).error().kind, ErrorKind::kConflict);
   EXPECT_TRUE(uploads_->ExpireIdleSince(UnixNow() + 60).empty());
   uploads_->Release(id);
-  EXPECT_TRUE(uploads_->Abort(id).ok());
+  EXPECT_TRUE(uploads_->Abort(id).has_value());
 }
 
 }  // namespace

@@ -205,14 +205,13 @@ bool IsValidHost(std::string_view host) {
 Parsed<Registration> ParseRegistration(std::string_view body) {
   FlatObjectHandler handler(kRegistrationFields);
   std::string error = ParseFlatObject(body, handler);
-  if (!error.empty()) return {std::nullopt, std::move(error)};
+  if (!error.empty()) return tl::make_unexpected(std::move(error));
   Registration registration;
   registration.region = handler.value(kRegion).text;
   registration.host = handler.value(kHost).text;
   if (!IsValidHost(registration.host)) {
-    return {std::nullopt,
-            "host must be a host name or an IP address (letters, digits, '.', "
-            "'-', '_', ':')"};
+    return tl::make_unexpected(
+        "host must be a host name or an IP address (letters, digits, '.', '-', '_', ':')");
   }
   registration.port = static_cast<std::uint16_t>(handler.value(kPort).number);
   registration.max_instances = static_cast<std::int32_t>(handler.value(kMax).number);
@@ -220,13 +219,13 @@ Parsed<Registration> ParseRegistration(std::string_view body) {
     registration.current_instances = static_cast<std::int32_t>(handler.value(kCurrent).number);
   }
   if (handler.value(kStatus).present) registration.status = handler.value(kStatus).text;
-  return {std::move(registration), {}};
+  return registration;
 }
 
 Parsed<HeartbeatUpdate> ParseHeartbeat(std::string_view body) {
   FlatObjectHandler handler(kHeartbeatFields);
   std::string error = ParseFlatObject(body, handler);
-  if (!error.empty()) return {std::nullopt, std::move(error)};
+  if (!error.empty()) return tl::make_unexpected(std::move(error));
   HeartbeatUpdate update;
   if (handler.value(kHeartbeatCurrent).present) {
     update.current_instances = static_cast<std::int32_t>(handler.value(kHeartbeatCurrent).number);
@@ -237,13 +236,13 @@ Parsed<HeartbeatUpdate> ParseHeartbeat(std::string_view body) {
   if (handler.value(kHeartbeatStatus).present) {
     update.status = handler.value(kHeartbeatStatus).text;
   }
-  return {std::move(update), {}};
+  return update;
 }
 
 Parsed<SpawnerId> ParseSpawnerId(std::string_view text) {
   auto refuse = [&] {
-    return Parsed<SpawnerId>{
-        std::nullopt, "invalid spawner id '" + Shorten(text) + "': expected a positive integer"};
+    return Parsed<SpawnerId>(tl::make_unexpected("invalid spawner id '" + Shorten(text) +
+                                                 "': expected a positive integer"));
   };
   if (text.empty()) return refuse();
   for (char c : text) {
@@ -254,7 +253,7 @@ Parsed<SpawnerId> ParseSpawnerId(std::string_view text) {
   if (result.ec != std::errc() || result.ptr != text.data() + text.size() || id == 0) {
     return refuse();
   }
-  return {id, {}};
+  return id;
 }
 
 }  // namespace sr::spawner_registry

@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include <tl/expected.hpp>
+
 #include "spawner.h"
 
 namespace sr::spawner_registry {
@@ -28,11 +30,7 @@ struct HeartbeatUpdate {
 
 // A value, or why the input is refused (a message for a 400 that names the field).
 template <typename T>
-struct Parsed {
-  std::optional<T> value;
-  std::string error;
-  bool ok() const { return value.has_value(); }
-};
+using Parsed = tl::expected<T, std::string>;
 
 // Strict parsers: one JSON object, known fields of the right types and ranges, nothing after
 // it, valid UTF-8. They never build a DOM.
