@@ -20,15 +20,4 @@ std::string HttpDate(std::int64_t unix_seconds) {
   return std::string(buffer, length);
 }
 
-std::string Rfc3339Millis(std::int64_t unix_millis) {
-  std::time_t seconds = static_cast<std::time_t>(unix_millis / 1000);
-  std::tm parts{};
-  gmtime_r(&seconds, &parts);
-  char buffer[64];
-  size_t length = std::strftime(buffer, sizeof(buffer), "%Y-%m-%dT%H:%M:%S", &parts);
-  char millis[8];
-  std::snprintf(millis, sizeof(millis), ".%03dZ", static_cast<int>(unix_millis % 1000));
-  return std::string(buffer, length) + millis;
-}
-
 }  // namespace sr::host

@@ -1,6 +1,6 @@
 #include "json_views.h"
 
-#include "clock.h"
+#include <sr/rfc3339.hpp>
 
 namespace sr::auth {
 
@@ -12,8 +12,8 @@ void WriteUser(JsonWriter& writer, const User& user) {
   WriteMember(writer, "role", RoleName(user.role));
   writer.Key("disabled");
   writer.Bool(user.disabled);
-  WriteMember(writer, "created", Rfc3339Utc(user.created_ms));
-  WriteMember(writer, "updated", Rfc3339Utc(user.updated_ms));
+  WriteMember(writer, "created", sr::Rfc3339Millis(user.created_ms));
+  WriteMember(writer, "updated", sr::Rfc3339Millis(user.updated_ms));
   writer.EndObject();
 }
 
@@ -46,7 +46,7 @@ std::string AuditPageJson(const AuditPage& page) {
     writer.StartObject();
     writer.Key("sequence");
     writer.Uint64(entry.sequence);
-    WriteMember(writer, "time", Rfc3339Utc(entry.time_ms));
+    WriteMember(writer, "time", sr::Rfc3339Millis(entry.time_ms));
     WriteMember(writer, "actor", entry.actor);
     WriteMember(writer, "action", entry.action);
     WriteMember(writer, "target", entry.target);

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
-#include <cstdio>
-#include <ctime>
+
+#include <sr/rfc3339.hpp>
 
 #include "json_writer.h"
 
@@ -36,7 +36,7 @@ bool ContainsIgnoringCase(std::string_view haystack, std::string_view needle) {
 void WriteRecord(JsonWriter& writer, const ErrorRecord& record) {
   writer.StartObject();
   WriteUint(writer, "sequence", record.sequence);
-  WriteString(writer, "timestamp", Rfc3339Millis(record.timestamp_ms));
+  WriteString(writer, "timestamp", sr::Rfc3339Millis(record.timestamp_ms));
   WriteInt(writer, "timestamp_ms", record.timestamp_ms);
   WriteInt(writer, "status", record.status);
   WriteString(writer, "method", record.method);
@@ -111,18 +111,6 @@ std::string ErrorListJson(const std::vector<ErrorRecord>& newest_first, const Er
   WriteOptionalUint(writer, "next_before", next_before);
   writer.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
-}
-
-std::string Rfc3339Millis(std::int64_t unix_ms) {
-  std::int64_t seconds = unix_ms >= 0 ? unix_ms / 1000 : (unix_ms - 999) / 1000;
-  int millis = static_cast<int>(unix_ms - seconds * 1000);
-  std::time_t time = static_cast<std::time_t>(seconds);
-  std::tm utc{};
-  gmtime_r(&time, &utc);
-  char text[96];  // room for any int the compiler cannot rule out
-  std::snprintf(text, sizeof(text), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
-                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, millis);
-  return text;
 }
 
 }  // namespace sr::dashboard

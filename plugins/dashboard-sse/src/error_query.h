@@ -48,6 +48,5 @@ ErrorQueryParse ParseErrorQuery(const QueryParamFn& param);
 std::string ErrorListJson(const std::vector<ErrorRecord>& newest_first, const ErrorQuery& query);
 
 // 2026-11-25T21:01:11.123Z
-std::string Rfc3339Millis(std::int64_t unix_ms);
 
 }  // namespace sr::dashboard

@@ -113,10 +113,5 @@ TEST(ErrorQuery, EntriesCarryEveryField) {
   EXPECT_STREQ(entry["timestamp"].GetString(), "2023-11-14T22:13:20.010Z");
 }
 
-TEST(Rfc3339Millis, FormatsUtcWithMilliseconds) {
-  EXPECT_EQ(Rfc3339Millis(0), "1970-01-01T00:00:00.000Z");
-  EXPECT_EQ(Rfc3339Millis(1764104471123), "2025-11-25T21:01:11.123Z");
-}
-
 }  // namespace
 }  // namespace sr::dashboard

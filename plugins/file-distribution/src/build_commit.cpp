@@ -4,6 +4,8 @@
 
 #include <cerrno>
 
+#include <sr/rfc3339.hpp>
+
 #include "durable_file.h"
 #include "names.h"
 #include "sha256.h"
@@ -81,7 +83,7 @@ Result<CommittedBuild> CommitUpload(UploadStore& uploads, BuildStore& builds,
   if (::fsync(part.value().get()) != 0)
     return tl::make_unexpected(IoError("fsync the upload", errno));
   BuildRecord build{upload.version, upload.size, upload.sha256, upload.uploaded_by,
-                    Rfc3339(now_unix_seconds)};
+                    sr::Rfc3339Seconds(now_unix_seconds)};
   Result<Activation> installed =
       builds.Install(uploads.folder_fd(), PartFileName(upload_id), std::move(build), mode);
   if (!installed.has_value()) {

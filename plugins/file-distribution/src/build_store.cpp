@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cerrno>
 
+#include <sr/rfc3339.hpp>
+
 #include "durable_file.h"
 #include "names.h"
 #include "time_format.h"
@@ -123,7 +125,7 @@ RecordedDigest BuildStore::RecordDigest(const FileIdentity& identity, const std:
   }
   RecordedDigest result{BuildRecord{ManualVersion(next.index, identity, sha256), identity.size,
                                     sha256, std::string(kManualUploader),
-                                    Rfc3339(MtimeSeconds(identity))}};
+                                    sr::Rfc3339Seconds(MtimeSeconds(identity))}};
   if (ServedIdentity() == identity) {
     result.newly_served = true;
     Status adopted = AdoptServed(identity, result.build);

@@ -32,16 +32,6 @@ std::string HttpDate(std::int64_t unix_seconds) {
   return {text, static_cast<std::size_t>(length)};
 }
 
-std::string Rfc3339(std::int64_t unix_seconds) {
-  auto parts = UtcParts(unix_seconds);
-  if (!parts) return {};
-  char text[96];
-  int length = std::snprintf(text, sizeof(text), "%04d-%02d-%02dT%02d:%02d:%02dZ",
-                             parts->tm_year + 1900, parts->tm_mon + 1, parts->tm_mday,
-                             parts->tm_hour, parts->tm_min, parts->tm_sec);
-  return {text, static_cast<std::size_t>(length)};
-}
-
 std::string CompactUtc(std::int64_t unix_seconds) {
   auto parts = UtcParts(unix_seconds);
   if (!parts) return {};

@@ -11,9 +11,6 @@ namespace sr::file_distribution {
 // RFC 7231 IMF-fixdate for HTTP headers: "Sun, 06 Nov 1994 08:49:37 GMT".
 std::string HttpDate(std::int64_t unix_seconds);
 
-// RFC 3339 UTC with seconds: "1994-11-06T08:49:37Z".
-std::string Rfc3339(std::int64_t unix_seconds);
-
 // Compact UTC for names: "19941106T084937Z".
 std::string CompactUtc(std::int64_t unix_seconds);
 

@@ -12,13 +12,6 @@ void AppendJsonString(std::string& out, std::string_view text);
 // The bytes AppendJsonString appends for `text`.
 std::size_t JsonStringSize(std::string_view text);
 
-// Bytes of AppendRfc3339Millis's output.
-inline constexpr std::size_t kRfc3339MillisSize = 24;
-
-// Appends a Unix time in milliseconds as RFC 3339 UTC with milliseconds:
-// 2026-11-25T21:01:11.123Z.
-void AppendRfc3339Millis(std::string& out, std::int64_t unix_ms);
-
 void AppendUnsigned(std::string& out, std::uint64_t value);
 void AppendSigned(std::string& out, std::int64_t value);
 // Bytes AppendSigned appends for `value`.

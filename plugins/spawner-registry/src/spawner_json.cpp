@@ -1,5 +1,7 @@
 #include "spawner_json.h"
 
+#include <sr/rfc3339.hpp>
+
 #include "json_text.h"
 
 namespace sr::spawner_registry {
@@ -18,7 +20,7 @@ static_assert(kHealthy.size() == kSuspect.size());
 std::size_t SpawnerJsonSize(const SpawnerSnapshot& spawner) {
   return spawner.identity->json_prefix.size() + SignedSize(spawner.load.max_instances) +
          kCurrentKey.size() + SignedSize(spawner.load.current_instances) + kStatusKey.size() +
-         JsonStringSize(spawner.load.status) + kLastSeenKey.size() + kRfc3339MillisSize +
+         JsonStringSize(spawner.load.status) + kLastSeenKey.size() + sr::kRfc3339MillisSize +
          kHealthy.size();
 }
 
@@ -30,7 +32,7 @@ void AppendSpawnerJson(std::string& out, const SpawnerSnapshot& spawner) {
   out += kStatusKey;
   AppendJsonString(out, spawner.load.status);
   out += kLastSeenKey;
-  AppendRfc3339Millis(out, spawner.last_seen_ms);
+  sr::AppendRfc3339Millis(out, spawner.last_seen_ms);
   out += spawner.suspect ? kSuspect : kHealthy;
 }
 
