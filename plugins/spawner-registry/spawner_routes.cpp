@@ -1,5 +1,7 @@
 #include "spawner_routes.h"
 
+#include <sr/text.hpp>
+
 #include "json_text.h"
 #include "spawner_json.h"
 #include "spawner_request.h"
@@ -44,7 +46,7 @@ std::string RegisteredJson(const ChangeOutcome& outcome) {
   std::string json = "{\"id\":";
   AppendUnsigned(json, outcome.id);
   json += ",\"token\":";
-  AppendJsonString(json, outcome.token);
+  sr::AppendJsonString(json, outcome.token);
   json += '}';
   return json;
 }
@@ -143,15 +145,15 @@ std::optional<SpawnerId> SpawnerRoutes::PathId(sr::Request& request, sr::Respons
 void SpawnerRoutes::Audit(std::string_view action, SpawnerId id, std::string_view actor,
                           std::string_view ip, std::string_view detail) {
   std::string json = "{\"actor\":";
-  AppendJsonString(json, actor);
+  sr::AppendJsonString(json, actor);
   json += ",\"action\":";
-  AppendJsonString(json, action);
+  sr::AppendJsonString(json, action);
   json += ",\"target\":";
-  AppendJsonString(json, "spawner " + std::to_string(id));
+  sr::AppendJsonString(json, "spawner " + std::to_string(id));
   json += ",\"ip\":";
-  AppendJsonString(json, ip);
+  sr::AppendJsonString(json, ip);
   json += ",\"detail\":";
-  AppendJsonString(json, detail);
+  sr::AppendJsonString(json, detail);
   json += '}';
   host_.Publish("audit.record", json);
 }

@@ -41,9 +41,15 @@ inline std::size_t ValidUtf8Length(std::string_view text, std::size_t at) {
   return length;
 }
 
-// Appends `text` as the inside of a JSON string (quotes not included). Broken UTF-8 becomes
-// U+FFFD, so one bad byte from a client cannot make the whole document unparseable; <, > and
-// & are escaped too, so the JSON is also safe to embed in HTML.
+// JSON string escaping, the one implementation of the host and the plugins. The rule for
+// broken UTF-8: every byte that does not begin a valid UTF-8 sequence (see ValidUtf8Length)
+// is written as \ufffd (U+FFFD, the replacement character) and the next byte is examined
+// afresh, so one bad byte from a client cannot make the whole document unparseable and valid
+// text around it is kept. Valid sequences pass through unchanged. ", \ and the controls are
+// escaped as JSON requires; <, > and & as \u003c, \u003e and \u0026, so that the JSON is also
+// safe to embed in HTML.
+
+// Appends `text` as the inside of a JSON string (quotes not included).
 inline void AppendJsonEscaped(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
   for (std::size_t i = 0; i < text.size();) {
@@ -79,13 +85,44 @@ inline void AppendJsonEscaped(std::string& out, std::string_view text) {
   }
 }
 
+// The bytes AppendJsonEscaped appends for `text`, so that a writer can reserve exactly.
+inline std::size_t JsonEscapedSize(std::string_view text) {
+  std::size_t size = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    auto byte = static_cast<unsigned char>(text[i]);
+    if (byte >= 0x80) {
+      std::size_t length = ValidUtf8Length(text, i);
+      size += length == 0 ? 6 : length;  // \ufffd or the sequence itself
+      i += length == 0 ? 1 : length;
+      continue;
+    }
+    if (byte == '"' || byte == '\\' || byte == '\n' || byte == '\r' || byte == '\t') {
+      size += 2;
+    } else if (byte < 0x20 || byte == '<' || byte == '>' || byte == '&') {
+      size += 6;
+    } else {
+      size += 1;
+    }
+    ++i;
+  }
+  return size;
+}
+
+// Appends `text` as a quoted JSON string.
+inline void AppendJsonString(std::string& out, std::string_view text) {
+  out += '"';
+  AppendJsonEscaped(out, text);
+  out += '"';
+}
+
+// The bytes AppendJsonString appends for `text`.
+inline std::size_t JsonStringSize(std::string_view text) { return JsonEscapedSize(text) + 2; }
+
 // `text` as a quoted JSON string.
 inline std::string JsonString(std::string_view text) {
   std::string out;
   out.reserve(text.size() + 2);
-  out += '"';
-  AppendJsonEscaped(out, text);
-  out += '"';
+  AppendJsonString(out, text);
   return out;
 }
 

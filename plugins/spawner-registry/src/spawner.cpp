@@ -1,5 +1,7 @@
 #include "spawner.h"
 
+#include <sr/text.hpp>
+
 #include "json_text.h"
 
 namespace sr::spawner_registry {
@@ -20,9 +22,9 @@ std::shared_ptr<const SpawnerIdentity> MakeIdentity(SpawnerId id, std::string re
   prefix += "{\"id\":";
   AppendUnsigned(prefix, id);
   prefix += ",\"region\":";
-  AppendJsonString(prefix, identity->region);
+  sr::AppendJsonString(prefix, identity->region);
   prefix += ",\"host\":";
-  AppendJsonString(prefix, identity->host);
+  sr::AppendJsonString(prefix, identity->host);
   prefix += ",\"port\":";
   AppendUnsigned(prefix, port);
   prefix += ",\"max_instances\":";

@@ -4,6 +4,8 @@
 
 #include <charconv>
 
+#include <sr/text.hpp>
+
 #include "json_text.h"
 #include "spawner_token.h"
 
@@ -45,9 +47,9 @@ std::string EncodeStoredSpawner(const SpawnerSnapshot& spawner) {
   out.reserve(256 + identity.region.size() + identity.host.size() +
               identity.registered_from.size());
   out += "{\"region\":";
-  AppendJsonString(out, identity.region);
+  sr::AppendJsonString(out, identity.region);
   out += ",\"host\":";
-  AppendJsonString(out, identity.host);
+  sr::AppendJsonString(out, identity.host);
   out += ",\"port\":";
   AppendUnsigned(out, identity.port);
   out += ",\"max_instances\":";
@@ -55,7 +57,7 @@ std::string EncodeStoredSpawner(const SpawnerSnapshot& spawner) {
   out += ",\"current_instances\":";
   AppendSigned(out, spawner.load.current_instances);
   out += ",\"status\":";
-  AppendJsonString(out, spawner.load.status);
+  sr::AppendJsonString(out, spawner.load.status);
   out += ",\"last_seen_ms\":";
   AppendSigned(out, spawner.last_seen_ms);
   if (identity.token_digest) {
@@ -65,7 +67,7 @@ std::string EncodeStoredSpawner(const SpawnerSnapshot& spawner) {
   }
   if (!identity.registered_from.empty()) {
     out += ",\"registered_from\":";
-    AppendJsonString(out, identity.registered_from);
+    sr::AppendJsonString(out, identity.registered_from);
   }
   out += '}';
   return out;

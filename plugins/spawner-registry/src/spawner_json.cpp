@@ -1,6 +1,7 @@
 #include "spawner_json.h"
 
 #include <sr/rfc3339.hpp>
+#include <sr/text.hpp>
 
 #include "json_text.h"
 
@@ -20,7 +21,7 @@ static_assert(kHealthy.size() == kSuspect.size());
 std::size_t SpawnerJsonSize(const SpawnerSnapshot& spawner) {
   return spawner.identity->json_prefix.size() + SignedSize(spawner.load.max_instances) +
          kCurrentKey.size() + SignedSize(spawner.load.current_instances) + kStatusKey.size() +
-         JsonStringSize(spawner.load.status) + kLastSeenKey.size() + sr::kRfc3339MillisSize +
+         sr::JsonStringSize(spawner.load.status) + kLastSeenKey.size() + sr::kRfc3339MillisSize +
          kHealthy.size();
 }
 
@@ -30,7 +31,7 @@ void AppendSpawnerJson(std::string& out, const SpawnerSnapshot& spawner) {
   out += kCurrentKey;
   AppendSigned(out, spawner.load.current_instances);
   out += kStatusKey;
-  AppendJsonString(out, spawner.load.status);
+  sr::AppendJsonString(out, spawner.load.status);
   out += kLastSeenKey;
   sr::AppendRfc3339Millis(out, spawner.last_seen_ms);
   out += spawner.suspect ? kSuspect : kHealthy;
@@ -63,7 +64,7 @@ std::string RemovedEventJson(SpawnerId id, std::string_view reason) {
   std::string out = "{\"id\":";
   AppendUnsigned(out, id);
   out += ",\"reason\":";
-  AppendJsonString(out, reason);
+  sr::AppendJsonString(out, reason);
   out += '}';
   return out;
 }
