@@ -1,11 +1,7 @@
-// KeyValueStore over the "kv-store" service vtable (plugin-api/include/sr/services/kv_store.h).
+// KeyValueStore over the "kv-store" service, through the SDK's client (sr/services/kv_store.hpp).
 #pragma once
 
-#include <sr/services/kv_store.h>
-
-#include <map>
-#include <mutex>
-#include <string>
+#include <sr/services/kv_store.hpp>
 
 #include "key_value_store.h"
 
@@ -23,12 +19,7 @@ class KvStoreClient final : public KeyValueStore {
   bool durable() const override { return true; }
 
  private:
-  sr_kv_namespace* Namespace(std::string_view name);
-  [[noreturn]] void Fail(std::string_view what, sr_status status) const;
-
-  const sr_kv_store_v1& service_;
-  std::mutex mutex_;
-  std::map<std::string, sr_kv_namespace*, std::less<>> namespaces_;
+  sr::KvStore store_;
 };
 
 }  // namespace sr::auth

@@ -1,8 +1,9 @@
-// The registry's storage over the "kv-store" service (sr/services/kv_store.h): spawners in
-// the namespace "spawners", the id counter in "spawner_meta".
+// The registry's storage over the "kv-store" service, through the SDK's client
+// (sr/services/kv_store.hpp): spawners in the namespace "spawners", the id counter in
+// "spawner_meta".
 #pragma once
 
-#include <sr/services/kv_store.h>
+#include <sr/services/kv_store.hpp>
 
 #include "registry_ports.h"
 
@@ -10,7 +11,7 @@ namespace sr::spawner_registry {
 
 class KvRegistryStore final : public RegistryStore {
  public:
-  // Opens the namespaces. Throws std::runtime_error.
+  // Opens the namespaces. Throws sr::KvStoreError (a std::runtime_error).
   explicit KvRegistryStore(const sr_kv_store_v1& kv);
 
   void Scan(Table table, const RowVisitor& visit) override;
@@ -18,9 +19,8 @@ class KvRegistryStore final : public RegistryStore {
 
  private:
   sr_kv_namespace* NamespaceOf(Table table) const;
-  std::string LastError() const;
 
-  const sr_kv_store_v1& kv_;
+  sr::KvStore store_;
   sr_kv_namespace* spawners_ = nullptr;
   sr_kv_namespace* meta_ = nullptr;
 };
