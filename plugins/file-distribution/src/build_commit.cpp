@@ -80,8 +80,9 @@ Result<CommittedBuild> CommitUpload(UploadStore& uploads, BuildStore& builds,
   if (zip.value().entries == 0) {
     return claim.Discard(MakeError(ErrorKind::kUnprocessable, "the zip has no entries"));
   }
-  if (::fsync(part.value().get()) != 0)
+  if (::fsync(part.value().get()) != 0) {
     return tl::make_unexpected(IoError("fsync the upload", errno));
+  }
   BuildRecord build{upload.version, upload.size, upload.sha256, upload.uploaded_by,
                     sr::Rfc3339Seconds(now_unix_seconds)};
   Result<Activation> installed =

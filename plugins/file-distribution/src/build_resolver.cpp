@@ -110,8 +110,9 @@ Result<RecordedDigest> BuildResolver::Hash(const Pending& pending) {
     fd = pending.waiters.front().file.fd.get();
   }
   Result<std::string> digest = Sha256OfFile(fd, pending.identity.size);
-  if (!digest.has_value() && digest.error().kind != ErrorKind::kUnavailable)
+  if (!digest.has_value() && digest.error().kind != ErrorKind::kUnavailable) {
     return tl::make_unexpected(digest.error());
+  }
   struct stat info {};
   if (!digest.has_value() || ::fstat(fd, &info) != 0 || IdentityOf(info) != pending.identity) {
     return MakeError(ErrorKind::kUnavailable,

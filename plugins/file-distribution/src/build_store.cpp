@@ -82,8 +82,9 @@ Result<OpenedBuild> BuildStore::OpenServed() const {
     return tl::make_unexpected(IoError("open " + std::string(kServedFileName), errno));
   }
   struct stat info {};
-  if (::fstat(fd.get(), &info) != 0)
+  if (::fstat(fd.get(), &info) != 0) {
     return tl::make_unexpected(IoError("stat " + std::string(kServedFileName), errno));
+  }
   if (!S_ISREG(info.st_mode)) {
     return MakeError(ErrorKind::kNotFound, std::string(kServedFileName) + " is not a regular file");
   }

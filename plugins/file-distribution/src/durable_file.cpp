@@ -21,8 +21,9 @@ constexpr std::size_t kCopyChunkBytes = 1 << 20;
 constexpr std::string_view kTempMarker = ".tmp-";
 
 Status SyncFile(int fd, std::string_view what) {
-  if (::fsync(fd) != 0)
+  if (::fsync(fd) != 0) {
     return tl::make_unexpected(IoError(std::string("fsync ") + std::string(what), errno));
+  }
   return {};
 }
 
@@ -60,8 +61,9 @@ Status CopyIntoTemp(int from_folder, const std::string& from_name, int to_folder
   UniqueFd source(::openat(from_folder, from_name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
   if (!source.valid()) return tl::make_unexpected(IoError("open " + from_name, errno));
   struct stat info {};
-  if (::fstat(source.get(), &info) != 0)
+  if (::fstat(source.get(), &info) != 0) {
     return tl::make_unexpected(IoError("stat " + from_name, errno));
+  }
   UniqueFd target(::openat(to_folder, temp_name.c_str(),
                            O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, kFileMode));
   if (!target.valid()) return tl::make_unexpected(IoError("create " + temp_name, errno));

@@ -208,8 +208,9 @@ Result<UploadProgress> UploadStore::Append(std::string_view id, std::uint64_t of
                          O_WRONLY | O_NOFOLLOW | O_CLOEXEC));
   if (!part.valid()) return tl::make_unexpected(IoError("open the upload file", errno));
   Status written = WriteAllAt(part.get(), bytes, offset);
-  if (written.has_value() && ::fdatasync(part.get()) != 0)
+  if (written.has_value() && ::fdatasync(part.get()) != 0) {
     written = tl::make_unexpected(IoError("fdatasync", errno));
+  }
   if (!written.has_value()) {
     // Leave the file where the client will resume.
     if (::ftruncate(part.get(), static_cast<off_t>(progress.received)) != 0) {

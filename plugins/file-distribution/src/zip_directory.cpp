@@ -465,8 +465,9 @@ Result<ZipSummary> CheckDirectory(int fd, std::uint64_t size) {
         CheckLocalHeader(fd, entry, directory.offset, index, directory.entries);
     if (!data_end.has_value()) {
       const Error& error = data_end.error();
-      if (error.kind != ErrorKind::kUnprocessable || IsUnsafe(error))
+      if (error.kind != ErrorKind::kUnprocessable || IsUnsafe(error)) {
         return tl::make_unexpected(error);
+      }
       return Corrupt(where + " (" + QuotedEntryName(name) + "): " + error.message);
     }
     facts.push_back(EntryFacts{NameDigest(name), record_offset, index, entry.numbers.local_offset,
