@@ -21,7 +21,21 @@ export function loginUrl() {
   return `/login?next=${encodeURIComponent(next)}`;
 }
 
+// Set once the page starts to leave (a link, or a form such as "Sign out"). A session that ends
+// because of that navigation (signing out closes the live stream at once) must not start a
+// second navigation to the sign-in page: it would abort the one under way.
+let leaving = false;
+if (typeof window !== 'undefined') {
+  window.addEventListener('beforeunload', () => {
+    leaving = true;
+  });
+  window.addEventListener('pageshow', () => {
+    leaving = false;
+  });
+}
+
 export function redirectToLogin() {
+  if (leaving) return;
   window.location.assign(loginUrl());
 }
 
