@@ -1,4 +1,4 @@
-// spawner-registry: the registry that game-server spawners talk to (DESIGN.md §3).
+// spawner-registry: the registry that game-server spawners talk to (docs/wire-contract.md).
 //
 // Routes (guards as provided by the auth plugin; handlers then decide which spawner a token
 // or a shared spawner key may act on, see src/spawner_access.h):

@@ -59,6 +59,35 @@ async function readBody(response) {
  * Options: method, json (a body to send as JSON), body (raw), headers, signal, noLoginRedirect.
  */
 export async function api(path, options = {}) {
+  return (await call(path, options)).body;
+}
+
+/**
+ * A paged list: `items` is the answer (a JSON array) and `next` the path of the next page, from
+ * the `Link: <...>; rel="next"` header, or null on the last page.
+ */
+export async function apiPage(path, options = {}) {
+  const { body, response } = await call(path, options);
+  return { items: Array.isArray(body) ? body : [], next: nextLink(response.headers.get('Link')) };
+}
+
+/**
+ * The target of the rel="next" link in a Link header value (RFC 8288), or null. Only same-origin
+ * paths are taken, so a header cannot send the page elsewhere.
+ */
+export function nextLink(header) {
+  if (!header) return null;
+  for (const match of header.matchAll(/<([^>]*)>\s*((?:;\s*[^;,]*)*)/g)) {
+    const rels = [...match[2].matchAll(/;\s*rel\s*=\s*"?([^";,]*)"?/gi)]
+      .flatMap((rel) => rel[1].trim().toLowerCase().split(/\s+/));
+    if (rels.includes('next') && match[1].startsWith('/') && !match[1].startsWith('//')) {
+      return match[1];
+    }
+  }
+  return null;
+}
+
+async function call(path, options) {
   const method = options.method || 'GET';
   const headers = { Accept: 'application/json', ...(options.headers || {}) };
   let body = options.body;
@@ -86,7 +115,7 @@ export async function api(path, options = {}) {
       : `${response.status} ${response.statusText}`;
     throw new ApiError(response.status, message, parsed);
   }
-  return parsed;
+  return { body: parsed, response };
 }
 
 /** A message for a toast from whatever a call threw. */
