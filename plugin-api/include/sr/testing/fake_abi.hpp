@@ -13,7 +13,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstddef>
 #include <cstdlib>
+#include <cstring>
 #include <type_traits>
 
 namespace sr::testing::fake_detail {
@@ -124,6 +126,23 @@ struct Abi {
   }
   static sr_status ConfigFinish(sr_host* host) {
     return ConfigCall(host, [](auto& c) { c.Finish(); });
+  }
+  static sr_status ConfigMapKeys(sr_host* host, sr_str key, sr_config_key_fn fn, void* ctx) {
+    if (fn == nullptr) return SR_ERR_INVALID_ARGUMENT;
+    std::vector<std::string> names;
+    sr_status status = ConfigCall(host, [&](auto& c) {
+      for (std::string& name : c.MapKeys(View(key))) names.push_back(std::move(name));
+    });
+    if (status != SR_OK) return status;
+    for (const std::string& name : names) {  // kept: the views live until destroy
+      if (fn(ctx, Keep(host, name)) == 0) break;
+    }
+    return SR_OK;
+  }
+  static sr_status ConfigErrorAt(sr_host* host, sr_str key, sr_str message) {
+    sr_status status =
+        ConfigCall(host, [&](auto& c) { c.RejectWithReason(View(key), OneLine(View(message))); });
+    return status == SR_OK ? SR_ERR_INTERNAL : status;
   }
 
   // ---- routes, guards, filters ----
@@ -696,11 +715,32 @@ struct Abi {
       api.error_log_read = SR_FAKE_STATUS(ErrorLogRead);
       api.data_dir = SR_FAKE_ENTRY(DataDir);
       api.stream_close = SR_FAKE_STATUS(StreamClose);
+      api.config_map_keys = SR_FAKE_STATUS(ConfigMapKeys);
+      api.config_error = SR_FAKE_STATUS(ConfigErrorAt);
       return api;
     }();
 #undef SR_FAKE_ENTRY
 #undef SR_FAKE_STATUS
     return &table;
+  }
+
+  // The table as a host of an older minor hands it out: cut at the first entry that minor
+  // did not have, later entries null. Minors past this header's get the whole table.
+  static const sr_host_api* TableOfMinor(std::uint16_t minor) {
+    static const sr_host_api kMinor0 = Cut(offsetof(sr_host_api, data_dir), 0);
+    static const sr_host_api kMinor1 = Cut(offsetof(sr_host_api, stream_close), 1);
+    if (minor == 0) return &kMinor0;
+    if (minor == 1) return &kMinor1;
+    return Table();
+  }
+
+ private:
+  static sr_host_api Cut(size_t size, std::uint16_t minor) {
+    sr_host_api cut{};
+    std::memcpy(&cut, Table(), size);
+    cut.struct_size = static_cast<std::uint32_t>(size);
+    cut.abi_minor = minor;
+    return cut;
   }
 };
 
