@@ -131,4 +131,49 @@ TEST(SdkConfig, RejectOnA11HostFallsBackToSetError) {
   EXPECT_EQ(loaded.error, "key 'max': too small");
 }
 
+// The fake host refuses the init-only calls after init, as the host does (InitOnlyCalls.* in
+// tests/e2e/plugin_config_test.cpp).
+class LateCaller final : public sr::Plugin {
+ public:
+  static sr::PluginInfo Info() {
+    sr::PluginInfo info{"late-caller", "1.0.0", "calls init-only entries from a handler"};
+    info.provides = {sr::GuardCapability("late-guard")};
+    return info;
+  }
+  void Init(sr::Host& host) override {
+    host.config().Finish();
+    sr::Host* self = &host;
+    host.Route("GET", "/late", "public", [self](sr::Request&, sr::Response& response) {
+      std::string body;
+      try {
+        self->config().Int("n", 0);
+        body += "config read;";
+      } catch (const sr::Error& e) {
+        body += "config " + std::to_string(e.status()) + ";";
+      }
+      sr_status status = self->api()->guard_register(
+          self->raw(), SR_LIT("late-guard"),
+          [](void*, sr_request*, sr_response*, sr_str) -> int32_t { return SR_GUARD_ALLOW; },
+          nullptr);
+      body += "guard " + std::to_string(status);
+      response.Text(200, body);
+    });
+  }
+};
+
+TEST(FakeHostInitOnly, CallsAfterInitAreRefusedAndLogged) {
+  FakeHost host;
+  auto loaded = host.Load(sr::detail::DescriptorFor<LateCaller, SR_ABI_MINOR>());
+  ASSERT_TRUE(loaded.ok()) << loaded.error;
+  ASSERT_TRUE(host.Start().ok());
+  EXPECT_EQ(host.Call("GET", "/late").body, "config 4;guard 4");
+  std::string logs;
+  for (const auto& line : host.Logs()) logs += line.plugin_id + ": " + line.message + "\n";
+  EXPECT_NE(logs.find("late-caller: config_get_int refused: it may only be called from "
+                      "on_plugin_init"),
+            std::string::npos)
+      << logs;
+  EXPECT_NE(logs.find("late-caller: guard_register refused"), std::string::npos) << logs;
+}
+
 }  // namespace

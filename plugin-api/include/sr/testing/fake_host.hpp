@@ -38,6 +38,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -272,12 +273,14 @@ inline LifecycleResult FakeHost::Load(const sr_plugin_descriptor* descriptor,
   plugins_.push_back(std::move(slot));  // kept even on failure: handles may point to it
   sr_status status = SR_ERR_INTERNAL;
   sr_host* handle = fake_detail::Abi::HandleOf(loaded);
+  loaded.init_thread = std::this_thread::get_id();
   if (!state_.Shielded(loaded.id, "init", [&] {
         status = d.on_plugin_init(handle, fake_detail::Abi::TableOfMinor(host_abi_minor_),
                                   &loaded.instance);
       })) {
     state_.RecordError(loaded, "init threw an exception");
   }
+  loaded.init_thread = std::thread::id();
   std::string error = state_.ErrorOf(loaded);
   if (status == SR_OK && error.empty()) {
     loaded.initialized = true;
