@@ -92,6 +92,23 @@ TEST(AbiNegotiation, NewerTargetIsRefusedWithAClearMessage) {
   EXPECT_NE(host.Output().find(expected), std::string::npos) << host.Output();
 }
 
+TEST(AbiNegotiation, LargerDescriptorFromNewerHeadersLoads) {
+  TestHost host(Yaml("  - id: larger-descriptor\n"));
+  ASSERT_TRUE(host.Start()) << host.Output();
+  EXPECT_EQ(Fetch(host.port(), "GET", "/fixtures/larger-descriptor").body,
+            "{\"fixture\":\"larger-descriptor\"}");
+  EXPECT_EQ(host.Stop(), 0) << host.Output();
+}
+
+TEST(AbiNegotiation, AbsurdDescriptorSizeIsRefused) {
+  TestHost host(Yaml("  - id: huge-descriptor\n"));
+  ASSERT_FALSE(host.Start());
+  EXPECT_EQ(host.exit_code(), 2) << host.Output();
+  EXPECT_NE(host.Output().find("plugin 'huge-descriptor' ("), std::string::npos) << host.Output();
+  EXPECT_NE(host.Output().find("malformed descriptor (struct_size 100000)"), std::string::npos)
+      << host.Output();
+}
+
 TEST(AbiNegotiation, FrozenAbi11PluginTargetsMinor1AndLoads) {
   const sr_plugin_descriptor* descriptor = Descriptor("abi-1-1");
   ASSERT_NE(descriptor, nullptr);
