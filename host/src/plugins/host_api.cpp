@@ -206,11 +206,6 @@ sr_status ConfigFinish(sr_host* host) {
   return ConfigCall(host, "config_finish", [](ConfigSection& config) { config.Finish(); });
 }
 
-struct KeyVisitor {
-  sr_config_key_fn fn;
-  void* ctx;
-};
-
 sr_status ConfigMapKeys(sr_host* host, sr_str key, sr_config_key_fn fn, void* ctx) {
   if (fn == nullptr) return SR_ERR_INVALID_ARGUMENT;
   std::vector<std::string_view> names;

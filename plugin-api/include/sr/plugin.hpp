@@ -250,15 +250,26 @@ class Config {
       throw Error("listing the keys of '" + std::string(key) + "' needs a host with ABI 1.2",
                   SR_ERR_UNSUPPORTED);
     }
-    std::vector<std::string> names;
+    struct Collected {
+      std::vector<std::string> names;
+      bool failed = false;
+    } collected;
+    // The callback runs under the host's frames: nothing may be thrown through them.
     Check(api_->config_map_keys(
         host_, ToStr(key),
-        [](void* ctx, sr_str name) -> int32_t {
-          static_cast<std::vector<std::string>*>(ctx)->emplace_back(View(name));
-          return 1;
+        [](void* ctx, sr_str name) noexcept -> int32_t {
+          auto& out = *static_cast<Collected*>(ctx);
+          try {
+            out.names.emplace_back(View(name));
+            return 1;
+          } catch (...) {
+            out.failed = true;
+            return 0;
+          }
         },
-        &names));
-    return names;
+        &collected));
+    if (collected.failed) throw Error("out of memory listing '" + std::string(key) + "'");
+    return std::move(collected.names);
   }
   // Refuses the value at `key` with the plugin's own reason: the host prints it with
   // plugins.yaml's file and line ("plugins.yaml:7:11: plugin 'x': key 'quotas.eu': message")
