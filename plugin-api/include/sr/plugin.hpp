@@ -242,6 +242,48 @@ class Config {
     Check(api_->config_array_length(host_, ToStr(key), &out));
     return out;
   }
+  // The keys of the mapping at `key`, in file order (empty when absent); read each value as
+  // `key + "." + name`. Needs a 1.2 host: on an older one it throws sr::Error with
+  // SR_ERR_UNSUPPORTED (test SR_HOST_API_HAS(host.api(), config_map_keys) to do without).
+  std::vector<std::string> MapKeys(std::string_view key) {
+    if (!SR_HOST_API_HAS(api_, config_map_keys)) {
+      throw Error("listing the keys of '" + std::string(key) + "' needs a host with ABI 1.2",
+                  SR_ERR_UNSUPPORTED);
+    }
+    struct Collected {
+      std::vector<std::string> names;
+      bool failed = false;
+    } collected;
+    // The callback runs under the host's frames: nothing may be thrown through them.
+    Check(api_->config_map_keys(
+        host_, ToStr(key),
+        [](void* ctx, sr_str name) noexcept -> int32_t {
+          auto& out = *static_cast<Collected*>(ctx);
+          try {
+            out.names.emplace_back(View(name));
+            return 1;
+          } catch (...) {
+            out.failed = true;
+            return 0;
+          }
+        },
+        &collected));
+    if (collected.failed) throw Error("out of memory listing '" + std::string(key) + "'");
+    return std::move(collected.names);
+  }
+  // Refuses the value at `key` with the plugin's own reason: the host prints it with
+  // plugins.yaml's file and line ("plugins.yaml:7:11: plugin 'x': key 'quotas.eu': message")
+  // and the plugin is refused. Throws sr::Error; let it leave Init. A host older than 1.2
+  // prints the same words without the line.
+  [[noreturn]] void Reject(std::string_view key, std::string_view message) {
+    if (SR_HOST_API_HAS(api_, config_error)) {
+      api_->config_error(host_, ToStr(key), ToStr(message));
+    } else {
+      std::string text = "key '" + std::string(key) + "': " + std::string(message);
+      api_->set_error(host_, ToStr(text));
+    }
+    throw Error(std::string(message), SR_ERR_INVALID_ARGUMENT);
+  }
   // Refuses keys that no getter asked for. Call after reading everything.
   void Finish() { Check(api_->config_finish(host_)); }
 
@@ -740,15 +782,18 @@ struct PluginGlue {
 
 namespace detail {
 
-template <typename T>
+// `TargetMinor` is SR_ABI_TARGET_MINOR where SR_DECLARE_PLUGIN expands, so that the value the
+// author set before including the SDK is the one stamped.
+template <typename T, std::uint16_t TargetMinor>
 struct DescriptorHolder {
+  static_assert(TargetMinor <= SR_ABI_MINOR, "SR_ABI_TARGET_MINOR is newer than this SDK");
   explicit DescriptorHolder(PluginInfo info_in) : info(std::move(info_in)) {
     Fill(info.provides, provides);
     Fill(info.required, required);
     Fill(info.uses, uses);
     descriptor.struct_size = sizeof(sr_plugin_descriptor);
     descriptor.abi_major = SR_ABI_MAJOR;
-    descriptor.abi_minor = SR_ABI_MINOR;
+    descriptor.abi_minor = TargetMinor;
     descriptor.id = info.id.c_str();
     descriptor.version = info.version.c_str();
     descriptor.description = info.description.c_str();
@@ -775,10 +820,10 @@ struct DescriptorHolder {
   sr_plugin_descriptor descriptor{};
 };
 
-template <typename T>
+template <typename T, std::uint16_t TargetMinor = SR_ABI_TARGET_MINOR>
 const sr_plugin_descriptor* DescriptorFor() noexcept {
   try {
-    static const DescriptorHolder<T> holder(T::Info());
+    static const DescriptorHolder<T, TargetMinor> holder(T::Info());
     return &holder.descriptor;
   } catch (...) {
     return nullptr;
@@ -867,10 +912,11 @@ inline void Host::OneShotTrampoline(void* ctx) noexcept {
 
 // Exports the plugin's entry symbol. Use once per plugin, at namespace scope:
 //   SR_DECLARE_PLUGIN(MyPlugin)
-// MyPlugin needs a default constructor, `static sr::PluginInfo Info()` and Init().
+// MyPlugin needs a default constructor, `static sr::PluginInfo Info()` and Init(). The
+// descriptor states SR_ABI_TARGET_MINOR as the oldest host minor the plugin needs.
 #define SR_DECLARE_PLUGIN(PluginClass)                                               \
   extern "C" SR_PLUGIN_EXPORT const sr_plugin_descriptor* sr_plugin_entry_v1(void) { \
-    return ::sr::detail::DescriptorFor<PluginClass>();                               \
+    return ::sr::detail::DescriptorFor<PluginClass, SR_ABI_TARGET_MINOR>();          \
   }
 
 #endif  // SR_PLUGIN_HPP
