@@ -54,11 +54,20 @@ using sr::spawner_registry::SpawnerRoutes;
 using sr::spawner_registry::SpawnTargetPolicy;
 using sr::spawner_registry::SystemClock;
 
-// Events go to the host's bus.
+// Events go to the host's bus. They follow changes already committed (often on the store's
+// thread), so a lost event is logged and never undoes or fails the change; once the host
+// shuts down nobody receives events, and the last flush's are let go.
 class HostEventSink final : public sr::spawner_registry::EventSink {
  public:
   explicit HostEventSink(sr::Host& host) : host_(host) {}
-  void Publish(std::string_view topic, std::string json) override { host_.Publish(topic, json); }
+  void Publish(std::string_view topic, std::string json) override {
+    try {
+      host_.Publish(topic, json);
+    } catch (const sr::ShuttingDown&) {
+    } catch (const sr::Error& error) {
+      host_.Warn(std::string("event lost: ") + error.what());
+    }
+  }
 
  private:
   sr::Host& host_;
