@@ -126,7 +126,7 @@ void Registry::Register(Registration registration, std::string registered_from, 
   if (store_ == nullptr) {
     table_.Insert(std::move(entry));
     lock.unlock();
-    events_.Publish("spawner.registered", SpawnerJson(snapshot));
+    events_.Publish("spawner.registered", SpawnerEventJson(snapshot));
     done(ChangeOutcome{ChangeOutcome::Result::kOk, id, {}, std::move(token.token)});
     return;
   }
@@ -144,7 +144,7 @@ void Registry::Register(Registration registration, std::string registered_from, 
       done(Unavailable("the registration could not be stored: " + error));
       return;
     }
-    events_.Publish("spawner.registered", SpawnerJson(snapshot));
+    events_.Publish("spawner.registered", SpawnerEventJson(snapshot));
     done(ChangeOutcome{ChangeOutcome::Result::kOk, snapshot.identity->id, {}, std::move(token)});
   });
 }
@@ -206,9 +206,15 @@ std::shared_ptr<const SpawnerIdentity> Registry::Identity(SpawnerId id) const {
 
 SpawnerTable::Totals Registry::Totals() const { return table_.ComputeTotals(Now()); }
 
+std::vector<std::pair<std::string, SpawnerTable::Totals>> Registry::RegionTotals() const {
+  return table_.ComputeRegionTotals(Now());
+}
+
+std::vector<SpawnerSnapshot> Registry::All() const { return table_.SnapshotAll(Now()); }
+
 void Registry::Removed(SpawnerId id, std::string_view reason) {
-  if (table_.FinishRemoval(id, Now())) {
-    events_.Publish("spawner.removed", RemovedEventJson(id, reason));
+  if (std::optional<SpawnerSnapshot> removed = table_.FinishRemoval(id, Now())) {
+    events_.Publish("spawner.removed", RemovedEventJson(*removed, reason));
   }
 }
 
@@ -227,7 +233,7 @@ void Registry::FlushDirty() {
     }
   }
   for (const SpawnerSnapshot& spawner : dirty) {
-    events_.Publish("spawner.updated", SpawnerJson(spawner));
+    events_.Publish("spawner.updated", SpawnerEventJson(spawner));
   }
   if (store_ == nullptr || committed.get().ok) return;
   // Kept dirty, they go with the next batch; the store has logged why this one failed.

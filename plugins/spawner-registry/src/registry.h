@@ -83,6 +83,9 @@ class Registry {
   std::optional<SpawnerSnapshot> Get(SpawnerId id) const;
   std::shared_ptr<const SpawnerIdentity> Identity(SpawnerId id) const;
   SpawnerTable::Totals Totals() const;
+  std::vector<std::pair<std::string, SpawnerTable::Totals>> RegionTotals() const;
+  // Every spawner by ascending id, copied shard by shard (no lock held while they are used).
+  std::vector<SpawnerSnapshot> All() const;
   std::uint64_t version() const { return table_.version(); }
   std::size_t size() const { return table_.size(); }
   SpawnerListCache& list() { return list_; }
@@ -98,6 +101,7 @@ class Registry {
   Liveness Now() const;
   // Commits `writes` and waits. True without a store.
   bool CommitAndWait(std::vector<RegistryStore::Write> writes, std::string& error);
+  // Finishes a committed removal and publishes spawner.removed with the removed record.
   void Removed(SpawnerId id, std::string_view reason);
 
   RegistryOptions options_;

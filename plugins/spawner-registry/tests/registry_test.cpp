@@ -112,7 +112,12 @@ TEST_F(SpawnerRegistryRegistryTest, DeletionIsCommittedBeforeItTakesEffect) {
   EXPECT_EQ(Delete(*registry, id).result, Result::kNotFound);
   auto removed = events.Take().back();
   EXPECT_EQ(removed.first, "spawner.removed");
-  EXPECT_EQ(removed.second, R"({"id":1,"reason":"deleted"})");
+  // The removed record travels with the event, region included.
+  EXPECT_EQ(removed.second.rfind(R"({"id":1,"reason":"deleted","revision":1,"spawner":{"id":1,)"
+                                 R"("region":"eu",)",
+                                 0),
+            0u)
+      << removed.second;
 }
 
 TEST_F(SpawnerRegistryRegistryTest, RestartRestoresSpawnersAndTheCounter) {
@@ -219,7 +224,8 @@ TEST_F(SpawnerRegistryRegistryTest, ExpiryRemovesSilentSpawnersInBatches) {
   EXPECT_TRUE(registry->Get(2));
   auto removed = events.Take();
   ASSERT_EQ(removed.size(), 4u);
-  EXPECT_EQ(removed[0].second, R"({"id":1,"reason":"expired"})");
+  EXPECT_EQ(removed[0].second.rfind(R"({"id":1,"reason":"expired","revision":)", 0), 0u);
+  EXPECT_NE(removed[0].second.find(R"("spawner":{"id":1,"region":"eu",)"), std::string::npos);
   EXPECT_EQ(store.table(Table::kSpawners).size(), 1u);
 }
 
