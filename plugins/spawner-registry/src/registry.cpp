@@ -125,8 +125,10 @@ void Registry::Register(Registration registration, std::string registered_from, 
 
   if (store_ == nullptr) {
     table_.Insert(std::move(entry));
-    lock.unlock();
+    // Published before a deletion can begin (it needs this lock), so spawner.removed always
+    // follows. With a store the writer thread's one-at-a-time callbacks give the same order.
     events_.Publish("spawner.registered", SpawnerEventJson(snapshot));
+    lock.unlock();
     done(ChangeOutcome{ChangeOutcome::Result::kOk, id, {}, std::move(token.token)});
     return;
   }
@@ -231,9 +233,11 @@ void Registry::FlushDirty() {
       for (const SpawnerSnapshot& spawner : dirty) writes.push_back(PutSpawner(spawner));
       committed = CommitAsync(*store_, std::move(writes));
     }
-  }
-  for (const SpawnerSnapshot& spawner : dirty) {
-    events_.Publish("spawner.updated", SpawnerEventJson(spawner));
+    // Published under the lock that a removal begins with: an update taken here can never
+    // reach subscribers after its spawner's spawner.removed. Publishing only queues.
+    for (const SpawnerSnapshot& spawner : dirty) {
+      events_.Publish("spawner.updated", SpawnerEventJson(spawner));
+    }
   }
   if (store_ == nullptr || committed.get().ok) return;
   // Kept dirty, they go with the next batch; the store has logged why this one failed.

@@ -49,6 +49,8 @@ struct SweepSummary {
 // decide its content, so the store applies them in the same order as memory saw them: a
 // write-behind batch can never resurrect a spawner whose deletion was queued before it, and
 // the stored id counter only grows. The lock is held for queueing, never across I/O.
+// Registrations (in memory) and write-behind updates are also published under it, so that a
+// spawner's spawner.removed, which needs the lock to begin, is always its last event.
 class Registry {
  public:
   using Done = std::function<void(const ChangeOutcome&)>;

@@ -2,6 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
 #include "registry_fakes.h"
 #include "spawner_codec.h"
 
@@ -350,6 +357,64 @@ TEST_F(SpawnerRegistryRegistryTest, RecordsFromBeforeTokensLoadWithoutOneAndBind
   EXPECT_EQ(restarted->Get(4)->identity->registered_from, "10.7.7.7");
   EXPECT_EQ(restarted->Authorize(4, Caller{Caller::Kind::kSharedKey, 0, "10.7.7.8"}),
             Access::kOtherAddress);
+}
+
+// Holds the first spawner.updated inside Publish until `released` (or 200 ms), so a deletion
+// can try to overtake it.
+class HoldingEvents final : public EventSink {
+ public:
+  void Publish(std::string_view topic, std::string) override {
+    if (topic == "spawner.updated") {
+      std::unique_lock<std::mutex> lock(mutex_);
+      holding_ = true;
+      changed_.notify_all();
+      changed_.wait_for(lock, std::chrono::milliseconds(200), [&] { return released_; });
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    topics_.emplace_back(topic);
+  }
+  void WaitUntilHolding() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    changed_.wait(lock, [&] { return holding_; });
+  }
+  void Release() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    released_ = true;
+    changed_.notify_all();
+  }
+  std::vector<std::string> Topics() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return topics_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  bool holding_ = false;
+  bool released_ = false;
+  std::vector<std::string> topics_;
+};
+
+// The directory's lining-up rule needs spawner.removed to be a spawner's last event: an
+// update taken by the write-behind must not be published after the removal.
+TEST(SpawnerRegistryEventOrderTest, RemovedIsASpawnersLastEventEvenWhenAFlushRaces) {
+  FakeClock clock;
+  HoldingEvents events;
+  Registry registry(Options(), nullptr, events, clock);
+  SpawnerId id = 0;
+  registry.Register(MakeRegistration(), "10.9.8.7",
+                    [&](const ChangeOutcome& outcome) { id = outcome.id; });
+  ASSERT_TRUE(registry.Heartbeat(id, HeartbeatUpdate{}));
+  std::thread flush([&] { registry.FlushDirty(); });
+  events.WaitUntilHolding();
+  std::thread remove([&] {
+    registry.Delete(id, [](const ChangeOutcome&) {});
+    events.Release();
+  });
+  flush.join();
+  remove.join();
+  EXPECT_EQ(events.Topics(),
+            (std::vector<std::string>{"spawner.registered", "spawner.updated", "spawner.removed"}));
 }
 
 }  // namespace

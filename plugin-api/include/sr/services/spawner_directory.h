@@ -35,8 +35,9 @@
  *        snapshot already shows that state (or a later one): skip it; otherwise apply it;
  *      - removed: apply it (drop X if present). Ids are never reused, so a removed spawner
  *        never comes back.
- * Events of one spawner are published in revision order; an updated event carries the
- * values at its revision, and several heartbeats may share one event (revisions skip).
+ * Events of one spawner are published in revision order, and spawner.removed is its last;
+ * an updated event carries the values at its revision, and several heartbeats may share one
+ * event (revisions skip).
  * Restored spawners are in every snapshot, since visit can only be called after the
  * registry's on_plugin_init, which restores them.
  */
