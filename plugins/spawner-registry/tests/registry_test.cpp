@@ -139,6 +139,24 @@ TEST_F(SpawnerRegistryRegistryTest, RestartRestoresSpawnersAndTheCounter) {
   EXPECT_EQ(Register(*restarted).id, 6u);
 }
 
+// The directory's rule for restored spawners: no event, revision 1, in every snapshot.
+TEST_F(SpawnerRegistryRegistryTest, RestoredSpawnersPublishNothingAndStartAtRevisionOne) {
+  {
+    auto registry = Open(&store);
+    Register(*registry);
+    ASSERT_TRUE(registry->Heartbeat(1, Current(2)));
+    registry->FlushDirty();
+    EXPECT_EQ(registry->Get(1)->revision, 2u);
+  }
+  events.Take();
+  auto restarted = Open(&store);
+  EXPECT_TRUE(events.Take().empty());
+  std::vector<SpawnerSnapshot> all = restarted->All();
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].revision, 1u);
+  EXPECT_EQ(all[0].load.current_instances, 2);
+}
+
 TEST_F(SpawnerRegistryRegistryTest, TheLargestStoredIdWinsOverALostCounter) {
   {
     auto registry = Open(&store);
