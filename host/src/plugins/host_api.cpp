@@ -589,7 +589,7 @@ sr_status TaskSchedule(sr_host* host, const sr_task_spec* spec_in, sr_task** out
   task.period = std::chrono::milliseconds(spec.period_ms);
   TaskScheduler& scheduler = Runtime(host).scheduler;
   TaskScheduler::TaskId id = scheduler.Schedule(std::move(task));
-  if (id == 0) return SR_ERR_UNAVAILABLE;
+  if (id == 0) return SR_ERR_SHUTTING_DOWN;  // the scheduler refuses only once it stops
   if (out != nullptr) {
     auto handle = std::make_unique<sr_task>();
     handle->scheduler = &scheduler;
@@ -673,8 +673,10 @@ void EventUnsubscribe(sr_subscription* subscription) {
 
 sr_status EventPublish(sr_host* host, sr_str topic, sr_str payload) {
   if (View(topic).empty()) return SR_ERR_INVALID_ARGUMENT;
-  bool queued = Runtime(host).events.Publish(std::string(View(topic)), std::string(View(payload)));
-  return queued ? SR_OK : SR_ERR_UNAVAILABLE;
+  EventBus& bus = Runtime(host).events;
+  if (bus.Publish(std::string(View(topic)), std::string(View(payload)))) return SR_OK;
+  // Refused: either the bus stops (which it never undoes) or its queue is full.
+  return bus.stopping() ? SR_ERR_SHUTTING_DOWN : SR_ERR_UNAVAILABLE;
 }
 
 // ---- statistics and error log ---------------------------------------------------------------

@@ -87,7 +87,10 @@ enum {
   SR_ERR_CLOSED = 6,              /* the peer or stream has gone away */
   SR_ERR_TOO_LARGE = 7,           /* a size limit was exceeded */
   SR_ERR_INTERNAL = 8,            /* a bug or an unexpected failure; see the log */
-  SR_ERR_UNSUPPORTED = 9          /* not offered by this host or service version */
+  SR_ERR_UNSUPPORTED = 9,         /* not offered by this host or service version */
+  SR_ERR_SHUTTING_DOWN = 10       /* the host is shutting down and takes no more of this work
+                                   * (tasks, events); hosts before 1.2 answer
+                                   * SR_ERR_UNAVAILABLE there */
 };
 
 /* A borrowed byte string: `data` need not be NUL-terminated. {NULL, 0} is the empty string.

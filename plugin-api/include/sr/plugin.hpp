@@ -33,7 +33,11 @@ inline std::string_view View(sr_str text) {
   return text.data == nullptr ? std::string_view() : std::string_view(text.data, text.size);
 }
 
-// Thrown from Init (or anything it calls) to refuse the plugin with a message.
+// The SDK's one error rule (plugin-api/ABI.md, "Errors"): every call that can fail throws
+// sr::Error carrying the host's sr_status; a call never drops a failure. Outcomes that are
+// ordinary answers rather than failures (a header or cookie that is absent, a service nobody
+// provides, a stream client that has left) are returned as values instead.
+// Thrown from Init (or anything it calls), it refuses the plugin with its message.
 class Error : public std::runtime_error {
  public:
   explicit Error(const std::string& message, sr_status status = SR_ERR_INTERNAL)
@@ -43,6 +47,25 @@ class Error : public std::runtime_error {
  private:
   sr_status status_;
 };
+
+// The host is shutting down and takes no more of this work (SR_ERR_SHUTTING_DOWN): a task
+// that cannot be scheduled, an event nobody will receive. Catch it where shutting down calls
+// for another path (do the work inline, skip the event); let other errors propagate.
+class ShuttingDown : public Error {
+ public:
+  explicit ShuttingDown(const std::string& message) : Error(message, SR_ERR_SHUTTING_DOWN) {}
+};
+
+namespace detail {
+
+// Throws the exception that `status` calls for, naming `what` failed. SR_OK returns.
+inline void ThrowIfFailed(sr_status status, const std::string& what) {
+  if (status == SR_OK) return;
+  if (status == SR_ERR_SHUTTING_DOWN) throw ShuttingDown(what + ": the host is shutting down");
+  throw Error(what, status);
+}
+
+}  // namespace detail
 
 // ---------------------------------------------------------------------------------------
 // Requests and responses
@@ -75,7 +98,8 @@ class Request {
     return Lookup(api_->request_attribute, name);
   }
   void SetAttribute(std::string_view name, std::string_view value) {
-    api_->request_set_attribute(raw_, ToStr(name), ToStr(value));
+    detail::ThrowIfFailed(api_->request_set_attribute(raw_, ToStr(name), ToStr(value)),
+                          "cannot set request attribute " + std::string(name));
   }
 
   sr_request* raw() const { return raw_; }
@@ -98,9 +122,11 @@ class Response {
 
   void SetStatus(int status) { api_->response_set_status(raw_, status); }
   int Status() const { return api_->response_status(raw_); }
-  // Returns false when the host refuses the header (see abi.h).
-  bool AddHeader(std::string_view name, std::string_view value) {
-    return api_->response_add_header(raw_, ToStr(name), ToStr(value)) == SR_OK;
+  // Throws when the host refuses the header (CR, LF or NUL in it, or a header the host owns;
+  // see abi.h): a header that is not sent is a failure, never silently dropped.
+  void AddHeader(std::string_view name, std::string_view value) {
+    detail::ThrowIfFailed(api_->response_add_header(raw_, ToStr(name), ToStr(value)),
+                          "the host refused the response header " + std::string(name));
   }
   std::optional<std::string_view> Header(std::string_view name) const {
     sr_str out{nullptr, 0};
@@ -131,8 +157,10 @@ class Response {
         },
         holder.release());
   }
-  // Sends part of an open file; takes ownership of `fd`.
-  bool File(int fd, std::uint64_t offset, std::uint64_t length, std::string_view content_type) {
+  // Sends part of an open file; takes ownership of `fd`. False (an answer the caller must
+  // handle, e.g. with 416) when `fd` is no regular file or the range lies outside it.
+  [[nodiscard]] bool File(int fd, std::uint64_t offset, std::uint64_t length,
+                          std::string_view content_type) {
     return api_->response_send_file(raw_, fd, offset, length, ToStr(content_type)) == SR_OK;
   }
   // {"error": message} with `status`; recorded in the host's error log.
@@ -170,7 +198,7 @@ class DeferredResponse {
   void Complete() {
     if (completed_) return;
     completed_ = true;
-    api_->response_complete(response_.raw());
+    detail::ThrowIfFailed(api_->response_complete(response_.raw()), "response_complete");
   }
 
  private:
@@ -184,9 +212,7 @@ class DeferredResponse {
 // Call from a handler to finish the response later; the handler then returns at once.
 inline std::shared_ptr<DeferredResponse> Defer(const sr_host_api* api, Request& request,
                                                Response& response) {
-  if (api->response_defer(response.raw()) != SR_OK) {
-    throw Error("response_defer refused by the host", SR_ERR_FAILED_PRECONDITION);
-  }
+  detail::ThrowIfFailed(api->response_defer(response.raw()), "response_defer refused by the host");
   return std::make_shared<DeferredResponse>(api, request.raw(), response.raw());
 }
 
@@ -343,16 +369,24 @@ class Stream {
   Stream& operator=(const Stream&) = delete;
   ~Stream() { Release(); }
 
-  // False once the client is gone.
+  // False once the client is gone (SR_ERR_CLOSED), an ordinary answer; throws on any other
+  // failure.
   bool Send(std::string_view event, std::string_view data) {
-    return raw_ != nullptr && api_->stream_send(raw_, ToStr(event), ToStr(data)) == SR_OK;
+    if (raw_ == nullptr) return false;
+    sr_status status = api_->stream_send(raw_, ToStr(event), ToStr(data));
+    if (status == SR_ERR_CLOSED) return false;
+    detail::ThrowIfFailed(status, "cannot send to the event stream");
+    return true;
   }
   // Ends the stream: the client sees the connection close (a browser reconnects). The handle
   // stays valid until released. False if the client was already gone, the stream already
   // closed, or the host is older than ABI 1.2.
   bool Close() {
-    return raw_ != nullptr && SR_HOST_API_HAS(api_, stream_close) &&
-           api_->stream_close(raw_) == SR_OK;
+    if (raw_ == nullptr || !SR_HOST_API_HAS(api_, stream_close)) return false;
+    sr_status status = api_->stream_close(raw_);
+    if (status == SR_ERR_CLOSED) return false;
+    detail::ThrowIfFailed(status, "cannot close the event stream");
+    return true;
   }
   void Release() {
     if (raw_ != nullptr) api_->stream_release(std::exchange(raw_, nullptr));
@@ -372,13 +406,14 @@ class StreamGroup {
   // returns). The returned Stream may be used to greet this one client.
   Stream Open(Request& request, Response& response) {
     sr_stream* stream = nullptr;
-    sr_status status = api_->stream_open(request.raw(), response.raw(), raw_, &stream);
-    if (status != SR_OK) throw Error("the host refused to open the event stream", status);
+    detail::ThrowIfFailed(api_->stream_open(request.raw(), response.raw(), raw_, &stream),
+                          "the host refused to open the event stream");
     return Stream(api_, stream);
   }
   std::uint64_t Broadcast(std::string_view event, std::string_view data, std::uint32_t flags = 0) {
     std::uint64_t id = 0;
-    api_->stream_group_broadcast(raw_, ToStr(event), ToStr(data), flags, &id);
+    detail::ThrowIfFailed(api_->stream_group_broadcast(raw_, ToStr(event), ToStr(data), flags, &id),
+                          "cannot broadcast " + std::string(event));
     return id;
   }
   std::size_t Clients() const { return raw_ == nullptr ? 0 : api_->stream_group_clients(raw_); }
@@ -515,9 +550,10 @@ class Host {
     spec.ctx = slot;
     spec.initial_delay_ms = static_cast<std::uint64_t>(delay.count());
     spec.period_ms = 0;
-    if (api_->task_schedule(raw_, &spec, nullptr) != SR_OK) {
+    sr_status status = api_->task_schedule(raw_, &spec, nullptr);
+    if (status != SR_OK) {
       DropOneShot(slot);
-      throw Error("cannot schedule task " + std::string(name));
+      detail::ThrowIfFailed(status, "cannot schedule task " + std::string(name));
     }
   }
 
@@ -551,8 +587,11 @@ class Host {
     return Subscription(api_, subscription);
   }
 
+  // Throws sr::ShuttingDown once the host stops taking events, sr::Error (SR_ERR_UNAVAILABLE)
+  // when its queue is full: the event was not published.
   void Publish(std::string_view topic, std::string_view json) {
-    api_->event_publish(raw_, ToStr(topic), ToStr(json));
+    detail::ThrowIfFailed(api_->event_publish(raw_, ToStr(topic), ToStr(json)),
+                          "cannot publish " + std::string(topic));
   }
 
   // The host's data folder for the plugin's files (empty if unavailable). ABI 1.1.
@@ -564,14 +603,14 @@ class Host {
   sr_host_stats Stats() const {
     sr_host_stats stats{};
     stats.struct_size = sizeof(stats);
-    api_->stats_read(raw_, &stats);
+    detail::ThrowIfFailed(api_->stats_read(raw_, &stats), "cannot read the host's statistics");
     return stats;
   }
 
   std::vector<ErrorEntry> Errors(std::uint64_t after_sequence, std::size_t limit,
                                  bool newest_first) const {
     std::vector<ErrorEntry> entries;
-    api_->error_log_read(
+    sr_status status = api_->error_log_read(
         raw_, after_sequence, limit, newest_first ? 1 : 0,
         [](void* ctx, const sr_error_entry* entry) noexcept -> int32_t {
           try {
@@ -586,6 +625,7 @@ class Host {
           }
         },
         &entries);
+    detail::ThrowIfFailed(status, "cannot read the host's error log");
     return entries;
   }
 
@@ -642,9 +682,7 @@ class Host {
     return api_->task_schedule(raw_, &spec, out);
   }
 
-  void Check(sr_status status, const std::string& what) {
-    if (status != SR_OK) throw Error(what, status);
-  }
+  void Check(sr_status status, const std::string& what) { detail::ThrowIfFailed(status, what); }
 
   static sr_status HandlerTrampoline(void* ctx, sr_request* req, sr_response* resp) noexcept;
   static int32_t GuardTrampoline(void* ctx, sr_request* req, sr_response* resp,
@@ -845,8 +883,18 @@ inline sr_status Host::HandlerTrampoline(void* ctx, sr_request* req, sr_response
     bound.fn(request, response);
     return SR_OK;
   } catch (...) {
-    detail::LogException(api, bound.host->raw_, "route handler");
-    api->response_error(resp, 500, ToStr("internal error"));
+    // The response may no longer be the handler's to answer: it may have deferred it (another
+    // thread now completes it) or turned it into an event stream. Claiming it with
+    // response_defer tells which: only when the host agrees is the 500 written, and the
+    // response completed here; otherwise the exception is only logged.
+    if (api->response_defer(resp) == SR_OK) {
+      detail::LogException(api, bound.host->raw_, "route handler");
+      api->response_error(resp, 500, ToStr("internal error"));
+      api->response_complete(resp);
+    } else {
+      detail::LogException(api, bound.host->raw_,
+                           "route handler (after handing its response off, which stays as is)");
+    }
     return SR_ERR_INTERNAL;
   }
 }

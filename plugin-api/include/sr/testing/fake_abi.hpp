@@ -530,7 +530,7 @@ struct Abi {
     if (spec.fn == nullptr) return SR_ERR_INVALID_ARGUMENT;
     HostState& state = HostOf(host);
     std::lock_guard<std::mutex> lock(state.mutex);
-    if (SlotOf(host).stopping) return SR_ERR_FAILED_PRECONDITION;
+    if (SlotOf(host).stopping) return SR_ERR_SHUTTING_DOWN;
     auto task = std::make_shared<TaskEntry>();
     task->id = state.next_id++;
     task->owner = &SlotOf(host);
