@@ -9,6 +9,7 @@
 
 #include "app/command_line.h"
 #include "app/host_app.h"
+#include "app/plugin_template.h"
 #include "plugins/host_runtime.h"
 
 int main(int argc, char** argv) {
@@ -32,6 +33,21 @@ int main(int argc, char** argv) {
     std::printf("spawner-master %.*s (plugin ABI %d.%d)\n",
                 static_cast<int>(sr::host::HostVersion().size()), sr::host::HostVersion().data(),
                 SR_ABI_MAJOR, SR_ABI_MINOR);
+    return 0;
+  }
+  if (!command_line->new_plugin.empty()) {
+    const std::string& name = command_line->new_plugin;
+    std::string dir = command_line->new_plugin_dir.empty() ? name : command_line->new_plugin_dir;
+    if (!sr::host::IsTemplateName(name, error)) {
+      std::fprintf(stderr, "error: %s\n", error.c_str());
+      return 2;
+    }
+    if (!sr::host::WritePluginTemplate(name, dir, error)) {
+      std::fprintf(stderr, "error: %s\n", error.c_str());
+      return 1;
+    }
+    std::printf("plugin '%s' written to %s/ (see its README.md to build it)\n", name.c_str(),
+                dir.c_str());
     return 0;
   }
   try {

@@ -93,8 +93,15 @@ class AuthPlugin final : public sr::Plugin {
     OpenStore(host);
     core_ = std::make_unique<AuthCore>(*store_, options_.settings, &WallClockMs,
                                        [&host](std::string_view message) { host.Warn(message); });
+    // Audit records and session ends follow changes already made: a lost event is logged,
+    // it does not fail the request (and nobody listens once the host shuts down).
     core_->SetPublisher([&host](std::string_view topic, std::string_view payload) {
-      host.Publish(topic, payload);
+      try {
+        host.Publish(topic, payload);
+      } catch (const sr::ShuttingDown&) {
+      } catch (const sr::Error& error) {
+        host.Warn(std::string("event lost: ") + error.what());
+      }
     });
     for (ConfiguredKey& key : options_.api_keys) {
       if (key.name != "admin") spawner_key_configured_ = true;

@@ -192,8 +192,12 @@ void LiveFeed::ServeErrors(sr::Request& request, sr::Response& response) {
                                   std::move(entry.method), std::move(entry.path),
                                   std::move(entry.message), std::move(entry.client_ip)});
   }
+  ErrorPage page = ErrorListPage(records, *parsed.query);
   response.AddHeader("Cache-Control", "no-store");
-  response.Json(200, ErrorListJson(records, *parsed.query));
+  if (page.next_before) {
+    response.AddHeader("Link", NextPageLink(*parsed.query, *page.next_before));
+  }
+  response.Json(200, page.json);
 }
 
 }  // namespace sr::dashboard

@@ -22,6 +22,8 @@ class BuildEvents {
              std::string_view ip, std::string_view detail);
 
  private:
+  void Publish(std::string_view topic, const std::string& json);
+
   sr::Host& host_;
 };
 

@@ -1,5 +1,5 @@
 // file-distribution: ships the game server build to spawners, and keeps the builds
-// operators upload (DESIGN.md §3, §5; plugins/file-distribution/README.md).
+// operators upload (docs/wire-contract.md, "Spawners"; plugins/file-distribution/README.md).
 //
 // Routes (guards as provided by the auth plugin):
 //   GET    /api/spawners/download                 api-key

@@ -1,4 +1,4 @@
-// spawner-registry: the registry that game-server spawners talk to (DESIGN.md §3).
+// spawner-registry: the registry that game-server spawners talk to (docs/wire-contract.md).
 //
 // Routes (guards as provided by the auth plugin; handlers then decide which spawner a token
 // or a shared spawner key may act on, see src/spawner_access.h):
@@ -14,12 +14,12 @@
 //   "spawner expiry"        every sweep_interval: removes spawners silent for longer than ttl
 //   "spawner list"          one-shot: rebuilds the shared list for waiting readers
 // Events published:
-//   spawner.registered  the spawner's JSON
-//   spawner.updated     the spawner's JSON, at most once per spawner per write-behind interval
-//   spawner.removed     {"id": N, "reason": "deleted" | "expired"}
+//   spawner.registered  the spawner's JSON with its "revision"
+//   spawner.updated     the same, at most once per spawner per write-behind interval
+//   spawner.removed     {"id": N, "reason": "deleted" | "expired", "revision", "spawner": {...}}
 //   audit.record        for deletions and spawn requests
-// Services: provides "spawner-directory" v1 and "spawner-credentials" v1 (token checks for
-// auth); uses "kv-store" v1 when enabled (else memory).
+// Services: provides "spawner-directory" v2 (also v1) and "spawner-credentials" v1 (token
+// checks for auth); uses "kv-store" v1 when enabled (else memory).
 // Config:
 //   ttl (60s), suspect_after (half the ttl), sweep_interval (5s),
 //   heartbeat_flush_interval (1s), list_max_staleness (250ms),
@@ -54,11 +54,20 @@ using sr::spawner_registry::SpawnerRoutes;
 using sr::spawner_registry::SpawnTargetPolicy;
 using sr::spawner_registry::SystemClock;
 
-// Events go to the host's bus.
+// Events go to the host's bus. They follow changes already committed (often on the store's
+// thread), so a lost event is logged and never undoes or fails the change; once the host
+// shuts down nobody receives events, and the last flush's are let go.
 class HostEventSink final : public sr::spawner_registry::EventSink {
  public:
   explicit HostEventSink(sr::Host& host) : host_(host) {}
-  void Publish(std::string_view topic, std::string json) override { host_.Publish(topic, json); }
+  void Publish(std::string_view topic, std::string json) override {
+    try {
+      host_.Publish(topic, json);
+    } catch (const sr::ShuttingDown&) {
+    } catch (const sr::Error& error) {
+      host_.Warn(std::string("event lost: ") + error.what());
+    }
+  }
 
  private:
   sr::Host& host_;
@@ -129,7 +138,8 @@ class SpawnerRegistryPlugin final : public sr::Plugin {
     return {"spawner-registry",
             "1.0.0",
             "The registry of game-server spawners: registration, heartbeats, expiry, spawn proxy",
-            {sr::Service(SR_SPAWNER_DIRECTORY_SERVICE, SR_SPAWNER_DIRECTORY_VERSION),
+            // Version 2's table is also version 1's: plugins asking for 1 get it as well.
+            {sr::Service(SR_SPAWNER_DIRECTORY_SERVICE, SR_SPAWNER_DIRECTORY_VERSION_2),
              sr::Service(SR_SPAWNER_CREDENTIALS_SERVICE, SR_SPAWNER_CREDENTIALS_VERSION)},
             {},
             {sr::Service(SR_KV_STORE_SERVICE, SR_KV_STORE_VERSION)}};
@@ -145,7 +155,8 @@ class SpawnerRegistryPlugin final : public sr::Plugin {
     auto summary = registry_->Load([&host](const std::string& warning) { host.Warn(warning); });
     spawn_client_ = std::make_unique<SpawnClient>(settings.spawn);
     directory_ = std::make_unique<SpawnerDirectoryService>(*registry_);
-    host.Provide(SR_SPAWNER_DIRECTORY_SERVICE, SR_SPAWNER_DIRECTORY_VERSION, directory_->vtable());
+    host.Provide(SR_SPAWNER_DIRECTORY_SERVICE, SR_SPAWNER_DIRECTORY_VERSION_2,
+                 directory_->vtable());
     credentials_ = std::make_unique<SpawnerCredentialsService>(*registry_);
     host.Provide(SR_SPAWNER_CREDENTIALS_SERVICE, SR_SPAWNER_CREDENTIALS_VERSION,
                  credentials_->vtable());

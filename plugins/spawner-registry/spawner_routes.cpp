@@ -155,7 +155,14 @@ void SpawnerRoutes::Audit(std::string_view action, SpawnerId id, std::string_vie
   json += ",\"detail\":";
   sr::AppendJsonString(json, detail);
   json += '}';
-  host_.Publish("audit.record", json);
+  // The change is done when its audit record goes out: a lost record is logged, it does not
+  // fail the request (and nobody listens once the host shuts down).
+  try {
+    host_.Publish("audit.record", json);
+  } catch (const sr::ShuttingDown&) {
+  } catch (const sr::Error& error) {
+    host_.Warn(std::string("audit record lost: ") + error.what());
+  }
 }
 
 void SpawnerRoutes::Register(sr::Request& request, sr::Response& response) {
@@ -213,7 +220,7 @@ void SpawnerRoutes::List(sr::Request& request, sr::Response& response) {
   if (!must_build) return;
   try {
     host_.Run("spawner list", [this] { registry_.list().Build(); });
-  } catch (const sr::Error&) {
+  } catch (const sr::ShuttingDown&) {
     // The host takes no more tasks (shutting down): build here rather than leave readers
     // waiting for a build that never comes.
     registry_.list().Build();
@@ -258,7 +265,7 @@ void SpawnerRoutes::SendGzip(sr::Response& response, const CompressedList::Sourc
 void SpawnerRoutes::StartCompression() {
   try {
     host_.Run("spawner list gzip", [this] { compressed_.Compress(); });
-  } catch (const sr::Error&) {
+  } catch (const sr::ShuttingDown&) {
     compressed_.Compress();  // shutting down: finish the waiting responses here
   }
 }

@@ -1,6 +1,6 @@
-// The HTTP side of the registry: the wire contract of DESIGN.md §3. Handlers parse, call the
-// registry and map its outcomes to status codes; they never block an I/O thread (commits
-// and spawner calls complete deferred responses from other threads).
+// The HTTP side of the registry: the wire contract of docs/wire-contract.md. Handlers parse,
+// call the registry and map its outcomes to status codes; they never block an I/O thread
+// (commits and spawner calls complete deferred responses from other threads).
 #pragma once
 
 #include "compressed_list.h"

@@ -235,6 +235,35 @@ suite.test('an API error shows up on the errors page, live', async ({ page, prob
   assertClean(problems);
 });
 
+suite.test('the errors page loads older errors through the Link header', async ({ page, problems }) => {
+  // More than one page (100) of errors that only this scenario makes.
+  for (let i = 0; i < 105; i += 1) {
+    const answer = await master.apiKeyCall('GET', `/no/such/older-${i}`);
+    assertEqual(answer.status, 404, 'unknown path');
+  }
+  await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
+  await page.click('[data-nav="errors"]');
+  await page.waitForURL(/\/errors$/);
+  const filtered = page.waitForResponse((response) => response.url().includes('/api/errors?') &&
+    response.url().includes('older-') && !response.url().includes('before='));
+  await page.fill('[data-testid="path-filter"]', '/no/such/older-');
+  const first = await filtered;
+  assert(first.headers().link?.includes('rel="next"'), 'the first page links to the next');
+  const rows = page.locator('[data-testid="error-row"]');
+  await eventually(async () => (await rows.count()) === 100, 3000, 'the first page');
+  const older = page.locator('#load-older');
+  assert(await older.isVisible(), '"Load older" is offered');
+
+  const next = page.waitForResponse((response) => response.url().includes('/api/errors?before='));
+  await older.click();
+  const second = await next;
+  assert(second.url().includes('path=%2Fno%2Fsuch%2Folder-'), 'the link keeps the path filter');
+  await eventually(async () => (await rows.count()) === 105, 3000, 'the older page');
+  assert((await rows.last().textContent()).includes('/no/such/older-0'), 'the oldest comes last');
+  assert(await older.isHidden(), 'nothing older after the last page');
+  assertClean(problems);
+});
+
 suite.test('an admin adds a viewer on the users page', async ({ page, problems }) => {
   await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
   await page.click('[data-nav="users"]');

@@ -60,7 +60,7 @@ TEST(Loader, AbiMajorMismatchNamesBothVersions) {
 
 TEST(Loader, NewerMinorIsRefused) {
   ExpectRefused(Yaml("  - id: newer-minor\n"),
-                {"plugin 'newer-minor'", "needs plugin ABI 1.", "newer than this host"});
+                {"plugin 'newer-minor'", "needs a host with plugin ABI 1.", "upgrade the host"});
 }
 
 TEST(Loader, OlderMinorWithASmallerDescriptorLoads) {

@@ -133,6 +133,16 @@ TEST(EventBus, UnsubscribeWaitsForDeliveryAndBoundsTheQueue) {
   EXPECT_GT(bus.dropped(), 0u);
 }
 
+// event_publish answers SR_ERR_SHUTTING_DOWN rather than SR_ERR_UNAVAILABLE once the bus
+// stops: a full queue refuses while the bus still runs, a stopped bus refuses for good.
+TEST(EventBus, TellsAStoppedBusFromAFullQueue) {
+  EventBus bus(1);
+  EXPECT_FALSE(bus.stopping());
+  bus.Shutdown();
+  EXPECT_TRUE(bus.stopping());
+  EXPECT_FALSE(bus.Publish("t", ""));
+}
+
 TEST(DependencyResolver, OrdersProvidersFirstAndKeepsFileOrder) {
   std::vector<DependencyNode> nodes = {
       {"registry", {}, {{"kv", 1, 0}}, {}},

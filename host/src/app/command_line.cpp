@@ -37,10 +37,25 @@ std::optional<CommandLine> ParseCommandLine(const std::vector<std::string>& args
       auto path = value("--ready-file");
       if (!path) return std::nullopt;
       line.ready_file = *path;
+    } else if (arg == "--new-plugin" || arg.rfind("--new-plugin=", 0) == 0) {
+      auto name = value("--new-plugin");
+      if (!name) return std::nullopt;
+      line.new_plugin = *name;
+    } else if (arg == "--dir" || arg.rfind("--dir=", 0) == 0) {
+      auto dir = value("--dir");
+      if (!dir || dir->empty()) {
+        if (error.empty()) error = "--dir needs a path";
+        return std::nullopt;
+      }
+      line.new_plugin_dir = *dir;
     } else {
       error = "unknown argument '" + arg + "'";
       return std::nullopt;
     }
+  }
+  if (!line.new_plugin_dir.empty() && line.new_plugin.empty()) {
+    error = "--dir goes with --new-plugin";
+    return std::nullopt;
   }
   return line;
 }
@@ -48,6 +63,9 @@ std::optional<CommandLine> ParseCommandLine(const std::vector<std::string>& args
 std::string UsageText(const std::string& program) {
   return "Usage: " + program +
          " [--config PATH] [--check] [--version] [--help]\n"
+         "       " +
+         program +
+         " --new-plugin NAME [--dir DIR]\n"
          "\n"
          "Spawner Registry master server: a plugin host for game-server fleets.\n"
          "\n"
@@ -55,6 +73,9 @@ std::string UsageText(const std::string& program) {
          "      --check         validate the configuration and plugins, print the plugins\n"
          "                      that would load and every route with its guard, then exit\n"
          "      --ready-file P  write {\"port\":N,\"pid\":P} to P once the server listens\n"
+         "      --new-plugin N  write a new plugin's folder to DIR (--dir, default ./N):\n"
+         "                      CMakeLists.txt, a route, a config key, a unit test under\n"
+         "                      the fake host and a README; builds against the installed SDK\n"
          "  -V, --version       print the host and plugin ABI versions\n"
          "  -h, --help          show this help\n"
          "\n"

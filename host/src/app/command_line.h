@@ -11,7 +11,9 @@ struct CommandLine {
   bool check = false;
   bool version = false;
   bool help = false;
-  std::string ready_file;  // written once the server listens: {"port":N,"pid":P}
+  std::string ready_file;      // written once the server listens: {"port":N,"pid":P}
+  std::string new_plugin;      // --new-plugin NAME: write a plugin template and exit
+  std::string new_plugin_dir;  // --dir DIR: where (default ./NAME)
 };
 
 // nullopt on a usage error; `error` then says what was wrong.

@@ -227,6 +227,45 @@ std::size_t ConfigSection::ArrayLength(std::string_view key) {
   return value->items.size();
 }
 
+std::vector<std::string_view> ConfigSection::MapKeys(std::string_view key) {
+  const ConfigValue* value = Resolve(key);
+  if (value == nullptr) return {};
+  if (value->kind != ConfigValue::Kind::kObject) {
+    Fail(value, key, std::string("must be a mapping, not ") + value->TypeName());
+  }
+  std::vector<std::string_view> names;
+  names.reserve(value->members.size());
+  for (const auto& member : value->members) names.emplace_back(member.first);
+  return names;
+}
+
+void ConfigSection::RejectWithReason(std::string_view key, std::string_view message) const {
+  // Walks as Resolve does, without marking the key as read, keeping the deepest value found.
+  const ConfigValue* nearest = root_;
+  const ConfigValue* current = root_;
+  if (current != nullptr && !key.empty()) {
+    for (std::string_view part : Split(key, '.')) {
+      if (current->kind == ConfigValue::Kind::kObject) {
+        current = current->Find(part);
+      } else if (current->kind == ConfigValue::Kind::kArray) {
+        auto index = ParseUint(part);
+        current = index && *index < current->items.size() ? &current->items[*index] : nullptr;
+      } else {
+        current = nullptr;
+      }
+      if (current == nullptr) break;
+      nearest = current;
+    }
+  }
+  std::string where = file_label_;
+  if (nearest != nullptr && nearest->mark.line > 0) {
+    where += ":" + std::to_string(nearest->mark.line) + ":" + std::to_string(nearest->mark.column);
+  }
+  std::string text = where + ": " + owner_;
+  if (!key.empty()) text += ": key '" + std::string(key) + "'";
+  throw ConfigError(text + ": " + std::string(message));
+}
+
 void ConfigSection::AcceptWhole(std::string_view key) {
   known_.emplace(key);
   accepted_whole_.emplace(key);

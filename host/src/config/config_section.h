@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "config/config_value.h"
 
@@ -33,12 +34,18 @@ class ConfigSection {
   // Relative paths are resolved against the base folder.
   std::string GetPath(std::string_view key, std::string_view fallback);
   std::size_t ArrayLength(std::string_view key);
+  // The keys of the mapping at `key` in file order (empty when absent). Marks `key` as known,
+  // not the values below it: they are read with the getters.
+  std::vector<std::string_view> MapKeys(std::string_view key);
   // Accepts everything below `key` (empty: the whole section) without checking its keys;
   // for values the owner validates itself.
   void AcceptWhole(std::string_view key);
   void Finish();
   // Refuses the value at `key` (present) with `problem`, naming file, line, owner and key.
   [[noreturn]] void Reject(std::string_view key, const std::string& problem);
+  // The owner's own reason for refusing `key`: "file:line:col: owner: key 'k': message", at
+  // the line of the nearest part of the key that is present (the section itself at worst).
+  [[noreturn]] void RejectWithReason(std::string_view key, std::string_view message) const;
 
   // The whole section as JSON ("{}" when absent).
   const std::string& Json() const { return json_; }

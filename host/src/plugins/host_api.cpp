@@ -64,15 +64,29 @@ int32_t Lookup(const std::vector<std::pair<std::string, std::string>>& items, sr
   return 0;
 }
 
+// abi.h marks some calls "THREAD: main thread, during on_plugin_init": configuration is
+// settled and registrations are checked (guards, services, stream groups) before anything
+// starts. Called at another time or from another thread, such a call does nothing, is logged
+// and fails with SR_ERR_FAILED_PRECONDITION.
+bool DuringInit(const sr_host* host, std::string_view call) {
+  const PluginContext& context = Context(host);
+  if (context.InInit()) return true;
+  spdlog::error(
+      "[{}] {} refused: it may only be called from on_plugin_init, on the thread running it",
+      context.id(), call);
+  return false;
+}
+
 // Runs a config getter, turning a ConfigError into a recorded message and a status.
 template <typename Fn>
-sr_status ConfigCall(sr_host* host, Fn&& fn) {
+sr_status ConfigCall(sr_host* host, std::string_view call, Fn&& fn) {
   PluginContext& context = Context(host);
+  if (!DuringInit(host, call)) return SR_ERR_FAILED_PRECONDITION;
   try {
     fn(*context.config);
     return SR_OK;
   } catch (const ConfigError& e) {
-    context.RecordError(e.what());
+    context.RecordConfigError(e.what());
     return SR_ERR_INVALID_ARGUMENT;
   } catch (const std::exception& e) {
     context.RecordError(e.what());
@@ -130,9 +144,13 @@ void SetError(sr_host* host, sr_str message) { Context(host).RecordError(OneLine
 
 // ---- configuration ----------------------------------------------------------------------
 
-sr_str ConfigJson(sr_host* host) { return Str(Context(host).config->Json()); }
+sr_str ConfigJson(sr_host* host) {
+  if (!DuringInit(host, "config_json")) return Str("");
+  return Str(Context(host).config->Json());
+}
 
 int32_t ConfigHas(sr_host* host, sr_str key) {
+  if (!DuringInit(host, "config_has")) return 0;
   try {
     return Context(host).config->Has(View(key)) ? 1 : 0;
   } catch (...) {
@@ -141,48 +159,72 @@ int32_t ConfigHas(sr_host* host, sr_str key) {
 }
 
 sr_status ConfigGetString(sr_host* host, sr_str key, sr_str fallback, sr_str* out) {
-  return ConfigCall(host, [&](ConfigSection& config) {
+  return ConfigCall(host, "config_get_string", [&](ConfigSection& config) {
     *out = Context(host).Keep(config.GetString(View(key), View(fallback)));
   });
 }
 
 sr_status ConfigGetInt(sr_host* host, sr_str key, int64_t fallback, int64_t min, int64_t max,
                        int64_t* out) {
-  return ConfigCall(
-      host, [&](ConfigSection& config) { *out = config.GetInt(View(key), fallback, min, max); });
+  return ConfigCall(host, "config_get_int", [&](ConfigSection& config) {
+    *out = config.GetInt(View(key), fallback, min, max);
+  });
 }
 
 sr_status ConfigGetBool(sr_host* host, sr_str key, int32_t fallback, int32_t* out) {
-  return ConfigCall(host, [&](ConfigSection& config) {
+  return ConfigCall(host, "config_get_bool", [&](ConfigSection& config) {
     *out = config.GetBool(View(key), fallback != 0) ? 1 : 0;
   });
 }
 
 sr_status ConfigGetDurationMs(sr_host* host, sr_str key, int64_t fallback, int64_t min, int64_t max,
                               int64_t* out) {
-  return ConfigCall(host, [&](ConfigSection& config) {
+  return ConfigCall(host, "config_get_duration_ms", [&](ConfigSection& config) {
     *out = config.GetDurationMs(View(key), fallback, min, max);
   });
 }
 
 sr_status ConfigGetBytes(sr_host* host, sr_str key, uint64_t fallback, uint64_t min, uint64_t max,
                          uint64_t* out) {
-  return ConfigCall(
-      host, [&](ConfigSection& config) { *out = config.GetBytes(View(key), fallback, min, max); });
+  return ConfigCall(host, "config_get_bytes", [&](ConfigSection& config) {
+    *out = config.GetBytes(View(key), fallback, min, max);
+  });
 }
 
 sr_status ConfigGetPath(sr_host* host, sr_str key, sr_str fallback, sr_str* out) {
-  return ConfigCall(host, [&](ConfigSection& config) {
+  return ConfigCall(host, "config_get_path", [&](ConfigSection& config) {
     *out = Context(host).Keep(config.GetPath(View(key), View(fallback)));
   });
 }
 
 sr_status ConfigArrayLength(sr_host* host, sr_str key, size_t* out) {
-  return ConfigCall(host, [&](ConfigSection& config) { *out = config.ArrayLength(View(key)); });
+  return ConfigCall(host, "config_array_length",
+                    [&](ConfigSection& config) { *out = config.ArrayLength(View(key)); });
 }
 
 sr_status ConfigFinish(sr_host* host) {
-  return ConfigCall(host, [](ConfigSection& config) { config.Finish(); });
+  return ConfigCall(host, "config_finish", [](ConfigSection& config) { config.Finish(); });
+}
+
+sr_status ConfigMapKeys(sr_host* host, sr_str key, sr_config_key_fn fn, void* ctx) {
+  if (fn == nullptr) return SR_ERR_INVALID_ARGUMENT;
+  std::vector<std::string_view> names;
+  sr_status status = ConfigCall(host, "config_map_keys",
+                                [&](ConfigSection& config) { names = config.MapKeys(View(key)); });
+  if (status != SR_OK) return status;
+  // The names point into the configuration tree, which outlives every plugin.
+  for (std::string_view name : names) {
+    if (fn(ctx, Str(name)) == 0) break;
+  }
+  return SR_OK;
+}
+
+sr_status ConfigErrorAt(sr_host* host, sr_str key, sr_str message) {
+  sr_status status = ConfigCall(host, "config_error", [&](ConfigSection& config) {
+    config.RejectWithReason(View(key), OneLine(View(message)));
+  });
+  // RejectWithReason always throws, so ConfigCall cannot answer SR_OK.
+  return status == SR_OK ? SR_ERR_INTERNAL : status;
 }
 
 // ---- routes, guards, filters ------------------------------------------------------------
@@ -234,6 +276,7 @@ sr_status RouteAdd(sr_host* host, const sr_route* route_in) {
 
 sr_status GuardRegister(sr_host* host, sr_str name_in, sr_guard_fn fn, void* ctx) {
   PluginContext& context = Context(host);
+  if (!DuringInit(host, "guard_register")) return SR_ERR_FAILED_PRECONDITION;
   std::string name(View(name_in));
   if (fn == nullptr || name.empty()) return SR_ERR_INVALID_ARGUMENT;
   if (!context.Declares(SR_CAPABILITY_GUARD, name, true)) {
@@ -248,6 +291,7 @@ sr_status GuardRegister(sr_host* host, sr_str name_in, sr_guard_fn fn, void* ctx
 }
 
 sr_status ResponseFilterAdd(sr_host* host, sr_response_filter_fn fn, void* ctx) {
+  if (!DuringInit(host, "response_filter_add")) return SR_ERR_FAILED_PRECONDITION;
   if (fn == nullptr) return SR_ERR_INVALID_ARGUMENT;
   Runtime(host).core.AddFilter(FilterEntry{fn, ctx, Context(host).id()});
   return SR_OK;
@@ -457,6 +501,7 @@ sr_status ResponseComplete(sr_response* response) {
 sr_status StreamGroupCreate(sr_host* host, sr_str name, const sr_stream_group_options* options,
                             sr_stream_group** out) {
   PluginContext& context = Context(host);
+  if (!DuringInit(host, "stream_group_create")) return SR_ERR_FAILED_PRECONDITION;
   if (out == nullptr || View(name).empty()) return SR_ERR_INVALID_ARGUMENT;
   StreamGroupOptions parsed = StreamGroupOptions::From(options);
   sr_stream_group* group =
@@ -544,7 +589,7 @@ sr_status TaskSchedule(sr_host* host, const sr_task_spec* spec_in, sr_task** out
   task.period = std::chrono::milliseconds(spec.period_ms);
   TaskScheduler& scheduler = Runtime(host).scheduler;
   TaskScheduler::TaskId id = scheduler.Schedule(std::move(task));
-  if (id == 0) return SR_ERR_UNAVAILABLE;
+  if (id == 0) return SR_ERR_SHUTTING_DOWN;  // the scheduler refuses only once it stops
   if (out != nullptr) {
     auto handle = std::make_unique<sr_task>();
     handle->scheduler = &scheduler;
@@ -563,6 +608,7 @@ void TaskCancel(sr_task* task) {
 
 sr_status ServiceProvide(sr_host* host, sr_str name_in, uint32_t version, const void* vtable) {
   PluginContext& context = Context(host);
+  if (!DuringInit(host, "service_provide")) return SR_ERR_FAILED_PRECONDITION;
   std::string name(View(name_in));
   if (vtable == nullptr || name.empty()) return SR_ERR_INVALID_ARGUMENT;
   bool declared = false;
@@ -627,8 +673,10 @@ void EventUnsubscribe(sr_subscription* subscription) {
 
 sr_status EventPublish(sr_host* host, sr_str topic, sr_str payload) {
   if (View(topic).empty()) return SR_ERR_INVALID_ARGUMENT;
-  bool queued = Runtime(host).events.Publish(std::string(View(topic)), std::string(View(payload)));
-  return queued ? SR_OK : SR_ERR_UNAVAILABLE;
+  EventBus& bus = Runtime(host).events;
+  if (bus.Publish(std::string(View(topic)), std::string(View(payload)))) return SR_OK;
+  // Refused: either the bus stops (which it never undoes) or its queue is full.
+  return bus.stopping() ? SR_ERR_SHUTTING_DOWN : SR_ERR_UNAVAILABLE;
 }
 
 // ---- statistics and error log ---------------------------------------------------------------
@@ -710,67 +758,71 @@ constexpr sr_str kEmptyView{nullptr, 0};
 #define SR_BARRIER(fn) &Barrier<&fn, SR_ERR_INTERNAL>::Call
 #define SR_BARRIER_OR(fn, failure) &Barrier<&fn, failure>::Call
 
+// Designated initializers: each slot names the function it holds, and C++20 requires them in
+// declaration order. tests/unit/host_api_table_test.cpp (HostApiSlots.*) calls each slot.
 const sr_host_api kHostApi = {
-    sizeof(sr_host_api),
-    SR_ABI_MAJOR,
-    SR_ABI_MINOR,
-    SR_BARRIER_OR(HostVersionView, kEmptyView),
-    SR_BARRIER(Log),
-    SR_BARRIER(SetError),
-    SR_BARRIER_OR(ConfigJson, kEmptyView),
-    SR_BARRIER_OR(ConfigHas, 0),
-    SR_BARRIER(ConfigGetString),
-    SR_BARRIER(ConfigGetInt),
-    SR_BARRIER(ConfigGetBool),
-    SR_BARRIER(ConfigGetDurationMs),
-    SR_BARRIER(ConfigGetBytes),
-    SR_BARRIER(ConfigGetPath),
-    SR_BARRIER(ConfigArrayLength),
-    SR_BARRIER(ConfigFinish),
-    SR_BARRIER(RouteAdd),
-    SR_BARRIER(GuardRegister),
-    SR_BARRIER(ResponseFilterAdd),
-    SR_BARRIER_OR(RequestMethod, kEmptyView),
-    SR_BARRIER_OR(RequestPath, kEmptyView),
-    SR_BARRIER_OR(RequestQuery, kEmptyView),
-    SR_BARRIER_OR(RequestBody, kEmptyView),
-    SR_BARRIER_OR(RequestClientIp, kEmptyView),
-    SR_BARRIER_OR(RequestIsSecure, 0),
-    SR_BARRIER_OR(RequestHeader, 0),
-    SR_BARRIER_OR(RequestHeaderAt, 0),
-    SR_BARRIER_OR(RequestPathParam, 0),
-    SR_BARRIER_OR(RequestQueryParam, 0),
-    SR_BARRIER_OR(RequestCookie, 0),
-    SR_BARRIER(RequestSetAttribute),
-    SR_BARRIER_OR(RequestAttribute, 0),
-    SR_BARRIER(ResponseSetStatus),
-    SR_BARRIER_OR(ResponseStatus, 500),
-    SR_BARRIER(ResponseAddHeader),
-    SR_BARRIER_OR(ResponseHeader, 0),
-    SR_BARRIER(ResponseSetBody),
-    SR_BARRIER(ResponseAppendBody),
-    SR_BARRIER(ResponseSetBodyShared),
-    SR_BARRIER(ResponseSendFile),
-    SR_BARRIER(ResponseError),
-    SR_BARRIER(ResponseDefer),
-    SR_BARRIER(ResponseComplete),
-    SR_BARRIER(StreamGroupCreate),
-    SR_BARRIER(StreamOpen),
-    SR_BARRIER(StreamSend),
-    SR_BARRIER(StreamRelease),
-    SR_BARRIER(StreamGroupBroadcast),
-    SR_BARRIER_OR(StreamGroupClients, size_t{0}),
-    SR_BARRIER(TaskSchedule),
-    SR_BARRIER(TaskCancel),
-    SR_BARRIER(ServiceProvide),
-    SR_BARRIER(ServiceLookup),
-    SR_BARRIER(EventSubscribe),
-    SR_BARRIER(EventUnsubscribe),
-    SR_BARRIER(EventPublish),
-    SR_BARRIER(StatsRead),
-    SR_BARRIER(ErrorLogRead),
-    SR_BARRIER_OR(DataDir, kEmptyView),
-    SR_BARRIER(StreamClose),
+    .struct_size = sizeof(sr_host_api),
+    .abi_major = SR_ABI_MAJOR,
+    .abi_minor = SR_ABI_MINOR,
+    .host_version = SR_BARRIER_OR(HostVersionView, kEmptyView),
+    .log = SR_BARRIER(Log),
+    .set_error = SR_BARRIER(SetError),
+    .config_json = SR_BARRIER_OR(ConfigJson, kEmptyView),
+    .config_has = SR_BARRIER_OR(ConfigHas, 0),
+    .config_get_string = SR_BARRIER(ConfigGetString),
+    .config_get_int = SR_BARRIER(ConfigGetInt),
+    .config_get_bool = SR_BARRIER(ConfigGetBool),
+    .config_get_duration_ms = SR_BARRIER(ConfigGetDurationMs),
+    .config_get_bytes = SR_BARRIER(ConfigGetBytes),
+    .config_get_path = SR_BARRIER(ConfigGetPath),
+    .config_array_length = SR_BARRIER(ConfigArrayLength),
+    .config_finish = SR_BARRIER(ConfigFinish),
+    .route_add = SR_BARRIER(RouteAdd),
+    .guard_register = SR_BARRIER(GuardRegister),
+    .response_filter_add = SR_BARRIER(ResponseFilterAdd),
+    .request_method = SR_BARRIER_OR(RequestMethod, kEmptyView),
+    .request_path = SR_BARRIER_OR(RequestPath, kEmptyView),
+    .request_query = SR_BARRIER_OR(RequestQuery, kEmptyView),
+    .request_body = SR_BARRIER_OR(RequestBody, kEmptyView),
+    .request_client_ip = SR_BARRIER_OR(RequestClientIp, kEmptyView),
+    .request_is_secure = SR_BARRIER_OR(RequestIsSecure, 0),
+    .request_header = SR_BARRIER_OR(RequestHeader, 0),
+    .request_header_at = SR_BARRIER_OR(RequestHeaderAt, 0),
+    .request_path_param = SR_BARRIER_OR(RequestPathParam, 0),
+    .request_query_param = SR_BARRIER_OR(RequestQueryParam, 0),
+    .request_cookie = SR_BARRIER_OR(RequestCookie, 0),
+    .request_set_attribute = SR_BARRIER(RequestSetAttribute),
+    .request_attribute = SR_BARRIER_OR(RequestAttribute, 0),
+    .response_set_status = SR_BARRIER(ResponseSetStatus),
+    .response_status = SR_BARRIER_OR(ResponseStatus, 500),
+    .response_add_header = SR_BARRIER(ResponseAddHeader),
+    .response_header = SR_BARRIER_OR(ResponseHeader, 0),
+    .response_set_body = SR_BARRIER(ResponseSetBody),
+    .response_append_body = SR_BARRIER(ResponseAppendBody),
+    .response_set_body_shared = SR_BARRIER(ResponseSetBodyShared),
+    .response_send_file = SR_BARRIER(ResponseSendFile),
+    .response_error = SR_BARRIER(ResponseError),
+    .response_defer = SR_BARRIER(ResponseDefer),
+    .response_complete = SR_BARRIER(ResponseComplete),
+    .stream_group_create = SR_BARRIER(StreamGroupCreate),
+    .stream_open = SR_BARRIER(StreamOpen),
+    .stream_send = SR_BARRIER(StreamSend),
+    .stream_release = SR_BARRIER(StreamRelease),
+    .stream_group_broadcast = SR_BARRIER(StreamGroupBroadcast),
+    .stream_group_clients = SR_BARRIER_OR(StreamGroupClients, size_t{0}),
+    .task_schedule = SR_BARRIER(TaskSchedule),
+    .task_cancel = SR_BARRIER(TaskCancel),
+    .service_provide = SR_BARRIER(ServiceProvide),
+    .service_lookup = SR_BARRIER(ServiceLookup),
+    .event_subscribe = SR_BARRIER(EventSubscribe),
+    .event_unsubscribe = SR_BARRIER(EventUnsubscribe),
+    .event_publish = SR_BARRIER(EventPublish),
+    .stats_read = SR_BARRIER(StatsRead),
+    .error_log_read = SR_BARRIER(ErrorLogRead),
+    .data_dir = SR_BARRIER_OR(DataDir, kEmptyView),
+    .stream_close = SR_BARRIER(StreamClose),
+    .config_map_keys = SR_BARRIER(ConfigMapKeys),
+    .config_error = SR_BARRIER(ConfigErrorAt),
 };
 
 #undef SR_BARRIER

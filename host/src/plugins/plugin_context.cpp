@@ -13,6 +13,18 @@ void PluginContext::RecordError(const std::string& message) {
   if (error_.empty()) error_ = message;
 }
 
+void PluginContext::RecordConfigError(const std::string& message) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!error_.empty()) return;
+  error_ = message;
+  error_is_config_ = true;
+}
+
+bool PluginContext::error_is_config() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return error_is_config_;
+}
+
 std::string PluginContext::error() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return error_;

@@ -2,6 +2,7 @@
 
 #include <dlfcn.h>
 
+#include <algorithm>
 #include <cstring>
 #include <regex>
 
@@ -12,6 +13,8 @@ namespace sr::host {
 namespace {
 
 constexpr size_t kMaxCapabilities = 64;
+// Far beyond any descriptor a future minor could grow to; a larger struct_size is garbage.
+constexpr size_t kMaxDescriptorBytes = 4096;
 
 std::string AbiVersion(unsigned major, unsigned minor) {
   return std::to_string(major) + "." + std::to_string(minor);
@@ -74,6 +77,9 @@ LoadedPlugin LoadPlugin(const std::string& expected_id, const std::filesystem::p
     throw ConfigError(who + ": malformed descriptor (struct_size " +
                       std::to_string(descriptor->struct_size) + ")");
   }
+  // abi_minor is the oldest host minor the plugin needs (SR_ABI_TARGET_MINOR), not the minor
+  // of the header it was compiled against: a plugin built with newer headers loads here as
+  // long as it does not need more than this host offers.
   unsigned major = descriptor->abi_major;
   unsigned minor = descriptor->abi_minor;
   if (major != SR_ABI_MAJOR) {
@@ -82,14 +88,16 @@ LoadedPlugin LoadPlugin(const std::string& expected_id, const std::filesystem::p
                       " (the major versions must match; rebuild the plugin)");
   }
   if (minor > SR_ABI_MINOR) {
-    throw ConfigError(who + ": needs plugin ABI " + AbiVersion(major, minor) +
-                      ", newer than this host's ABI " + AbiVersion(SR_ABI_MAJOR, SR_ABI_MINOR) +
-                      " (upgrade the host)");
+    throw ConfigError(who + ": needs a host with plugin ABI " + AbiVersion(major, minor) +
+                      " or newer (its SR_ABI_TARGET_MINOR), but this host speaks ABI " +
+                      AbiVersion(SR_ABI_MAJOR, SR_ABI_MINOR) +
+                      " (upgrade the host, or build the plugin for an older target)");
   }
-  if (descriptor->struct_size > sizeof(sr_plugin_descriptor)) {
-    throw ConfigError(who + ": its descriptor (" + std::to_string(descriptor->struct_size) +
-                      " bytes) is larger than ABI " + AbiVersion(SR_ABI_MAJOR, SR_ABI_MINOR) +
-                      " allows (" + std::to_string(sizeof(sr_plugin_descriptor)) + ")");
+  // A descriptor from newer headers may be larger: the fields this host does not know are
+  // ones the plugin, by its target, declared it can do without. They are not copied.
+  if (descriptor->struct_size > kMaxDescriptorBytes) {
+    throw ConfigError(who + ": malformed descriptor (struct_size " +
+                      std::to_string(descriptor->struct_size) + ")");
   }
   constexpr size_t kMinimum =
       offsetof(sr_plugin_descriptor, on_plugin_init) + sizeof(descriptor->on_plugin_init);
@@ -97,7 +105,9 @@ LoadedPlugin LoadPlugin(const std::string& expected_id, const std::filesystem::p
     throw ConfigError(who + ": malformed descriptor (struct_size " +
                       std::to_string(descriptor->struct_size) + ")");
   }
-  std::memcpy(&plugin.descriptor, descriptor, descriptor->struct_size);
+  std::memcpy(&plugin.descriptor, descriptor,
+              std::min<size_t>(descriptor->struct_size, sizeof(sr_plugin_descriptor)));
+  plugin.target_minor = minor;
   const sr_plugin_descriptor& copy = plugin.descriptor;
   if (copy.id == nullptr || expected_id != copy.id) {
     throw ConfigError(who + ": the library declares id '" +

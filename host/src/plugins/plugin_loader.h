@@ -18,6 +18,7 @@ struct LoadedPlugin {
   std::filesystem::path path;
   boost::dll::shared_library library;
   sr_plugin_descriptor descriptor{};  // the plugin's descriptor, copied into a zeroed struct
+  unsigned target_minor = 0;          // the oldest host ABI minor it needs (descriptor.abi_minor)
   std::string version;
   std::string description;
   std::vector<Capability> provides;
@@ -26,7 +27,8 @@ struct LoadedPlugin {
 };
 
 // Loads the library at `path` (RTLD_NOW | RTLD_LOCAL, never unloaded) and checks its
-// descriptor against this host: ABI major equal, minor not newer, id equal to `expected_id`.
+// descriptor against this host: ABI major equal, target minor not newer than this host's, id
+// equal to `expected_id`.
 // Throws ConfigError with one line naming the plugin and the file.
 LoadedPlugin LoadPlugin(const std::string& expected_id, const std::filesystem::path& path);
 

@@ -5,6 +5,7 @@
 
 #include <map>
 #include <set>
+#include <thread>
 
 #include "config/config_error.h"
 #include "plugins/dependency_resolver.h"
@@ -155,7 +156,7 @@ void PluginManager::InitOne(PluginContext& context) {
                         ", whose provider did not start");
     }
   }
-  context.in_init = true;
+  context.init_thread = std::this_thread::get_id();
   sr_status status = SR_ERR_INTERNAL;
   try {
     status = context.plugin.descriptor.on_plugin_init(&context.handle, HostApiTable(),
@@ -165,7 +166,7 @@ void PluginManager::InitOne(PluginContext& context) {
   } catch (...) {
     context.RecordError("init threw an exception");
   }
-  context.in_init = false;
+  context.init_thread = std::thread::id();
   std::string error = context.error();
   if (status != SR_OK || !error.empty()) {
     if (status == SR_OK && context.plugin.descriptor.on_plugin_destroy != nullptr) {
@@ -174,6 +175,8 @@ void PluginManager::InitOne(PluginContext& context) {
       context.plugin.descriptor.on_plugin_destroy(context.instance);
     }
     Withdraw(context);
+    // A configuration error already names file, line, plugin and key.
+    if (context.error_is_config()) throw ConfigError(error);
     if (error.empty()) error = "init failed (" + StatusName(status) + ")";
     throw ConfigError("plugin '" + context.id() + "' failed to initialize: " + error);
   }
@@ -188,7 +191,8 @@ void PluginManager::InitOne(PluginContext& context) {
     }
   }
   context.initialized = true;
-  spdlog::info("plugin '{}' {} initialized", context.id(), context.plugin.version);
+  spdlog::info("plugin '{}' {} initialized (needs plugin ABI {}.{})", context.id(),
+               context.plugin.version, SR_ABI_MAJOR, context.plugin.target_minor);
 }
 
 void PluginManager::Withdraw(PluginContext& context) {

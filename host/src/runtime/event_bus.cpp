@@ -103,6 +103,11 @@ std::uint64_t EventBus::dropped() const {
   return dropped_;
 }
 
+bool EventBus::stopping() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return stopping_;
+}
+
 void EventBus::DispatchLoop() {
   std::unique_lock<std::mutex> lock(mutex_);
   while (true) {

@@ -38,6 +38,8 @@ class EventBus {
   void Drain();
   void Shutdown();
   std::uint64_t dropped() const;
+  // True once Shutdown() began: every later Publish is refused.
+  bool stopping() const;
 
   static bool Matches(std::string_view pattern, std::string_view topic);
 

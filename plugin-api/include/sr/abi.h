@@ -19,12 +19,17 @@
  * Compatibility rules (see plugin-api/ABI.md):
  *   - SR_ABI_MAJOR changes only when something is removed or changes meaning; the host refuses
  *     a plugin whose major differs from its own.
- *   - SR_ABI_MINOR grows when something is appended. A plugin built against a newer minor than
- *     the host's is refused; an older one keeps working.
+ *   - SR_ABI_MINOR grows when something is appended. A plugin states the oldest host minor it
+ *     needs (SR_ABI_TARGET_MINOR, below) in its descriptor; the host loads it when that target
+ *     is not newer than its own minor, whichever header the plugin was compiled against.
  *   - Structs start with `struct_size`. New fields are only ever appended. A reader copies
  *     min(struct_size, sizeof) bytes into a zeroed struct, so absent fields read as zero.
  *   - Entries of sr_host_api are never reordered or removed; new ones are appended and marked
- *     with the minor version that added them. Check SR_HOST_API_HAS() before calling one.
+ *     with the minor version that added them. Check SR_HOST_API_HAS() before calling one
+ *     newer than the plugin's target minor.
+ *   - THREAD rules that say "during on_plugin_init" are enforced: such a call made at another
+ *     time, or from another thread, does nothing, is logged and returns
+ *     SR_ERR_FAILED_PRECONDITION (0, or an empty view, for calls that return no status).
  */
 #ifndef SR_ABI_H
 #define SR_ABI_H
@@ -38,6 +43,18 @@ extern "C" {
 
 #define SR_ABI_MAJOR 1
 #define SR_ABI_MINOR 2
+
+/* The oldest host ABI minor this plugin needs: the minor of the newest sr_host_api entry it
+ * calls without checking SR_HOST_API_HAS first. It goes into the descriptor's abi_minor, and a
+ * host whose minor is older refuses the plugin. Define it before including this header (or
+ * with -DSR_ABI_TARGET_MINOR=0) to run on older hosts; by default a plugin needs a host at
+ * least as new as the header it was compiled against. */
+#ifndef SR_ABI_TARGET_MINOR
+#define SR_ABI_TARGET_MINOR SR_ABI_MINOR
+#endif
+#if SR_ABI_TARGET_MINOR > SR_ABI_MINOR || SR_ABI_TARGET_MINOR < 0
+#error "SR_ABI_TARGET_MINOR must be between 0 and SR_ABI_MINOR"
+#endif
 
 /* The one symbol a plugin exports. Its type is sr_plugin_entry_fn. */
 #define SR_PLUGIN_ENTRY_SYMBOL "sr_plugin_entry_v1"
@@ -70,7 +87,10 @@ enum {
   SR_ERR_CLOSED = 6,              /* the peer or stream has gone away */
   SR_ERR_TOO_LARGE = 7,           /* a size limit was exceeded */
   SR_ERR_INTERNAL = 8,            /* a bug or an unexpected failure; see the log */
-  SR_ERR_UNSUPPORTED = 9          /* not offered by this host or service version */
+  SR_ERR_UNSUPPORTED = 9,         /* not offered by this host or service version */
+  SR_ERR_SHUTTING_DOWN = 10       /* the host is shutting down and takes no more of this work
+                                   * (tasks, events); hosts before 1.2 answer
+                                   * SR_ERR_UNAVAILABLE there */
 };
 
 /* A borrowed byte string: `data` need not be NUL-terminated. {NULL, 0} is the empty string.
@@ -135,7 +155,7 @@ typedef struct sr_capability {
 typedef struct sr_plugin_descriptor {
   uint32_t struct_size; /* sizeof(sr_plugin_descriptor) as compiled by the plugin */
   uint16_t abi_major;   /* SR_ABI_MAJOR as compiled by the plugin */
-  uint16_t abi_minor;   /* SR_ABI_MINOR as compiled by the plugin */
+  uint16_t abi_minor;   /* the oldest host minor it needs: SR_ABI_TARGET_MINOR */
   const char* id;       /* kebab-case; equals the id in plugins.yaml */
   const char* version;  /* the plugin's own semantic version, e.g. "1.4.0" */
   const char* description;
@@ -291,6 +311,10 @@ typedef struct sr_error_entry {
 /* Receives error-log entries. LIFETIME of the entry and its views: the call. Return 0 to stop
  * early, non-zero to continue. */
 typedef int32_t (*sr_error_entry_fn)(void* ctx, const sr_error_entry* entry);
+
+/* Receives the keys of a configuration mapping (see config_map_keys). Return 0 to stop
+ * early, non-zero to continue. */
+typedef int32_t (*sr_config_key_fn)(void* ctx, sr_str name);
 
 /* ----------------------------------------------------------------------------------------- */
 /* The host API table                                                                         */
@@ -499,6 +523,21 @@ struct sr_host_api {
    * THREAD: any. LIFETIME: `stream` stays a valid handle until stream_release; closing does
    * not release it. OWNERSHIP: the reference from stream_open remains the plugin's. */
   sr_status (*stream_close)(sr_stream* stream);
+
+  /* Calls `fn` with each key of the mapping at `key` ("quotas" for `quotas: {eu: 2, us: 3}`),
+   * in file order; read each value with the getters ("quotas.eu"). Marks `key` as known, not
+   * the values below it. An absent key is an empty mapping (SR_OK, no call); a value that is
+   * not a mapping records an error naming the key and line and returns
+   * SR_ERR_INVALID_ARGUMENT. A name holding '.' cannot be read with a dotted key.
+   * THREAD: main thread, during on_plugin_init. LIFETIME of the names: until
+   * on_plugin_destroy returns. */
+  sr_status (*config_map_keys)(sr_host* host, sr_str key, sr_config_key_fn fn, void* ctx);
+  /* Refuses the value at `key` with the plugin's own reason: the host records
+   * "plugins.yaml:LINE:COL: plugin 'id': key 'key': message" (the line of the nearest present
+   * part of the key) as the plugin's error, which it prints when on_plugin_init then fails.
+   * Returns SR_ERR_INVALID_ARGUMENT, so that `return api->config_error(...)` fails the init.
+   * OWNERSHIP: copied. THREAD: main thread, during on_plugin_init. */
+  sr_status (*config_error)(sr_host* host, sr_str key, sr_str message);
 };
 
 #ifdef __cplusplus

@@ -34,7 +34,11 @@ inline std::string_view View(sr_str text) {
   return text.data == nullptr ? std::string_view() : std::string_view(text.data, text.size);
 }
 
-// Thrown from Init (or anything it calls) to refuse the plugin with a message.
+// The SDK's one error rule (plugin-api/ABI.md, "Errors"): every call that can fail throws
+// sr::Error carrying the host's sr_status; a call never drops a failure. Outcomes that are
+// ordinary answers rather than failures (a header or cookie that is absent, a service nobody
+// provides, a stream client that has left) are returned as values instead.
+// Thrown from Init (or anything it calls), it refuses the plugin with its message.
 class Error : public std::runtime_error {
  public:
   explicit Error(const std::string& message, sr_status status = SR_ERR_INTERNAL)
@@ -44,6 +48,25 @@ class Error : public std::runtime_error {
  private:
   sr_status status_;
 };
+
+// The host is shutting down and takes no more of this work (SR_ERR_SHUTTING_DOWN): a task
+// that cannot be scheduled, an event nobody will receive. Catch it where shutting down calls
+// for another path (do the work inline, skip the event); let other errors propagate.
+class ShuttingDown : public Error {
+ public:
+  explicit ShuttingDown(const std::string& message) : Error(message, SR_ERR_SHUTTING_DOWN) {}
+};
+
+namespace detail {
+
+// Throws the exception that `status` calls for, naming `what` failed. SR_OK returns.
+inline void ThrowIfFailed(sr_status status, const std::string& what) {
+  if (status == SR_OK) return;
+  if (status == SR_ERR_SHUTTING_DOWN) throw ShuttingDown(what + ": the host is shutting down");
+  throw Error(what, status);
+}
+
+}  // namespace detail
 
 // ---------------------------------------------------------------------------------------
 // Requests and responses
@@ -76,7 +99,8 @@ class Request {
     return Lookup(api_->request_attribute, name);
   }
   void SetAttribute(std::string_view name, std::string_view value) {
-    api_->request_set_attribute(raw_, ToStr(name), ToStr(value));
+    detail::ThrowIfFailed(api_->request_set_attribute(raw_, ToStr(name), ToStr(value)),
+                          "cannot set request attribute " + std::string(name));
   }
 
   sr_request* raw() const { return raw_; }
@@ -99,9 +123,11 @@ class Response {
 
   void SetStatus(int status) { api_->response_set_status(raw_, status); }
   int Status() const { return api_->response_status(raw_); }
-  // Returns false when the host refuses the header (see abi.h).
-  bool AddHeader(std::string_view name, std::string_view value) {
-    return api_->response_add_header(raw_, ToStr(name), ToStr(value)) == SR_OK;
+  // Throws when the host refuses the header (CR, LF or NUL in it, or a header the host owns;
+  // see abi.h): a header that is not sent is a failure, never silently dropped.
+  void AddHeader(std::string_view name, std::string_view value) {
+    detail::ThrowIfFailed(api_->response_add_header(raw_, ToStr(name), ToStr(value)),
+                          "the host refused the response header " + std::string(name));
   }
   std::optional<std::string_view> Header(std::string_view name) const {
     sr_str out{nullptr, 0};
@@ -132,8 +158,10 @@ class Response {
         },
         holder.release());
   }
-  // Sends part of an open file; takes ownership of `fd`.
-  bool File(int fd, std::uint64_t offset, std::uint64_t length, std::string_view content_type) {
+  // Sends part of an open file; takes ownership of `fd`. False (an answer the caller must
+  // handle, e.g. with 416) when `fd` is no regular file or the range lies outside it.
+  [[nodiscard]] bool File(int fd, std::uint64_t offset, std::uint64_t length,
+                          std::string_view content_type) {
     return api_->response_send_file(raw_, fd, offset, length, ToStr(content_type)) == SR_OK;
   }
   // {"error": message} with `status`; recorded in the host's error log.
@@ -171,7 +199,7 @@ class DeferredResponse {
   void Complete() {
     if (completed_) return;
     completed_ = true;
-    api_->response_complete(response_.raw());
+    detail::ThrowIfFailed(api_->response_complete(response_.raw()), "response_complete");
   }
 
  private:
@@ -185,9 +213,7 @@ class DeferredResponse {
 // Call from a handler to finish the response later; the handler then returns at once.
 inline std::shared_ptr<DeferredResponse> Defer(const sr_host_api* api, Request& request,
                                                Response& response) {
-  if (api->response_defer(response.raw()) != SR_OK) {
-    throw Error("response_defer refused by the host", SR_ERR_FAILED_PRECONDITION);
-  }
+  detail::ThrowIfFailed(api->response_defer(response.raw()), "response_defer refused by the host");
   return std::make_shared<DeferredResponse>(api, request.raw(), response.raw());
 }
 
@@ -242,6 +268,48 @@ class Config {
     std::size_t out = 0;
     Check(api_->config_array_length(host_, ToStr(key), &out));
     return out;
+  }
+  // The keys of the mapping at `key`, in file order (empty when absent); read each value as
+  // `key + "." + name`. Needs a 1.2 host: on an older one it throws sr::Error with
+  // SR_ERR_UNSUPPORTED (test SR_HOST_API_HAS(host.api(), config_map_keys) to do without).
+  std::vector<std::string> MapKeys(std::string_view key) {
+    if (!SR_HOST_API_HAS(api_, config_map_keys)) {
+      throw Error("listing the keys of '" + std::string(key) + "' needs a host with ABI 1.2",
+                  SR_ERR_UNSUPPORTED);
+    }
+    struct Collected {
+      std::vector<std::string> names;
+      bool failed = false;
+    } collected;
+    // The callback runs under the host's frames: nothing may be thrown through them.
+    Check(api_->config_map_keys(
+        host_, ToStr(key),
+        [](void* ctx, sr_str name) noexcept -> int32_t {
+          auto& out = *static_cast<Collected*>(ctx);
+          try {
+            out.names.emplace_back(View(name));
+            return 1;
+          } catch (...) {
+            out.failed = true;
+            return 0;
+          }
+        },
+        &collected));
+    if (collected.failed) throw Error("out of memory listing '" + std::string(key) + "'");
+    return std::move(collected.names);
+  }
+  // Refuses the value at `key` with the plugin's own reason: the host prints it with
+  // plugins.yaml's file and line ("plugins.yaml:7:11: plugin 'x': key 'quotas.eu': message")
+  // and the plugin is refused. Throws sr::Error; let it leave Init. A host older than 1.2
+  // prints the same words without the line.
+  [[noreturn]] void Reject(std::string_view key, std::string_view message) {
+    if (SR_HOST_API_HAS(api_, config_error)) {
+      api_->config_error(host_, ToStr(key), ToStr(message));
+    } else {
+      std::string text = "key '" + std::string(key) + "': " + std::string(message);
+      api_->set_error(host_, ToStr(text));
+    }
+    throw Error(std::string(message), SR_ERR_INVALID_ARGUMENT);
   }
   // Refuses keys that no getter asked for. Call after reading everything.
   void Finish() { Check(api_->config_finish(host_)); }
@@ -300,16 +368,24 @@ class Stream : public HostHandle<sr_stream, &sr_host_api::stream_release> {
  public:
   using HostHandle::HostHandle;
 
-  // False once the client is gone.
+  // False once the client is gone (SR_ERR_CLOSED), an ordinary answer; throws on any other
+  // failure.
   bool Send(std::string_view event, std::string_view data) {
-    return raw_ != nullptr && api_->stream_send(raw_, ToStr(event), ToStr(data)) == SR_OK;
+    if (raw_ == nullptr) return false;
+    sr_status status = api_->stream_send(raw_, ToStr(event), ToStr(data));
+    if (status == SR_ERR_CLOSED) return false;
+    detail::ThrowIfFailed(status, "cannot send to the event stream");
+    return true;
   }
   // Ends the stream: the client sees the connection close (a browser reconnects). The handle
   // stays valid until released. False if the client was already gone, the stream already
   // closed, or the host is older than ABI 1.2.
   bool Close() {
-    return raw_ != nullptr && SR_HOST_API_HAS(api_, stream_close) &&
-           api_->stream_close(raw_) == SR_OK;
+    if (raw_ == nullptr || !SR_HOST_API_HAS(api_, stream_close)) return false;
+    sr_status status = api_->stream_close(raw_);
+    if (status == SR_ERR_CLOSED) return false;
+    detail::ThrowIfFailed(status, "cannot close the event stream");
+    return true;
   }
   void Release() { GiveBack(); }
 };
@@ -323,13 +399,14 @@ class StreamGroup {
   // returns). The returned Stream may be used to greet this one client.
   Stream Open(Request& request, Response& response) {
     sr_stream* stream = nullptr;
-    sr_status status = api_->stream_open(request.raw(), response.raw(), raw_, &stream);
-    if (status != SR_OK) throw Error("the host refused to open the event stream", status);
+    detail::ThrowIfFailed(api_->stream_open(request.raw(), response.raw(), raw_, &stream),
+                          "the host refused to open the event stream");
     return Stream(api_, stream);
   }
   std::uint64_t Broadcast(std::string_view event, std::string_view data, std::uint32_t flags = 0) {
     std::uint64_t id = 0;
-    api_->stream_group_broadcast(raw_, ToStr(event), ToStr(data), flags, &id);
+    detail::ThrowIfFailed(api_->stream_group_broadcast(raw_, ToStr(event), ToStr(data), flags, &id),
+                          "cannot broadcast " + std::string(event));
     return id;
   }
   std::size_t Clients() const { return raw_ == nullptr ? 0 : api_->stream_group_clients(raw_); }
@@ -436,9 +513,10 @@ class Host {
     spec.ctx = slot;
     spec.initial_delay_ms = static_cast<std::uint64_t>(delay.count());
     spec.period_ms = 0;
-    if (api_->task_schedule(raw_, &spec, nullptr) != SR_OK) {
+    sr_status status = api_->task_schedule(raw_, &spec, nullptr);
+    if (status != SR_OK) {
       DropOneShot(slot);
-      throw Error("cannot schedule task " + std::string(name));
+      detail::ThrowIfFailed(status, "cannot schedule task " + std::string(name));
     }
   }
 
@@ -472,8 +550,11 @@ class Host {
     return Subscription(api_, subscription);
   }
 
+  // Throws sr::ShuttingDown once the host stops taking events, sr::Error (SR_ERR_UNAVAILABLE)
+  // when its queue is full: the event was not published.
   void Publish(std::string_view topic, std::string_view json) {
-    api_->event_publish(raw_, ToStr(topic), ToStr(json));
+    detail::ThrowIfFailed(api_->event_publish(raw_, ToStr(topic), ToStr(json)),
+                          "cannot publish " + std::string(topic));
   }
 
   // The host's data folder for the plugin's files (empty if unavailable). ABI 1.1.
@@ -485,14 +566,14 @@ class Host {
   sr_host_stats Stats() const {
     sr_host_stats stats{};
     stats.struct_size = sizeof(stats);
-    api_->stats_read(raw_, &stats);
+    detail::ThrowIfFailed(api_->stats_read(raw_, &stats), "cannot read the host's statistics");
     return stats;
   }
 
   std::vector<ErrorEntry> Errors(std::uint64_t after_sequence, std::size_t limit,
                                  bool newest_first) const {
     std::vector<ErrorEntry> entries;
-    api_->error_log_read(
+    sr_status status = api_->error_log_read(
         raw_, after_sequence, limit, newest_first ? 1 : 0,
         [](void* ctx, const sr_error_entry* entry) noexcept -> int32_t {
           try {
@@ -507,6 +588,7 @@ class Host {
           }
         },
         &entries);
+    detail::ThrowIfFailed(status, "cannot read the host's error log");
     return entries;
   }
 
@@ -563,9 +645,7 @@ class Host {
     return api_->task_schedule(raw_, &spec, out);
   }
 
-  void Check(sr_status status, const std::string& what) {
-    if (status != SR_OK) throw Error(what, status);
-  }
+  void Check(sr_status status, const std::string& what) { detail::ThrowIfFailed(status, what); }
 
   static sr_status HandlerTrampoline(void* ctx, sr_request* req, sr_response* resp) noexcept;
   static int32_t GuardTrampoline(void* ctx, sr_request* req, sr_response* resp,
@@ -703,15 +783,18 @@ struct PluginGlue {
 
 namespace detail {
 
-template <typename T>
+// `TargetMinor` is SR_ABI_TARGET_MINOR where SR_DECLARE_PLUGIN expands, so that the value the
+// author set before including the SDK is the one stamped.
+template <typename T, std::uint16_t TargetMinor>
 struct DescriptorHolder {
+  static_assert(TargetMinor <= SR_ABI_MINOR, "SR_ABI_TARGET_MINOR is newer than this SDK");
   explicit DescriptorHolder(PluginInfo info_in) : info(std::move(info_in)) {
     Fill(info.provides, provides);
     Fill(info.required, required);
     Fill(info.uses, uses);
     descriptor.struct_size = sizeof(sr_plugin_descriptor);
     descriptor.abi_major = SR_ABI_MAJOR;
-    descriptor.abi_minor = SR_ABI_MINOR;
+    descriptor.abi_minor = TargetMinor;
     descriptor.id = info.id.c_str();
     descriptor.version = info.version.c_str();
     descriptor.description = info.description.c_str();
@@ -738,10 +821,10 @@ struct DescriptorHolder {
   sr_plugin_descriptor descriptor{};
 };
 
-template <typename T>
+template <typename T, std::uint16_t TargetMinor = SR_ABI_TARGET_MINOR>
 const sr_plugin_descriptor* DescriptorFor() noexcept {
   try {
-    static const DescriptorHolder<T> holder(T::Info());
+    static const DescriptorHolder<T, TargetMinor> holder(T::Info());
     return &holder.descriptor;
   } catch (...) {
     return nullptr;
@@ -763,8 +846,18 @@ inline sr_status Host::HandlerTrampoline(void* ctx, sr_request* req, sr_response
     bound.fn(request, response);
     return SR_OK;
   } catch (...) {
-    detail::LogException(api, bound.host->raw_, "route handler");
-    api->response_error(resp, 500, ToStr("internal error"));
+    // The response may no longer be the handler's to answer: it may have deferred it (another
+    // thread now completes it) or turned it into an event stream. Claiming it with
+    // response_defer tells which: only when the host agrees is the 500 written, and the
+    // response completed here; otherwise the exception is only logged.
+    if (api->response_defer(resp) == SR_OK) {
+      detail::LogException(api, bound.host->raw_, "route handler");
+      api->response_error(resp, 500, ToStr("internal error"));
+      api->response_complete(resp);
+    } else {
+      detail::LogException(api, bound.host->raw_,
+                           "route handler (after handing its response off, which stays as is)");
+    }
     return SR_ERR_INTERNAL;
   }
 }
@@ -830,10 +923,11 @@ inline void Host::OneShotTrampoline(void* ctx) noexcept {
 
 // Exports the plugin's entry symbol. Use once per plugin, at namespace scope:
 //   SR_DECLARE_PLUGIN(MyPlugin)
-// MyPlugin needs a default constructor, `static sr::PluginInfo Info()` and Init().
+// MyPlugin needs a default constructor, `static sr::PluginInfo Info()` and Init(). The
+// descriptor states SR_ABI_TARGET_MINOR as the oldest host minor the plugin needs.
 #define SR_DECLARE_PLUGIN(PluginClass)                                               \
   extern "C" SR_PLUGIN_EXPORT const sr_plugin_descriptor* sr_plugin_entry_v1(void) { \
-    return ::sr::detail::DescriptorFor<PluginClass>();                               \
+    return ::sr::detail::DescriptorFor<PluginClass, SR_ABI_TARGET_MINOR>();          \
   }
 
 #endif  // SR_PLUGIN_HPP

@@ -46,6 +46,25 @@ void WriteRecord(JsonWriter& writer, const ErrorRecord& record) {
   writer.EndObject();
 }
 
+// Everything but unreserved characters (RFC 3986 §2.3) is escaped, so the filter cannot end
+// the URI reference or the header early.
+std::string PercentEncode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string encoded;
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (alnum || c == '-' || c == '.' || c == '_' || c == '~') {
+      encoded += c;
+    } else {
+      encoded += '%';
+      encoded += kHex[byte >> 4];
+      encoded += kHex[byte & 0x0f];
+    }
+  }
+  return encoded;
+}
+
 }  // namespace
 
 bool ErrorQuery::Matches(const ErrorRecord& record) const {
@@ -88,11 +107,9 @@ ErrorQueryParse ParseErrorQuery(const QueryParamFn& param) {
   return {query, ""};
 }
 
-std::string ErrorListJson(const std::vector<ErrorRecord>& newest_first, const ErrorQuery& query) {
+ErrorPage ErrorListPage(const std::vector<ErrorRecord>& newest_first, const ErrorQuery& query) {
   JsonBuffer buffer;
   JsonWriter writer(buffer);
-  writer.StartObject();
-  WriteKey(writer, "errors");
   writer.StartArray();
   std::size_t written = 0;
   std::optional<std::uint64_t> next_before;
@@ -108,9 +125,16 @@ std::string ErrorListJson(const std::vector<ErrorRecord>& newest_first, const Er
     ++written;
   }
   writer.EndArray();
-  WriteOptionalUint(writer, "next_before", next_before);
-  writer.EndObject();
-  return std::string(buffer.GetString(), buffer.GetSize());
+  return {std::string(buffer.GetString(), buffer.GetSize()), next_before};
+}
+
+std::string NextPageLink(const ErrorQuery& query, std::uint64_t next_before) {
+  std::string target =
+      "/api/errors?before=" + std::to_string(next_before) + "&limit=" + std::to_string(query.limit);
+  if (query.status) target += "&status=" + std::to_string(*query.status);
+  if (query.status_class) target += "&status=" + std::to_string(*query.status_class) + "xx";
+  if (!query.path_contains.empty()) target += "&path=" + PercentEncode(query.path_contains);
+  return "<" + target + ">; rel=\"next\"";
 }
 
 }  // namespace sr::dashboard

@@ -42,10 +42,19 @@ struct ErrorQueryParse {
 using QueryParamFn = std::function<std::optional<std::string_view>(std::string_view name)>;
 ErrorQueryParse ParseErrorQuery(const QueryParamFn& param);
 
-// {"errors": [{sequence, timestamp, timestamp_ms, status, method, path, message, client_ip}],
-//  "next_before": N | null}: the first `limit` entries of `newest_first` that match; with
-// next_before set when more match, to pass as `before` for the next page.
-std::string ErrorListJson(const std::vector<ErrorRecord>& newest_first, const ErrorQuery& query);
+// One page of GET /api/errors. The body is a JSON array, newest first, as the original master
+// answered, so scripts written for it keep working: [{sequence, timestamp, timestamp_ms,
+// status, method, path, message, client_ip}]. next_before is set when more entries match;
+// it is what `before` is for the next page (it goes into the Link header, not the body).
+struct ErrorPage {
+  std::string json;
+  std::optional<std::uint64_t> next_before;
+};
+ErrorPage ErrorListPage(const std::vector<ErrorRecord>& newest_first, const ErrorQuery& query);
+
+// The Link header value for the next page: </api/errors?before=N&limit=M>; rel="next", with
+// the query's status and path filters after them so that the next page is filtered alike.
+std::string NextPageLink(const ErrorQuery& query, std::uint64_t next_before);
 
 // 2026-11-25T21:01:11.123Z
 

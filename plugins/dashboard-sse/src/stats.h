@@ -45,7 +45,7 @@ struct StatsSample {
 };
 
 // The /api/stats body and `stats` event payload. The first eight members are the original
-// dashboard's (DESIGN.md §3) and keep their names and units.
+// dashboard's (docs/wire-contract.md, "The dashboard's JSON") and keep their names and units.
 std::string StatsJson(const StatsSample& sample);
 
 // Turns a growing counter into a rate per second between consecutive readings.

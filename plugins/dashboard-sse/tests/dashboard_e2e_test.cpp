@@ -4,13 +4,16 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include <algorithm>
 #include <chrono>
 #include <deque>
 #include <filesystem>
 #include <regex>
 #include <set>
 #include <string>
+#include <string_view>
 #include <thread>
+#include <vector>
 
 #include "http_client.h"
 #include "sse_client.h"
@@ -284,18 +287,62 @@ TEST_F(DashboardE2eTest, ErrorsAreStreamedAndListedWithFilters) {
   auto listed = Fetch(port(), "GET", "/api/errors?path=PAGE-42&status=4xx");
   ASSERT_EQ(listed.status, 200);
   auto json = Parse(listed.body);
-  ASSERT_EQ(json["errors"].Size(), 1u);
-  const auto& entry = json["errors"][0];
+  ASSERT_TRUE(json.IsArray());
+  ASSERT_EQ(json.Size(), 1u);
+  EXPECT_FALSE(listed.HasHeader("Link"));  // one page only
+  const auto& entry = json[0];
   EXPECT_STREQ(entry["path"].GetString(), "/no/such/page-42");
   EXPECT_STREQ(entry["method"].GetString(), "GET");
   EXPECT_STREQ(entry["client_ip"].GetString(), "127.0.0.1");
   EXPECT_TRUE(entry["timestamp"].IsString());
   EXPECT_TRUE(entry["message"].IsString());
 
-  EXPECT_EQ(Parse(Fetch(port(), "GET", "/api/errors?status=5xx").body)["errors"].Size(), 0u);
-  auto refused = Fetch(port(), "GET", "/api/errors?limit=0");
-  EXPECT_EQ(refused.status, 400);
-  EXPECT_NE(refused.body.find("limit"), std::string::npos);
+  EXPECT_EQ(Parse(Fetch(port(), "GET", "/api/errors?status=5xx").body).Size(), 0u);
+  for (const char* bad : {"limit=0", "limit=1001", "before=x", "status=6xx"}) {
+    auto refused = Fetch(port(), "GET", std::string("/api/errors?") + bad);
+    EXPECT_EQ(refused.status, 400) << bad;
+    std::string name(bad, std::string_view(bad).find('='));
+    EXPECT_NE(refused.body.find(name), std::string::npos) << refused.body;
+  }
+}
+
+// Walks the whole log through Link rel="next", as a script or the errors page does: every
+// entry once, newest first, and the last page has no Link.
+TEST_F(DashboardE2eTest, ErrorsPageThroughLinkNextNewestFirst) {
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(Fetch(port(), "GET", "/no/such/paged-" + std::to_string(i)).status, 404);
+  }
+  std::vector<std::uint64_t> sequences;
+  std::vector<std::string> paths;
+  std::string target = "/api/errors?limit=2&path=paged-";
+  for (int pages = 0; !target.empty(); ++pages) {
+    ASSERT_LT(pages, 10) << "the Link chain does not end";
+    auto page = Fetch(port(), "GET", target);
+    ASSERT_EQ(page.status, 200) << target;
+    auto json = Parse(page.body);
+    ASSERT_TRUE(json.IsArray());
+    for (const auto& entry : json.GetArray()) {
+      sequences.push_back(entry["sequence"].GetUint64());
+      paths.emplace_back(entry["path"].GetString());
+    }
+    target.clear();
+    if (page.HasHeader("Link")) {
+      std::string link = page.Header("Link");
+      ASSERT_EQ(link.front(), '<') << link;
+      auto end = link.find('>');
+      ASSERT_NE(end, std::string::npos);
+      EXPECT_EQ(link.substr(end), ">; rel=\"next\"");
+      target = link.substr(1, end - 1);
+      EXPECT_EQ(
+          target.rfind("/api/errors?before=" + std::to_string(sequences.back()) + "&limit=2", 0),
+          0u)
+          << target;
+      EXPECT_EQ(json.Size(), 2u);
+    }
+  }
+  ASSERT_EQ(paths.size(), 5u);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(paths[i], "/no/such/paged-" + std::to_string(4 - i));
+  EXPECT_TRUE(std::is_sorted(sequences.rbegin(), sequences.rend()));
 }
 
 TEST_F(DashboardE2eTest, HistoryKeepsOnePointPerTick) {

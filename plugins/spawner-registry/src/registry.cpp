@@ -125,8 +125,10 @@ void Registry::Register(Registration registration, std::string registered_from, 
 
   if (store_ == nullptr) {
     table_.Insert(std::move(entry));
+    // Published before a deletion can begin (it needs this lock), so spawner.removed always
+    // follows. With a store the writer thread's one-at-a-time callbacks give the same order.
+    events_.Publish("spawner.registered", SpawnerEventJson(snapshot));
     lock.unlock();
-    events_.Publish("spawner.registered", SpawnerJson(snapshot));
     done(ChangeOutcome{ChangeOutcome::Result::kOk, id, {}, std::move(token.token)});
     return;
   }
@@ -144,7 +146,7 @@ void Registry::Register(Registration registration, std::string registered_from, 
       done(Unavailable("the registration could not be stored: " + error));
       return;
     }
-    events_.Publish("spawner.registered", SpawnerJson(snapshot));
+    events_.Publish("spawner.registered", SpawnerEventJson(snapshot));
     done(ChangeOutcome{ChangeOutcome::Result::kOk, snapshot.identity->id, {}, std::move(token)});
   });
 }
@@ -206,9 +208,15 @@ std::shared_ptr<const SpawnerIdentity> Registry::Identity(SpawnerId id) const {
 
 SpawnerTable::Totals Registry::Totals() const { return table_.ComputeTotals(Now()); }
 
+std::vector<std::pair<std::string, SpawnerTable::Totals>> Registry::RegionTotals() const {
+  return table_.ComputeRegionTotals(Now());
+}
+
+std::vector<SpawnerSnapshot> Registry::All() const { return table_.SnapshotAll(Now()); }
+
 void Registry::Removed(SpawnerId id, std::string_view reason) {
-  if (table_.FinishRemoval(id, Now())) {
-    events_.Publish("spawner.removed", RemovedEventJson(id, reason));
+  if (std::optional<SpawnerSnapshot> removed = table_.FinishRemoval(id, Now())) {
+    events_.Publish("spawner.removed", RemovedEventJson(*removed, reason));
   }
 }
 
@@ -225,9 +233,11 @@ void Registry::FlushDirty() {
       for (const SpawnerSnapshot& spawner : dirty) writes.push_back(PutSpawner(spawner));
       committed = CommitAsync(*store_, std::move(writes));
     }
-  }
-  for (const SpawnerSnapshot& spawner : dirty) {
-    events_.Publish("spawner.updated", SpawnerJson(spawner));
+    // Published under the lock that a removal begins with: an update taken here can never
+    // reach subscribers after its spawner's spawner.removed. Publishing only queues.
+    for (const SpawnerSnapshot& spawner : dirty) {
+      events_.Publish("spawner.updated", SpawnerEventJson(spawner));
+    }
   }
   if (store_ == nullptr || committed.get().ok) return;
   // Kept dirty, they go with the next batch; the store has logged why this one failed.

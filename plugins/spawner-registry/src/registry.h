@@ -49,6 +49,8 @@ struct SweepSummary {
 // decide its content, so the store applies them in the same order as memory saw them: a
 // write-behind batch can never resurrect a spawner whose deletion was queued before it, and
 // the stored id counter only grows. The lock is held for queueing, never across I/O.
+// Registrations (in memory) and write-behind updates are also published under it, so that a
+// spawner's spawner.removed, which needs the lock to begin, is always its last event.
 class Registry {
  public:
   using Done = std::function<void(const ChangeOutcome&)>;
@@ -83,6 +85,9 @@ class Registry {
   std::optional<SpawnerSnapshot> Get(SpawnerId id) const;
   std::shared_ptr<const SpawnerIdentity> Identity(SpawnerId id) const;
   SpawnerTable::Totals Totals() const;
+  std::vector<std::pair<std::string, SpawnerTable::Totals>> RegionTotals() const;
+  // Every spawner by ascending id, copied shard by shard (no lock held while they are used).
+  std::vector<SpawnerSnapshot> All() const;
   std::uint64_t version() const { return table_.version(); }
   std::size_t size() const { return table_.size(); }
   SpawnerListCache& list() { return list_; }
@@ -98,6 +103,7 @@ class Registry {
   Liveness Now() const;
   // Commits `writes` and waits. True without a store.
   bool CommitAndWait(std::vector<RegistryStore::Write> writes, std::string& error);
+  // Finishes a committed removal and publishes spawner.removed with the removed record.
   void Removed(SpawnerId id, std::string_view reason);
 
   RegistryOptions options_;

@@ -51,6 +51,7 @@ struct SpawnerSnapshot {
   SpawnerLoad load;
   std::int64_t last_seen_ms = 0;  // Unix epoch, milliseconds
   bool suspect = false;           // silent for longer than suspect_after
+  std::uint64_t revision = 1;     // see SpawnerTable::Entry::revision
 };
 
 // Makes the identity of a new spawner, with its JSON prefix.

@@ -60,11 +60,24 @@ std::string SpawnerListJson(const std::vector<SpawnerSnapshot>& spawners) {
   return out;
 }
 
-std::string RemovedEventJson(SpawnerId id, std::string_view reason) {
+std::string SpawnerEventJson(const SpawnerSnapshot& spawner) {
+  std::string out = SpawnerJson(spawner);
+  out.pop_back();  // the object's closing brace: the revision goes inside it
+  out += ",\"revision\":";
+  AppendUnsigned(out, spawner.revision);
+  out += '}';
+  return out;
+}
+
+std::string RemovedEventJson(const SpawnerSnapshot& removed, std::string_view reason) {
   std::string out = "{\"id\":";
-  AppendUnsigned(out, id);
+  AppendUnsigned(out, removed.identity->id);
   out += ",\"reason\":";
   sr::AppendJsonString(out, reason);
+  out += ",\"revision\":";
+  AppendUnsigned(out, removed.revision);
+  out += ",\"spawner\":";
+  AppendSpawnerJson(out, removed);
   out += '}';
   return out;
 }

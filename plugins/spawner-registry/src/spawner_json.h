@@ -18,7 +18,11 @@ std::size_t SpawnerJsonSize(const SpawnerSnapshot& spawner);
 // The JSON array of GET /api/spawners, in the order given.
 std::string SpawnerListJson(const std::vector<SpawnerSnapshot>& spawners);
 
-// Payload of spawner.removed: {"id": N, "reason": "deleted" | "expired"}.
-std::string RemovedEventJson(SpawnerId id, std::string_view reason);
+// Payload of spawner.registered and spawner.updated: the spawner's object with its
+// "revision" appended.
+std::string SpawnerEventJson(const SpawnerSnapshot& spawner);
+// Payload of spawner.removed: {"id": N, "reason": "deleted" | "expired", "revision": R,
+// "spawner": {the removed spawner's object, as last seen}}.
+std::string RemovedEventJson(const SpawnerSnapshot& removed, std::string_view reason);
 
 }  // namespace sr::spawner_registry

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <map>
 
 namespace sr::spawner_registry {
 
@@ -19,7 +20,8 @@ SpawnerTable::SpawnerTable(std::size_t shard_count)
 
 SpawnerSnapshot SpawnerTable::Snapshot(const Entry& entry, const Liveness& liveness) {
   return SpawnerSnapshot{entry.identity, entry.load, entry.last_seen_ms,
-                         liveness.now_ms - entry.alive_at_ms > liveness.suspect_after_ms};
+                         liveness.now_ms - entry.alive_at_ms > liveness.suspect_after_ms,
+                         entry.revision};
 }
 
 std::uint64_t SpawnerTable::version() const {
@@ -54,6 +56,7 @@ Access SpawnerTable::AuthorizeLocked(Shard& shard, Entry& entry, const Caller& c
   Access access = CheckAccess(*entry.identity, caller);
   if (access == Access::kBindFirstUse) {
     entry.identity = BindIdentity(*entry.identity, caller.address);
+    ++entry.revision;
     MarkDirtyLocked(shard, entry);
   }
   return access;
@@ -74,6 +77,7 @@ std::optional<Access> SpawnerTable::Heartbeat(SpawnerId id, const HeartbeatUpdat
   if (update.status) entry.load.status = *update.status;
   entry.last_seen_ms = wall_ms;
   entry.alive_at_ms = steady_ms;
+  ++entry.revision;
   MarkDirtyLocked(shard, entry);
   Changed(shard);
   return access;
@@ -226,6 +230,26 @@ SpawnerTable::Totals SpawnerTable::ComputeTotals(const Liveness& liveness) const
     }
   }
   return totals;
+}
+
+std::vector<std::pair<std::string, SpawnerTable::Totals>> SpawnerTable::ComputeRegionTotals(
+    const Liveness& liveness) const {
+  std::map<std::string, Totals, std::less<>> regions;
+  for (std::size_t i = 0; i < shard_count_; ++i) {
+    const Shard& shard = shards_[i];
+    std::lock_guard<std::mutex> lock(shard.mutex);
+    for (const auto& [id, entry] : shard.entries) {
+      const std::string& region = entry.identity->region;
+      auto it = regions.find(region);
+      if (it == regions.end()) it = regions.emplace(region, Totals{}).first;
+      Totals& totals = it->second;
+      ++totals.spawners;
+      if (liveness.now_ms - entry.alive_at_ms > liveness.suspect_after_ms) ++totals.suspect;
+      totals.current_instances += static_cast<std::uint64_t>(entry.load.current_instances);
+      totals.max_instances += static_cast<std::uint64_t>(entry.load.max_instances);
+    }
+  }
+  return {std::make_move_iterator(regions.begin()), std::make_move_iterator(regions.end())};
 }
 
 }  // namespace sr::spawner_registry

@@ -5,7 +5,9 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "spawner.h"
@@ -33,6 +35,10 @@ class SpawnerTable {
     std::int64_t alive_at_ms = 0;   // steady clock: last heartbeat, or start of a grace period
     bool dirty = false;             // changed since the last write-behind
     bool removing = false;          // its removal is being committed
+    // 1 when inserted (registered or restored), +1 with every change to it (heartbeat,
+    // address binding). Events and the directory service carry it, so that a reader can tell
+    // whether an event is already reflected in a snapshot (sr/services/spawner_directory.h).
+    std::uint64_t revision = 1;
   };
 
   struct Totals {
@@ -82,6 +88,8 @@ class SpawnerTable {
   std::vector<SpawnerSnapshot> SnapshotAll(const Liveness& liveness,
                                            std::int64_t* next_health_change_ms = nullptr) const;
   Totals ComputeTotals(const Liveness& liveness) const;
+  // The totals of every region that has spawners, by region name (byte order).
+  std::vector<std::pair<std::string, Totals>> ComputeRegionTotals(const Liveness& liveness) const;
 
   std::size_t size() const { return size_.load(std::memory_order_relaxed); }
   // Grows with every change (the sum of the shards' counters, so that heartbeats to

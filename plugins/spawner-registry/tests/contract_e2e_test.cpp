@@ -1,5 +1,5 @@
-// The wire contract of DESIGN.md §3 through the real executable, as spawners in the field
-// speak it: exact bodies, status codes and field names.
+// The wire contract (docs/wire-contract.md) through the real executable, as spawners in the
+// field speak it: exact bodies, status codes and field names.
 #include <gtest/gtest.h>
 
 #include <set>

@@ -2,6 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
 #include "registry_fakes.h"
 #include "spawner_codec.h"
 
@@ -112,7 +119,12 @@ TEST_F(SpawnerRegistryRegistryTest, DeletionIsCommittedBeforeItTakesEffect) {
   EXPECT_EQ(Delete(*registry, id).result, Result::kNotFound);
   auto removed = events.Take().back();
   EXPECT_EQ(removed.first, "spawner.removed");
-  EXPECT_EQ(removed.second, R"({"id":1,"reason":"deleted"})");
+  // The removed record travels with the event, region included.
+  EXPECT_EQ(removed.second.rfind(R"({"id":1,"reason":"deleted","revision":1,"spawner":{"id":1,)"
+                                 R"("region":"eu",)",
+                                 0),
+            0u)
+      << removed.second;
 }
 
 TEST_F(SpawnerRegistryRegistryTest, RestartRestoresSpawnersAndTheCounter) {
@@ -125,6 +137,24 @@ TEST_F(SpawnerRegistryRegistryTest, RestartRestoresSpawnersAndTheCounter) {
   EXPECT_EQ(restarted->size(), 4u);
   EXPECT_EQ(restarted->Get(4)->identity->host, "10.0.0.1");
   EXPECT_EQ(Register(*restarted).id, 6u);
+}
+
+// The directory's rule for restored spawners: no event, revision 1, in every snapshot.
+TEST_F(SpawnerRegistryRegistryTest, RestoredSpawnersPublishNothingAndStartAtRevisionOne) {
+  {
+    auto registry = Open(&store);
+    Register(*registry);
+    ASSERT_TRUE(registry->Heartbeat(1, Current(2)));
+    registry->FlushDirty();
+    EXPECT_EQ(registry->Get(1)->revision, 2u);
+  }
+  events.Take();
+  auto restarted = Open(&store);
+  EXPECT_TRUE(events.Take().empty());
+  std::vector<SpawnerSnapshot> all = restarted->All();
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].revision, 1u);
+  EXPECT_EQ(all[0].load.current_instances, 2);
 }
 
 TEST_F(SpawnerRegistryRegistryTest, TheLargestStoredIdWinsOverALostCounter) {
@@ -219,7 +249,8 @@ TEST_F(SpawnerRegistryRegistryTest, ExpiryRemovesSilentSpawnersInBatches) {
   EXPECT_TRUE(registry->Get(2));
   auto removed = events.Take();
   ASSERT_EQ(removed.size(), 4u);
-  EXPECT_EQ(removed[0].second, R"({"id":1,"reason":"expired"})");
+  EXPECT_EQ(removed[0].second.rfind(R"({"id":1,"reason":"expired","revision":)", 0), 0u);
+  EXPECT_NE(removed[0].second.find(R"("spawner":{"id":1,"region":"eu",)"), std::string::npos);
   EXPECT_EQ(store.table(Table::kSpawners).size(), 1u);
 }
 
@@ -344,6 +375,64 @@ TEST_F(SpawnerRegistryRegistryTest, RecordsFromBeforeTokensLoadWithoutOneAndBind
   EXPECT_EQ(restarted->Get(4)->identity->registered_from, "10.7.7.7");
   EXPECT_EQ(restarted->Authorize(4, Caller{Caller::Kind::kSharedKey, 0, "10.7.7.8"}),
             Access::kOtherAddress);
+}
+
+// Holds the first spawner.updated inside Publish until `released` (or 200 ms), so a deletion
+// can try to overtake it.
+class HoldingEvents final : public EventSink {
+ public:
+  void Publish(std::string_view topic, std::string) override {
+    if (topic == "spawner.updated") {
+      std::unique_lock<std::mutex> lock(mutex_);
+      holding_ = true;
+      changed_.notify_all();
+      changed_.wait_for(lock, std::chrono::milliseconds(200), [&] { return released_; });
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    topics_.emplace_back(topic);
+  }
+  void WaitUntilHolding() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    changed_.wait(lock, [&] { return holding_; });
+  }
+  void Release() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    released_ = true;
+    changed_.notify_all();
+  }
+  std::vector<std::string> Topics() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return topics_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  bool holding_ = false;
+  bool released_ = false;
+  std::vector<std::string> topics_;
+};
+
+// The directory's lining-up rule needs spawner.removed to be a spawner's last event: an
+// update taken by the write-behind must not be published after the removal.
+TEST(SpawnerRegistryEventOrderTest, RemovedIsASpawnersLastEventEvenWhenAFlushRaces) {
+  FakeClock clock;
+  HoldingEvents events;
+  Registry registry(Options(), nullptr, events, clock);
+  SpawnerId id = 0;
+  registry.Register(MakeRegistration(), "10.9.8.7",
+                    [&](const ChangeOutcome& outcome) { id = outcome.id; });
+  ASSERT_TRUE(registry.Heartbeat(id, HeartbeatUpdate{}));
+  std::thread flush([&] { registry.FlushDirty(); });
+  events.WaitUntilHolding();
+  std::thread remove([&] {
+    registry.Delete(id, [](const ChangeOutcome&) {});
+    events.Release();
+  });
+  flush.join();
+  remove.join();
+  EXPECT_EQ(events.Topics(),
+            (std::vector<std::string>{"spawner.registered", "spawner.updated", "spawner.removed"}));
 }
 
 }  // namespace

@@ -101,7 +101,11 @@ TEST(SpawnerRegistryCodecTest, SpawnerJsonHasTheContractFields) {
   EXPECT_NE(SpawnerJson(spawner).find(R"("health":"suspect")"), std::string::npos);
   EXPECT_EQ(SpawnerListJson({}), "[]");
   EXPECT_EQ(SpawnerListJson({spawner, spawner}).front(), '[');
-  EXPECT_EQ(RemovedEventJson(3, "expired"), R"({"id":3,"reason":"expired"})");
+  spawner.revision = 5;
+  EXPECT_EQ(SpawnerEventJson(spawner),
+            SpawnerJson(spawner).substr(0, SpawnerJson(spawner).size() - 1) + R"(,"revision":5})");
+  EXPECT_EQ(RemovedEventJson(spawner, "expired"),
+            R"({"id":12,"reason":"expired","revision":5,"spawner":)" + SpawnerJson(spawner) + "}");
 }
 
 TEST(SpawnerRegistryCodecTest, JsonSizesAreExact) {

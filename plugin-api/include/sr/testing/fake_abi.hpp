@@ -13,7 +13,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstddef>
 #include <cstdlib>
+#include <cstring>
+#include <string_view>
+#include <thread>
 #include <type_traits>
 
 namespace sr::testing::fake_detail {
@@ -75,9 +79,20 @@ struct Abi {
   static void SetError(sr_host* host, sr_str message) {
     HostOf(host).RecordError(SlotOf(host), OneLine(View(message)));
   }
+  // abi.h: "THREAD: main thread, during on_plugin_init". Refused and logged otherwise.
+  static bool DuringInit(sr_host* host, std::string_view call) {
+    Slot& slot = SlotOf(host);
+    if (slot.init_thread.load() == std::this_thread::get_id()) return true;
+    HostOf(host).AddLog(slot.id, SR_LOG_ERROR,
+                        std::string(call) +
+                            " refused: it may only be called from on_plugin_init, on the "
+                            "thread running it");
+    return false;
+  }
   // Runs a getter; a ConfigError becomes the plugin's recorded error and a status.
   template <typename Fn>
-  static sr_status ConfigCall(sr_host* host, Fn&& fn) {
+  static sr_status ConfigCall(sr_host* host, std::string_view call, Fn&& fn) {
+    if (!DuringInit(host, call)) return SR_ERR_FAILED_PRECONDITION;
     try {
       fn(*SlotOf(host).config);
       return SR_OK;
@@ -91,39 +106,65 @@ struct Abi {
     SlotOf(host).kept.push_back(std::move(text));
     return ToStr(SlotOf(host).kept.back());
   }
-  static sr_str ConfigJson(sr_host* host) { return ToStr(SlotOf(host).config->Json()); }
+  static sr_str ConfigJson(sr_host* host) {
+    if (!DuringInit(host, "config_json")) return ToStr("");
+    return ToStr(SlotOf(host).config->Json());
+  }
   static int32_t ConfigHas(sr_host* host, sr_str key) {
+    if (!DuringInit(host, "config_has")) return 0;
     return SlotOf(host).config->Has(View(key)) ? 1 : 0;
   }
   static sr_status ConfigGetString(sr_host* host, sr_str key, sr_str fallback, sr_str* out) {
-    return ConfigCall(host,
+    return ConfigCall(host, "config_get_string",
                       [&](auto& c) { *out = Keep(host, c.GetString(View(key), View(fallback))); });
   }
   static sr_status ConfigGetInt(sr_host* host, sr_str key, int64_t fallback, int64_t min,
                                 int64_t max, int64_t* out) {
-    return ConfigCall(host, [&](auto& c) { *out = c.GetInt(View(key), fallback, min, max); });
+    return ConfigCall(host, "config_get_int",
+                      [&](auto& c) { *out = c.GetInt(View(key), fallback, min, max); });
   }
   static sr_status ConfigGetBool(sr_host* host, sr_str key, int32_t fallback, int32_t* out) {
-    return ConfigCall(host, [&](auto& c) { *out = c.GetBool(View(key), fallback != 0) ? 1 : 0; });
+    return ConfigCall(host, "config_get_bool",
+                      [&](auto& c) { *out = c.GetBool(View(key), fallback != 0) ? 1 : 0; });
   }
   static sr_status ConfigGetDurationMs(sr_host* host, sr_str key, int64_t fallback, int64_t min,
                                        int64_t max, int64_t* out) {
-    return ConfigCall(host,
+    return ConfigCall(host, "config_get_duration_ms",
                       [&](auto& c) { *out = c.GetDurationMs(View(key), fallback, min, max); });
   }
   static sr_status ConfigGetBytes(sr_host* host, sr_str key, uint64_t fallback, uint64_t min,
                                   uint64_t max, uint64_t* out) {
-    return ConfigCall(host, [&](auto& c) { *out = c.GetBytes(View(key), fallback, min, max); });
+    return ConfigCall(host, "config_get_bytes",
+                      [&](auto& c) { *out = c.GetBytes(View(key), fallback, min, max); });
   }
   static sr_status ConfigGetPath(sr_host* host, sr_str key, sr_str fallback, sr_str* out) {
-    return ConfigCall(host,
+    return ConfigCall(host, "config_get_path",
                       [&](auto& c) { *out = Keep(host, c.GetPath(View(key), View(fallback))); });
   }
   static sr_status ConfigArrayLength(sr_host* host, sr_str key, size_t* out) {
-    return ConfigCall(host, [&](auto& c) { *out = c.ArrayLength(View(key)); });
+    return ConfigCall(host, "config_array_length",
+                      [&](auto& c) { *out = c.ArrayLength(View(key)); });
   }
   static sr_status ConfigFinish(sr_host* host) {
-    return ConfigCall(host, [](auto& c) { c.Finish(); });
+    return ConfigCall(host, "config_finish", [](auto& c) { c.Finish(); });
+  }
+  static sr_status ConfigMapKeys(sr_host* host, sr_str key, sr_config_key_fn fn, void* ctx) {
+    if (fn == nullptr) return SR_ERR_INVALID_ARGUMENT;
+    std::vector<std::string> names;
+    sr_status status = ConfigCall(host, "config_map_keys", [&](auto& c) {
+      for (std::string& name : c.MapKeys(View(key))) names.push_back(std::move(name));
+    });
+    if (status != SR_OK) return status;
+    for (const std::string& name : names) {  // kept: the views live until destroy
+      if (fn(ctx, Keep(host, name)) == 0) break;
+    }
+    return SR_OK;
+  }
+  static sr_status ConfigErrorAt(sr_host* host, sr_str key, sr_str message) {
+    sr_status status = ConfigCall(host, "config_error", [&](auto& c) {
+      c.RejectWithReason(View(key), OneLine(View(message)));
+    });
+    return status == SR_OK ? SR_ERR_INTERNAL : status;
   }
 
   // ---- routes, guards, filters ----
@@ -175,6 +216,7 @@ struct Abi {
   }
   static sr_status GuardRegister(sr_host* host, sr_str name, sr_guard_fn fn, void* ctx) {
     Slot& slot = SlotOf(host);
+    if (!DuringInit(host, "guard_register")) return SR_ERR_FAILED_PRECONDITION;
     std::string guard(View(name));
     if (fn == nullptr || guard.empty()) return SR_ERR_INVALID_ARGUMENT;
     if (!slot.Declares(SR_CAPABILITY_GUARD, guard, true)) {
@@ -191,6 +233,7 @@ struct Abi {
     return SR_ERR_ALREADY_EXISTS;
   }
   static sr_status ResponseFilterAdd(sr_host* host, sr_response_filter_fn fn, void* ctx) {
+    if (!DuringInit(host, "response_filter_add")) return SR_ERR_FAILED_PRECONDITION;
     if (fn == nullptr) return SR_ERR_INVALID_ARGUMENT;
     std::lock_guard<std::mutex> lock(HostOf(host).mutex);
     HostOf(host).filters.push_back(FilterEntry{fn, ctx, &SlotOf(host)});
@@ -379,6 +422,7 @@ struct Abi {
   static sr_status StreamGroupCreate(sr_host* host, sr_str name,
                                      const sr_stream_group_options* options,
                                      sr_stream_group** out) {
+    if (!DuringInit(host, "stream_group_create")) return SR_ERR_FAILED_PRECONDITION;
     if (out == nullptr || name.size == 0) return SR_ERR_INVALID_ARGUMENT;
     auto group = std::make_unique<StreamGroupState>();
     group->host = &HostOf(host);
@@ -486,7 +530,7 @@ struct Abi {
     if (spec.fn == nullptr) return SR_ERR_INVALID_ARGUMENT;
     HostState& state = HostOf(host);
     std::lock_guard<std::mutex> lock(state.mutex);
-    if (SlotOf(host).stopping) return SR_ERR_FAILED_PRECONDITION;
+    if (SlotOf(host).stopping) return SR_ERR_SHUTTING_DOWN;
     auto task = std::make_shared<TaskEntry>();
     task->id = state.next_id++;
     task->owner = &SlotOf(host);
@@ -512,6 +556,7 @@ struct Abi {
   static sr_status ServiceProvide(sr_host* host, sr_str name_in, uint32_t version,
                                   const void* vtable) {
     Slot& slot = SlotOf(host);
+    if (!DuringInit(host, "service_provide")) return SR_ERR_FAILED_PRECONDITION;
     std::string name(View(name_in));
     if (vtable == nullptr || name.empty()) return SR_ERR_INVALID_ARGUMENT;
     bool declared = std::any_of(slot.provides.begin(), slot.provides.end(), [&](const auto& c) {
@@ -696,11 +741,32 @@ struct Abi {
       api.error_log_read = SR_FAKE_STATUS(ErrorLogRead);
       api.data_dir = SR_FAKE_ENTRY(DataDir);
       api.stream_close = SR_FAKE_STATUS(StreamClose);
+      api.config_map_keys = SR_FAKE_STATUS(ConfigMapKeys);
+      api.config_error = SR_FAKE_STATUS(ConfigErrorAt);
       return api;
     }();
 #undef SR_FAKE_ENTRY
 #undef SR_FAKE_STATUS
     return &table;
+  }
+
+  // The table as a host of an older minor hands it out: cut at the first entry that minor
+  // did not have, later entries null. Minors past this header's get the whole table.
+  static const sr_host_api* TableOfMinor(std::uint16_t minor) {
+    static const sr_host_api kMinor0 = Cut(offsetof(sr_host_api, data_dir), 0);
+    static const sr_host_api kMinor1 = Cut(offsetof(sr_host_api, stream_close), 1);
+    if (minor == 0) return &kMinor0;
+    if (minor == 1) return &kMinor1;
+    return Table();
+  }
+
+ private:
+  static sr_host_api Cut(size_t size, std::uint16_t minor) {
+    sr_host_api cut{};
+    std::memcpy(&cut, Table(), size);
+    cut.struct_size = static_cast<std::uint32_t>(size);
+    cut.abi_minor = minor;
+    return cut;
   }
 };
 

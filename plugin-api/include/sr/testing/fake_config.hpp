@@ -22,6 +22,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <sr/testing/fake_http.hpp>
 
@@ -202,6 +203,24 @@ class FakeConfig {
     if (value == nullptr) return 0;
     if (!value->IsArray()) Fail(key, std::string("must be a list, not ") + TypeName(*value));
     return value->Size();
+  }
+
+  // The keys of the mapping at `key` in document order (empty when absent); marks `key` only.
+  std::vector<std::string> MapKeys(std::string_view key) {
+    const Value* value = Resolve(key);
+    if (value == nullptr) return {};
+    if (!value->IsObject()) Fail(key, std::string("must be a mapping, not ") + TypeName(*value));
+    std::vector<std::string> names;
+    for (const auto& member : value->GetObject()) {
+      names.emplace_back(member.name.GetString(), member.name.GetStringLength());
+    }
+    return names;
+  }
+
+  // The plugin's own reason for refusing `key` (config_error). JSON has no lines: the message
+  // names plugin and key as the host's does after "plugins.yaml:LINE:COL: ".
+  [[noreturn]] void RejectWithReason(std::string_view key, std::string_view message) const {
+    throw ConfigError(owner_ + ": key '" + std::string(key) + "': " + std::string(message));
   }
 
   void Finish() const { FindUnknown(document_, ""); }

@@ -38,6 +38,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -92,6 +93,12 @@ class FakeHost {
   void SetMaxBodyBytes(std::uint64_t max_body_bytes) { max_body_bytes_ = max_body_bytes; }
   // How long Call waits for a deferred response to be completed.
   void SetDeferTimeout(std::chrono::milliseconds timeout) { defer_timeout_ = timeout; }
+  // Plays a host of an older ABI minor: plugins get a table that ends where that minor's
+  // did (SR_HOST_API_HAS is false for later entries) and one targeting a newer minor is
+  // refused, as such a host would. For testing a plugin built with SR_ABI_TARGET_MINOR.
+  void SetHostAbiMinor(std::uint16_t minor) {
+    host_abi_minor_ = minor < SR_ABI_MINOR ? minor : static_cast<std::uint16_t>(SR_ABI_MINOR);
+  }
   // Injects a service as if a plugin provided it (e.g. a fake kv-store vtable).
   void ProvideService(std::string name, std::uint32_t version, const void* vtable) {
     std::lock_guard<std::mutex> lock(state_.mutex);
@@ -206,6 +213,7 @@ class FakeHost {
   std::uint64_t max_body_bytes_ = 1 << 20;
   std::chrono::milliseconds defer_timeout_{5000};
   std::vector<std::unique_ptr<Slot>> plugins_;  // kept even after a failed init
+  std::uint16_t host_abi_minor_ = SR_ABI_MINOR;
 };
 
 // ---------------------------------------------------------------------------------------
@@ -216,11 +224,12 @@ inline LifecycleResult FakeHost::Load(const sr_plugin_descriptor* descriptor,
                                       std::string_view config_json) {
   if (descriptor == nullptr) return {SR_ERR_INVALID_ARGUMENT, "the entry point returned NULL"};
   sr_plugin_descriptor d = fake_detail::CopyStruct(descriptor, descriptor->struct_size);
-  if (d.abi_major != SR_ABI_MAJOR || d.abi_minor > SR_ABI_MINOR) {
-    return {SR_ERR_UNSUPPORTED, "the plugin was built for ABI " + std::to_string(d.abi_major) +
-                                    "." + std::to_string(d.abi_minor) + ", the host speaks " +
+  // abi_minor is the oldest host minor the plugin needs (SR_ABI_TARGET_MINOR).
+  if (d.abi_major != SR_ABI_MAJOR || d.abi_minor > host_abi_minor_) {
+    return {SR_ERR_UNSUPPORTED, "the plugin needs ABI " + std::to_string(d.abi_major) + "." +
+                                    std::to_string(d.abi_minor) + ", the host speaks " +
                                     std::to_string(SR_ABI_MAJOR) + "." +
-                                    std::to_string(SR_ABI_MINOR)};
+                                    std::to_string(host_abi_minor_)};
   }
   if (d.id == nullptr || *d.id == '\0' || d.on_plugin_init == nullptr) {
     return {SR_ERR_INVALID_ARGUMENT, "the descriptor lacks an id or on_plugin_init"};
@@ -264,11 +273,14 @@ inline LifecycleResult FakeHost::Load(const sr_plugin_descriptor* descriptor,
   plugins_.push_back(std::move(slot));  // kept even on failure: handles may point to it
   sr_status status = SR_ERR_INTERNAL;
   sr_host* handle = fake_detail::Abi::HandleOf(loaded);
+  loaded.init_thread = std::this_thread::get_id();
   if (!state_.Shielded(loaded.id, "init", [&] {
-        status = d.on_plugin_init(handle, fake_detail::Abi::Table(), &loaded.instance);
+        status = d.on_plugin_init(handle, fake_detail::Abi::TableOfMinor(host_abi_minor_),
+                                  &loaded.instance);
       })) {
     state_.RecordError(loaded, "init threw an exception");
   }
+  loaded.init_thread = std::thread::id();
   std::string error = state_.ErrorOf(loaded);
   if (status == SR_OK && error.empty()) {
     loaded.initialized = true;

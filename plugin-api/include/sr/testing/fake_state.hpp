@@ -218,6 +218,9 @@ struct PluginSlot {  // sr_host* points here
   std::string error;             // the first failure recorded
   void* instance = nullptr;
   bool initialized = false, started = false, stopping = false;
+  // The thread running on_plugin_init, while it runs; no thread otherwise. The calls abi.h
+  // reserves for init are refused at any other time, as the host refuses them.
+  std::atomic<std::thread::id> init_thread{};
 
   bool Declares(std::uint32_t kind, std::string_view name, bool provided) const {
     auto in = [&](const std::vector<sr::Capability>& list) {

@@ -21,7 +21,21 @@ export function loginUrl() {
   return `/login?next=${encodeURIComponent(next)}`;
 }
 
+// Set once the page starts to leave (a link, or a form such as "Sign out"). A session that ends
+// because of that navigation (signing out closes the live stream at once) must not start a
+// second navigation to the sign-in page: it would abort the one under way.
+let leaving = false;
+if (typeof window !== 'undefined') {
+  window.addEventListener('beforeunload', () => {
+    leaving = true;
+  });
+  window.addEventListener('pageshow', () => {
+    leaving = false;
+  });
+}
+
 export function redirectToLogin() {
+  if (leaving) return;
   window.location.assign(loginUrl());
 }
 
@@ -45,6 +59,35 @@ async function readBody(response) {
  * Options: method, json (a body to send as JSON), body (raw), headers, signal, noLoginRedirect.
  */
 export async function api(path, options = {}) {
+  return (await call(path, options)).body;
+}
+
+/**
+ * A paged list: `items` is the answer (a JSON array) and `next` the path of the next page, from
+ * the `Link: <...>; rel="next"` header, or null on the last page.
+ */
+export async function apiPage(path, options = {}) {
+  const { body, response } = await call(path, options);
+  return { items: Array.isArray(body) ? body : [], next: nextLink(response.headers.get('Link')) };
+}
+
+/**
+ * The target of the rel="next" link in a Link header value (RFC 8288), or null. Only same-origin
+ * paths are taken, so a header cannot send the page elsewhere.
+ */
+export function nextLink(header) {
+  if (!header) return null;
+  for (const match of header.matchAll(/<([^>]*)>\s*((?:;\s*[^;,]*)*)/g)) {
+    const rels = [...match[2].matchAll(/;\s*rel\s*=\s*"?([^";,]*)"?/gi)]
+      .flatMap((rel) => rel[1].trim().toLowerCase().split(/\s+/));
+    if (rels.includes('next') && match[1].startsWith('/') && !match[1].startsWith('//')) {
+      return match[1];
+    }
+  }
+  return null;
+}
+
+async function call(path, options) {
   const method = options.method || 'GET';
   const headers = { Accept: 'application/json', ...(options.headers || {}) };
   let body = options.body;
@@ -72,7 +115,7 @@ export async function api(path, options = {}) {
       : `${response.status} ${response.statusText}`;
     throw new ApiError(response.status, message, parsed);
   }
-  return parsed;
+  return { body: parsed, response };
 }
 
 /** A message for a toast from whatever a call threw. */

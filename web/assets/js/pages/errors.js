@@ -1,7 +1,7 @@
 // The error log: filters, newest first, older pages on demand, and new errors as they happen
 // (the stream's `http_error` events; polling when the stream is unavailable).
 import { $, h, setText } from '../lib/dom.js';
-import { api, describeError } from '../lib/api.js';
+import { apiPage, describeError } from '../lib/api.js';
 import { formatDateTime, formatInteger } from '../lib/format.js';
 import { LiveConnection } from '../lib/live.js';
 import { initShell } from '../lib/shell.js';
@@ -20,7 +20,7 @@ const loadOlder = $('#load-older');
 const PAGE_SIZE = 100;
 const MAX_ROWS = 2000;
 let shown = [];          // newest first
-let nextBefore = null;   // for "Load older"
+let nextPage = null;     // the Link rel="next" of the last page loaded, for "Load older"
 let generation = 0;      // discards answers to superseded filters
 
 function filterParams() {
@@ -62,23 +62,23 @@ function render(freshSequences = new Set()) {
     rows.replaceChildren(...shown.map((error) => rowFor(error, freshSequences.has(error.sequence))));
   }
   setText(count, `${formatInteger(shown.length)} shown`);
-  loadOlder.hidden = nextBefore === null;
-  setText(pagerText, nextBefore === null ? 'End of the log' : 'Older errors are available');
+  loadOlder.hidden = nextPage === null;
+  setText(pagerText, nextPage === null ? 'End of the log' : 'Older errors are available');
 }
 
 async function loadFirstPage() {
   const mine = ++generation;
   try {
-    const page = await api(`/api/errors?${filterParams()}`);
+    const page = await apiPage(`/api/errors?${filterParams()}`);
     if (mine !== generation) return;
     const known = new Set(shown.map((error) => error.sequence));
-    const fresh = new Set(page.errors.filter((error) => shown.length > 0 && !known.has(error.sequence))
+    const fresh = new Set(page.items.filter((error) => shown.length > 0 && !known.has(error.sequence))
       .map((error) => error.sequence));
     // Keep older pages the user loaded when only new errors came in.
-    const oldest = page.errors.length > 0 ? page.errors[page.errors.length - 1].sequence : Infinity;
+    const oldest = page.items.length > 0 ? page.items[page.items.length - 1].sequence : Infinity;
     const older = shown.filter((error) => error.sequence < oldest);
-    shown = page.errors.concat(older).slice(0, MAX_ROWS);
-    if (older.length === 0) nextBefore = page.next_before;
+    shown = page.items.concat(older).slice(0, MAX_ROWS);
+    if (older.length === 0) nextPage = page.next;
     render(fresh);
   } catch (error) {
     if (mine === generation) toast('error', 'Cannot load errors', describeError(error));
@@ -87,15 +87,14 @@ async function loadFirstPage() {
 }
 
 async function loadOlderPage() {
-  if (nextBefore === null) return;
-  const params = filterParams();
-  params.set('before', String(nextBefore));
+  if (nextPage === null) return;
   const mine = generation;
   try {
-    const page = await api(`/api/errors?${params}`);
+    // The server's Link carries the filters and the page size along with `before`.
+    const page = await apiPage(nextPage);
     if (mine !== generation) return;
-    shown = shown.concat(page.errors).slice(0, MAX_ROWS);
-    nextBefore = page.next_before;
+    shown = shown.concat(page.items).slice(0, MAX_ROWS);
+    nextPage = page.next;
     render();
   } catch (error) {
     toast('error', 'Cannot load older errors', describeError(error));
@@ -113,7 +112,7 @@ function onLiveErrors(batch) {
 let typingTimer = null;
 function refilter() {
   shown = [];
-  nextBefore = null;
+  nextPage = null;
   loadFirstPage().catch(() => {});
 }
 statusFilter.addEventListener('change', refilter);
