@@ -273,7 +273,7 @@ void Connection::StartExchange(RequestHead head) {
     }
     return;
   }
-  exchange->route = match.route;
+  exchange->route = match.route.get();  // kept alive by exchange->table
   exchange->path_params = std::move(match.params);
   body_limit_ = match.route->max_body_bytes != 0 ? match.route->max_body_bytes
                                                  : core_.config().max_body_bytes;

@@ -2,8 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <optional>
-
 #include "http/exchange.h"
 #include "http/server_core.h"
 #include "http/status_text.h"
@@ -34,14 +32,12 @@ void SetErrorResponse(Exchange& exchange, int status, const std::string& message
 bool RunGuards(ServerCore& core, Exchange& exchange) {
   const GuardExpression& guard = exchange.route->guard;
   if (guard.is_public()) return true;
-  std::optional<ResponseState> denied;
-  std::optional<ResponseState> abstained;
-  std::string missing;
+  sr::http::GuardArbiter<ResponseState> arbiter;
   for (const GuardTerm& term : guard.terms) {
     const GuardEntry* entry = core.FindGuard(term.name);
     if (entry == nullptr) {
       if (core.config().missing_guards == MissingGuardPolicy::kAllow) return true;
-      if (missing.empty()) missing = term.name;
+      arbiter.Missing(term.name);
       continue;
     }
     exchange.response = ResponseState{};
@@ -58,37 +54,32 @@ bool RunGuards(ServerCore& core, Exchange& exchange) {
       return true;
     }
     if (decision == SR_GUARD_ABSTAIN) {
-      // Among guards without credentials, a redirect (to a login page) beats a 401: it is
-      // what a browser needs, and a guard only redirects requests that come from one.
-      ResponseState response = exchange.TakeResponse();
-      bool redirect = response.status >= 300 && response.status < 400;
-      bool current_redirect = abstained && abstained->status >= 300 && abstained->status < 400;
-      if (!abstained || (redirect && !current_redirect)) abstained = std::move(response);
-    } else if (!denied) {
-      denied = exchange.TakeResponse();
+      arbiter.Abstained(exchange.TakeResponse());
+    } else {
+      arbiter.Denied(exchange.TakeResponse());
     }
   }
-  std::optional<ResponseState>& chosen = denied ? denied : abstained;
   exchange.response = ResponseState{};
-  if (chosen && chosen->touched && chosen->status >= 300) {
-    exchange.response = std::move(*chosen);
-    if (exchange.response.body.kind == ResponseBody::Kind::kNone &&
-        exchange.response.status >= 400) {
-      std::string message = exchange.response.error_message.empty()
-                                ? std::string(ReasonPhrase(exchange.response.status))
-                                : exchange.response.error_message;
-      int status = exchange.response.status;
-      auto headers = std::move(exchange.response.headers);
-      SetErrorResponse(exchange, status, message);
-      exchange.response.headers = std::move(headers);
-    }
-  } else if (!denied && !abstained && !missing.empty()) {
-    SetErrorResponse(exchange, 503,
-                     "this route needs the '" + missing +
-                         "' guard, which no enabled plugin provides; enable the plugin that "
-                         "provides it");
-  } else {
-    SetErrorResponse(exchange, 401, "authentication required");
+  switch (arbiter.Conclude()) {
+    case sr::http::GuardArbiter<ResponseState>::Outcome::kGuardResponse:
+      exchange.response = arbiter.TakeChosen();
+      if (exchange.response.body.kind == ResponseBody::Kind::kNone &&
+          exchange.response.status >= 400) {
+        std::string message = exchange.response.error_message.empty()
+                                  ? std::string(ReasonPhrase(exchange.response.status))
+                                  : exchange.response.error_message;
+        int status = exchange.response.status;
+        auto headers = std::move(exchange.response.headers);
+        SetErrorResponse(exchange, status, message);
+        exchange.response.headers = std::move(headers);
+      }
+      break;
+    case sr::http::GuardArbiter<ResponseState>::Outcome::kMissingGuard:
+      SetErrorResponse(exchange, 503, sr::http::MissingGuardMessage(arbiter.missing()));
+      break;
+    case sr::http::GuardArbiter<ResponseState>::Outcome::kUnauthorized:
+      SetErrorResponse(exchange, 401, std::string(sr::http::kAuthenticationRequired));
+      break;
   }
   return false;
 }

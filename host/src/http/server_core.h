@@ -64,10 +64,6 @@ class ServerCore {
   void RemoveOwner(const std::string& owner);
   const std::vector<FilterEntry>& filters() const { return filters_; }
 
-  // Guards that routes name but no plugin provides, with the policy in force.
-  void SetMissingGuards(std::set<std::string> names) { missing_guards_ = std::move(names); }
-  bool IsMissingGuard(const std::string& name) const { return missing_guards_.count(name) > 0; }
-
   void RegisterMailbox(const std::shared_ptr<Mailbox>& mailbox);
   void ForEachMailbox(const std::function<void(const std::shared_ptr<Mailbox>&)>& fn) const;
 
@@ -99,7 +95,6 @@ class ServerCore {
   std::shared_ptr<const RouteTable> routes_;
   std::map<std::string, GuardEntry, std::less<>> guards_;
   std::vector<FilterEntry> filters_;
-  std::set<std::string> missing_guards_;
   std::vector<std::weak_ptr<Mailbox>> mailboxes_;
   std::atomic<bool> draining_{false};
   std::shared_ptr<const TlsContext> tls_;

@@ -221,7 +221,6 @@ sr_status RouteAdd(sr_host* host, const sr_route* route_in) {
   route.ctx = spec.ctx;
   route.flags = spec.flags;
   route.max_body_bytes = spec.max_body_bytes;
-  route.owner = &context;
   route.owner_id = context.id();
   std::string problem = Runtime(host).core.AddRoute(std::move(route));
   if (!problem.empty()) {
