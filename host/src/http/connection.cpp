@@ -337,7 +337,7 @@ bool Connection::ContinueBody() {
 void Connection::Dispatch(const std::shared_ptr<Exchange>& exchange) {
   state_ = State::kAwaitingResponse;
   exchange->phase.store(Exchange::Phase::kHandling);
-  if ((exchange->route->flags & SR_ROUTE_BLOCKING) != 0) {
+  if (exchange->route->blocking) {
     std::weak_ptr<Mailbox> mailbox = transport_.mailbox();
     std::string owner = exchange->route->owner_id;
     TaskScheduler& scheduler = core_.scheduler();
@@ -479,12 +479,13 @@ void Connection::RespondEarlyError(int status, const std::string& message) {
   Flush();
 }
 
-int Connection::BeginStream(Exchange& exchange, const std::shared_ptr<StreamGroup>& group,
-                            std::shared_ptr<StreamClient>& client) {
+Connection::StreamStart Connection::BeginStream(Exchange& exchange,
+                                                const std::shared_ptr<StreamGroup>& group,
+                                                std::shared_ptr<StreamClient>& client) {
   if (closed_ || current_.get() != &exchange || state_ != State::kAwaitingResponse) {
-    return SR_ERR_FAILED_PRECONDITION;
+    return StreamStart::kNotAwaitingResponse;
   }
-  if (core_.draining()) return SR_ERR_UNAVAILABLE;
+  if (core_.draining()) return StreamStart::kUnavailable;
   auto joined = std::make_shared<StreamClient>();
   joined->mailbox = transport_.mailbox();
   joined->connection_id = id_;
@@ -493,7 +494,7 @@ int Connection::BeginStream(Exchange& exchange, const std::shared_ptr<StreamGrou
     last_event_id = ParseLastEventId(*header);
   }
   std::vector<std::shared_ptr<const SseFrame>> replay;
-  if (!group->Join(joined, last_event_id, replay)) return SR_ERR_UNAVAILABLE;
+  if (!group->Join(joined, last_event_id, replay)) return StreamStart::kUnavailable;
 
   exchange.response.status = 200;
   RunResponseFilters(core_, exchange);
@@ -523,7 +524,7 @@ int Connection::BeginStream(Exchange& exchange, const std::shared_ptr<StreamGrou
   RequestDone();
   core_.stats().StreamOpened();
   Flush();
-  return SR_OK;
+  return StreamStart::kStarted;
 }
 
 void Connection::DeliverStreamFrame(const std::shared_ptr<const SseFrame>& frame,

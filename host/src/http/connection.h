@@ -47,8 +47,13 @@ class Connection {
   void DeliverStreamFrame(const std::shared_ptr<const SseFrame>& frame,
                           std::uint64_t max_queued_bytes);
   // Turns the current exchange into an event stream (from stream_open, on this thread).
-  int BeginStream(Exchange& exchange, const std::shared_ptr<StreamGroup>& group,
-                  std::shared_ptr<StreamClient>& client);
+  enum class StreamStart {
+    kStarted,
+    kNotAwaitingResponse,  // not this connection's current exchange, or already answered
+    kUnavailable,          // draining, or the group is full
+  };
+  StreamStart BeginStream(Exchange& exchange, const std::shared_ptr<StreamGroup>& group,
+                          std::shared_ptr<StreamClient>& client);
   // Shutdown or stream_close: finish an event stream cleanly.
   void EndStream();
   // Shutdown: close now if idle; otherwise close after the current response.

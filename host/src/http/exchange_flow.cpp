@@ -41,19 +41,18 @@ bool RunGuards(ServerCore& core, Exchange& exchange) {
       continue;
     }
     exchange.response = ResponseState{};
-    int32_t decision = SR_GUARD_DENY;
+    GuardDecision decision = GuardDecision::kDeny;
     try {
-      decision = entry->fn(entry->ctx, &exchange.request_handle, &exchange.response_handle,
-                           sr_str{term.argument.data(), term.argument.size()});
+      decision = entry->fn(exchange, term.argument);
     } catch (...) {
       spdlog::error("[{}] guard '{}' threw; denying", entry->owner, term.name);
-      decision = SR_GUARD_DENY;
+      decision = GuardDecision::kDeny;
     }
-    if (decision == SR_GUARD_ALLOW) {
+    if (decision == GuardDecision::kAllow) {
       exchange.response = ResponseState{};
       return true;
     }
-    if (decision == SR_GUARD_ABSTAIN) {
+    if (decision == GuardDecision::kAbstain) {
       arbiter.Abstained(exchange.TakeResponse());
     } else {
       arbiter.Denied(exchange.TakeResponse());
@@ -86,24 +85,24 @@ bool RunGuards(ServerCore& core, Exchange& exchange) {
 
 void InvokeHandler(Exchange& exchange) {
   const Route& route = *exchange.route;
-  sr_status status = SR_ERR_INTERNAL;
+  bool ok = false;
   try {
-    status = route.handler(route.ctx, &exchange.request_handle, &exchange.response_handle);
+    ok = route.handler(exchange);
   } catch (const std::exception& e) {
     spdlog::error("[{}] handler of {} {} threw: {}", PluginName(exchange), route.method,
                   route.pattern, e.what());
-    status = SR_ERR_INTERNAL;
+    ok = false;
     if (exchange.phase.load() == Exchange::Phase::kHandling) {
       SetErrorResponse(exchange, 500, "internal error");
     }
   } catch (...) {
     spdlog::error("[{}] handler of {} {} threw", PluginName(exchange), route.method, route.pattern);
-    status = SR_ERR_INTERNAL;
+    ok = false;
     if (exchange.phase.load() == Exchange::Phase::kHandling) {
       SetErrorResponse(exchange, 500, "internal error");
     }
   }
-  if (status != SR_OK && exchange.phase.load() == Exchange::Phase::kHandling &&
+  if (!ok && exchange.phase.load() == Exchange::Phase::kHandling &&
       exchange.response.status < 400) {
     SetErrorResponse(exchange, 500, "the handler failed");
   }
@@ -112,7 +111,7 @@ void InvokeHandler(Exchange& exchange) {
 void RunResponseFilters(ServerCore& core, Exchange& exchange) {
   for (const FilterEntry& filter : core.filters()) {
     try {
-      filter.fn(filter.ctx, &exchange.request_handle, &exchange.response_handle);
+      filter.fn(exchange);
     } catch (...) {
       spdlog::error("[{}] response filter threw", filter.owner);
     }

@@ -9,8 +9,6 @@
 #include <string>
 #include <vector>
 
-#include <sr/abi.h>
-
 #include "config/host_config.h"
 #include "http/connection_limits.h"
 #include "http/router.h"
@@ -25,16 +23,19 @@ class Mailbox;
 class TaskScheduler;
 class TlsContext;
 
+// What a guard decided about a request (see sr/http/guard.hpp for how alternatives combine).
+enum class GuardDecision { kAllow, kDeny, kAbstain };
+
+// A guard: decides on an exchange, given the text after ':' in the route's guard term.
 struct GuardEntry {
   std::string name;
-  sr_guard_fn fn = nullptr;
-  void* ctx = nullptr;
+  std::function<GuardDecision(Exchange&, std::string_view argument)> fn;
   std::string owner;
 };
 
+// Sees every response just before it is sent.
 struct FilterEntry {
-  sr_response_filter_fn fn = nullptr;
-  void* ctx = nullptr;
+  std::function<void(Exchange&)> fn;
   std::string owner;
 };
 
