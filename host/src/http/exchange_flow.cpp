@@ -1,6 +1,7 @@
 #include "http/exchange_flow.h"
 
 #include <spdlog/spdlog.h>
+#include <sr/http/error_message.hpp>
 
 #include "http/exchange.h"
 #include "http/server_core.h"
@@ -126,26 +127,7 @@ std::string ErrorMessageOf(const Exchange& exchange) {
   if (response.body.kind == ResponseBody::Kind::kShared) {
     body = std::string_view(response.body.shared_data, response.body.shared_size);
   }
-  // Only a JSON body can carry {"error": "..."}; an HTML page is logged by its status.
-  bool json = response.content_type.rfind("application/json", 0) == 0;
-  size_t key = json ? body.find("\"error\"") : std::string_view::npos;
-  if (key != std::string_view::npos) {
-    size_t at = key + 7;
-    while (at < body.size() && (body[at] == ' ' || body[at] == '\t')) ++at;
-    if (at < body.size() && body[at] == ':') {
-      ++at;
-      while (at < body.size() && (body[at] == ' ' || body[at] == '\t')) ++at;
-      if (at < body.size() && body[at] == '"') {
-        std::string message;
-        for (size_t i = at + 1; i < body.size() && body[i] != '"'; ++i) {
-          if (body[i] == '\\' && i + 1 < body.size()) ++i;
-          message += body[i];
-        }
-        if (!message.empty()) return message.substr(0, 512);
-      }
-    }
-  }
-  return std::string(ReasonPhrase(response.status));
+  return sr::http::ErrorMessageFromBody(response.content_type, body, response.status);
 }
 
 }  // namespace sr::host

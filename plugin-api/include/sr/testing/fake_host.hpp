@@ -24,6 +24,7 @@
 #define SR_TESTING_FAKE_HOST_HPP
 
 #include <sr/abi.h>
+#include <sr/http/error_message.hpp>
 #include <sr/plugin.hpp>
 #include <sr/testing/fake_abi.hpp>
 #include <sr/testing/fake_config.hpp>
@@ -184,16 +185,7 @@ class FakeHost {
   FakeResponse Finish(Exchange& exchange);
   // Without a message from response_error, the host logs the "error" of a JSON body.
   static std::string ErrorMessageOf(const FakeResponse& response) {
-    const std::string& body = response.body;
-    size_t key = body.find("\"error\"");
-    size_t open = key == std::string::npos ? key : body.find('"', body.find(':', key) + 1);
-    std::string message;
-    for (size_t i = open + 1; open != std::string::npos && i < body.size() && body[i] != '"'; ++i) {
-      if (body[i] == '\\' && i + 1 < body.size()) ++i;
-      message += body[i];
-    }
-    return message.empty() ? std::string(fake_detail::ReasonPhrase(response.status))
-                           : message.substr(0, 512);
+    return sr::http::ErrorMessageFromBody(response.content_type, response.body, response.status);
   }
   FakeResponse FinishWithError(Exchange& exchange, int status, const std::string& message) {
     fake_detail::SetErrorResponse(exchange.response, status, message);
