@@ -121,7 +121,7 @@ static void on_destroy(void* instance) {
 static const sr_plugin_descriptor kDescriptor = {
     sizeof(sr_plugin_descriptor),
     SR_ABI_MAJOR,
-    SR_ABI_MINOR,
+    SR_ABI_TARGET_MINOR, /* the oldest host minor this plugin needs */
     "hello-c",
     "1.0.0",
     "Example plugin in plain C: one route and one periodic task",

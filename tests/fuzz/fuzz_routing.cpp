@@ -11,7 +11,7 @@
 
 namespace {
 
-sr_status Handler(void*, sr_request*, sr_response*) { return SR_OK; }
+bool Handler(sr::host::Exchange&) { return true; }
 
 const sr::host::RouteTable& Table() {
   static const sr::host::RouteTable table = [] {

@@ -15,6 +15,7 @@
 #include "config/config_section.h"
 #include "config/host_config.h"
 #include "http/exchange.h"
+#include "plugins/exchange_handles.h"
 #include "plugins/host_api.h"
 #include "plugins/host_runtime.h"
 #include "plugins/plugin_context.h"
@@ -62,8 +63,8 @@ class HostApiSlots : public ::testing::Test {
     e.cookies = {{"probe", "cookie-value"}};
     e.attributes = {{"probe", "attribute-value"}};
     e.phase = Exchange::Phase::kHandling;
-    request_ = &e.request_handle;
-    response_ = &e.response_handle;
+    request_ = RequestHandle(e);
+    response_ = ResponseHandle(e);
   }
   ~HostApiSlots() override {
     runtime_.events.Shutdown();
@@ -178,8 +179,14 @@ TEST_F(HostApiSlots, ConfigErrorRecordsTheKeyAndLine) {
   EXPECT_TRUE(context_->error_is_config());
 }
 
-int32_t ProbeGuard(void*, sr_request*, sr_response*, sr_str) { return SR_GUARD_ALLOW; }
-void ProbeFilter(void*, const sr_request*, sr_response*) {}
+// Each records that it was reached, with its context and the request it was given.
+int32_t ProbeGuard(void* ctx, sr_request* request, sr_response*, sr_str) {
+  if (request != nullptr) ++*static_cast<int*>(ctx);
+  return SR_GUARD_ALLOW;
+}
+void ProbeFilter(void* ctx, const sr_request* request, sr_response*) {
+  if (request != nullptr) ++*static_cast<int*>(ctx);
+}
 sr_status ProbeHandler(void*, sr_request*, sr_response*) { return SR_OK; }
 
 TEST_F(HostApiSlots, RoutesGuardsFilters) {
@@ -194,13 +201,18 @@ TEST_F(HostApiSlots, RoutesGuardsFilters) {
   ASSERT_EQ(routes.size(), 1u);
   EXPECT_EQ(routes[0]->pattern, "/probe/route");
 
-  ASSERT_EQ(api_->guard_register(host_, SR_LIT("probe-guard"), ProbeGuard, nullptr), SR_OK);
-  ASSERT_NE(runtime_.core.FindGuard("probe-guard"), nullptr);
-  EXPECT_EQ(runtime_.core.FindGuard("probe-guard")->fn, &ProbeGuard);
+  int guard_calls = 0;
+  ASSERT_EQ(api_->guard_register(host_, SR_LIT("probe-guard"), ProbeGuard, &guard_calls), SR_OK);
+  const GuardEntry* guard = runtime_.core.FindGuard("probe-guard");
+  ASSERT_NE(guard, nullptr);
+  guard->fn(*exchange_, "");
+  EXPECT_EQ(guard_calls, 1);
 
-  ASSERT_EQ(api_->response_filter_add(host_, ProbeFilter, nullptr), SR_OK);
+  int filter_calls = 0;
+  ASSERT_EQ(api_->response_filter_add(host_, ProbeFilter, &filter_calls), SR_OK);
   ASSERT_EQ(runtime_.core.filters().size(), 1u);
-  EXPECT_EQ(runtime_.core.filters()[0].fn, &ProbeFilter);
+  runtime_.core.filters()[0].fn(*exchange_);
+  EXPECT_EQ(filter_calls, 1);
 }
 
 TEST_F(HostApiSlots, RequestViews) {

@@ -5,7 +5,7 @@
 namespace sr::host {
 namespace {
 
-sr_status Handler(void*, sr_request*, sr_response*) { return SR_OK; }
+bool Handler(Exchange&) { return true; }
 
 Route MakeRoute(std::string method, std::string pattern, std::string owner = "p") {
   Route route;

@@ -9,15 +9,15 @@ namespace sr::host {
 
 namespace {
 
-sr_status Health(void*, sr_request*, sr_response* response) {
+bool Health(Exchange& exchange) {
   static constexpr std::string_view kBody = "{\"status\":\"healthy\"}";
-  ResponseState& state = response->exchange->response;
+  ResponseState& state = exchange.response;
   state.status = 200;
   state.content_type = "application/json";
   state.body.kind = ResponseBody::Kind::kBytes;
   state.body.bytes = std::string(kBody);
   state.headers.push_back(HeaderField{"Cache-Control", "no-store"});
-  return SR_OK;
+  return true;
 }
 
 }  // namespace

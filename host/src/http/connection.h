@@ -7,7 +7,9 @@
 
 #include "http/output_queue.h"
 #include "http/request_head.h"
+#include "http/request_reader.h"
 #include "http/socket_channel.h"
+#include "http/stream_writer.h"
 #include "util/time.h"
 
 namespace Pistache::Tcp {
@@ -23,9 +25,15 @@ class StreamGroup;
 struct SseFrame;
 struct StreamClient;
 
+// "Date: <IMF-fixdate>\r\n", formatted once per second per thread.
+std::string DateHeader();
+
 // One client socket on one I/O thread: reads and parses requests (pipelined ones in order),
 // runs them through guards and handlers, writes responses, or carries an event stream.
-// Every method runs on the owning I/O thread.
+// Every method runs on the owning I/O thread. Its jobs live in separate files: socket I/O,
+// TLS, timers and closing here (connection.cpp); buffering input and reading bodies in
+// RequestReader (request_reader.cpp); driving an exchange from head to queued response in
+// exchange_driver.cpp; carrying an event stream in StreamWriter (stream_writer.cpp).
 class Connection {
  public:
   Connection(HostTransport& transport, ServerCore& core, std::shared_ptr<Pistache::Tcp::Peer> peer,
@@ -47,8 +55,13 @@ class Connection {
   void DeliverStreamFrame(const std::shared_ptr<const SseFrame>& frame,
                           std::uint64_t max_queued_bytes);
   // Turns the current exchange into an event stream (from stream_open, on this thread).
-  int BeginStream(Exchange& exchange, const std::shared_ptr<StreamGroup>& group,
-                  std::shared_ptr<StreamClient>& client);
+  enum class StreamStart {
+    kStarted,
+    kNotAwaitingResponse,  // not this connection's current exchange, or already answered
+    kUnavailable,          // draining, or the group is full
+  };
+  StreamStart BeginStream(Exchange& exchange, const std::shared_ptr<StreamGroup>& group,
+                          std::shared_ptr<StreamClient>& client);
   // Shutdown or stream_close: finish an event stream cleanly.
   void EndStream();
   // Shutdown: close now if idle; otherwise close after the current response.
@@ -86,7 +99,6 @@ class Connection {
   void Flush();
   void CloseAfterWrite();
   void Close();
-  void CompactInput();
   void RequestDone();
 
   HostTransport& transport_;
@@ -99,8 +111,7 @@ class Connection {
   bool handshaking_ = false;
 
   State state_ = State::kReadingHead;
-  std::string input_;
-  size_t input_offset_ = 0;
+  RequestReader reader_;  // bytes read and not yet consumed; the current request's body
   bool read_paused_ = false;
   bool peer_closed_ = false;
   bool close_after_write_ = false;
@@ -110,8 +121,6 @@ class Connection {
   bool in_flight_ = false;
 
   std::shared_ptr<Exchange> current_;
-  ChunkedDecoder chunked_;
-  std::uint64_t body_limit_ = 0;
   bool body_complete_ = true;
 
   OutputQueue output_;
@@ -129,11 +138,7 @@ class Connection {
   bool idle_listed_ = false;
   SteadyClock::time_point idle_since_;
 
-  std::shared_ptr<StreamGroup> stream_group_;
-  std::shared_ptr<StreamClient> stream_client_;
-  bool stream_chunked_ = true;
-  bool stream_ended_ = false;
-  std::string stream_client_ip_;  // the client as the stream's request named it (for logs)
+  StreamWriter stream_;
 };
 
 }  // namespace sr::host

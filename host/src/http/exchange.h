@@ -7,26 +7,13 @@
 #include <utility>
 #include <vector>
 
-#include <sr/abi.h>
-
 #include "http/request_head.h"
 #include "http/router.h"
 #include "util/unique_fd.h"
 
 namespace sr::host {
-class Exchange;
+
 class Mailbox;
-}  // namespace sr::host
-
-// The opaque handles of abi.h, completed here: thin views of one Exchange.
-struct sr_request {
-  sr::host::Exchange* exchange;
-};
-struct sr_response {
-  sr::host::Exchange* exchange;
-};
-
-namespace sr::host {
 
 // The body of a response.
 struct ResponseBody {
@@ -96,9 +83,6 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
   std::uint64_t connection_id = 0;
   std::atomic<Phase> phase{Phase::kGuarding};
   std::shared_ptr<Exchange> self;  // set while deferred
-
-  sr_request request_handle{this};
-  sr_response response_handle{this};
 
   // Parses the query string and cookies once, before plugin code reads them.
   void PrepareRequestViews();

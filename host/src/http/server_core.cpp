@@ -62,10 +62,8 @@ void ServerCore::AddFilter(FilterEntry filter) {
 
 void ServerCore::RemoveOwner(const std::string& owner) {
   std::lock_guard<std::mutex> lock(mutex_);
-  auto next = std::make_shared<RouteTable>();
-  for (const Route* route : routes_->All()) {
-    if (route->owner_id != owner) next->Add(*route);
-  }
+  auto next = std::make_shared<RouteTable>(*routes_);
+  next->RemoveIf([&](const Route& route) { return route.owner_id == owner; });
   routes_ = std::move(next);
   for (auto it = guards_.begin(); it != guards_.end();) {
     it = it->second.owner == owner ? guards_.erase(it) : std::next(it);

@@ -9,8 +9,6 @@
 #include <string>
 #include <vector>
 
-#include <sr/abi.h>
-
 #include "config/host_config.h"
 #include "http/connection_limits.h"
 #include "http/router.h"
@@ -25,16 +23,19 @@ class Mailbox;
 class TaskScheduler;
 class TlsContext;
 
+// What a guard decided about a request (see sr/http/guard.hpp for how alternatives combine).
+enum class GuardDecision { kAllow, kDeny, kAbstain };
+
+// A guard: decides on an exchange, given the text after ':' in the route's guard term.
 struct GuardEntry {
   std::string name;
-  sr_guard_fn fn = nullptr;
-  void* ctx = nullptr;
+  std::function<GuardDecision(Exchange&, std::string_view argument)> fn;
   std::string owner;
 };
 
+// Sees every response just before it is sent.
 struct FilterEntry {
-  sr_response_filter_fn fn = nullptr;
-  void* ctx = nullptr;
+  std::function<void(Exchange&)> fn;
   std::string owner;
 };
 
@@ -63,10 +64,6 @@ class ServerCore {
   // Removes every route, guard and filter of a plugin that failed or is being destroyed.
   void RemoveOwner(const std::string& owner);
   const std::vector<FilterEntry>& filters() const { return filters_; }
-
-  // Guards that routes name but no plugin provides, with the policy in force.
-  void SetMissingGuards(std::set<std::string> names) { missing_guards_ = std::move(names); }
-  bool IsMissingGuard(const std::string& name) const { return missing_guards_.count(name) > 0; }
 
   void RegisterMailbox(const std::shared_ptr<Mailbox>& mailbox);
   void ForEachMailbox(const std::function<void(const std::shared_ptr<Mailbox>&)>& fn) const;
@@ -99,7 +96,6 @@ class ServerCore {
   std::shared_ptr<const RouteTable> routes_;
   std::map<std::string, GuardEntry, std::less<>> guards_;
   std::vector<FilterEntry> filters_;
-  std::set<std::string> missing_guards_;
   std::vector<std::weak_ptr<Mailbox>> mailboxes_;
   std::atomic<bool> draining_{false};
   std::shared_ptr<const TlsContext> tls_;

@@ -1,10 +1,10 @@
 #pragma once
 
-#include <string_view>
+#include <sr/http/status.hpp>
 
 namespace sr::host {
 
-// The reason phrase of a status code ("Not Found"); "Unknown" for unlisted codes.
-std::string_view ReasonPhrase(int status);
+// The reason phrases are the SDK's (sr/http/status.hpp), shared with the fake host.
+using sr::http::ReasonPhrase;
 
 }  // namespace sr::host

@@ -14,6 +14,7 @@
 #include "http/exchange_flow.h"
 #include "http/host_transport.h"
 #include "http/mailbox.h"
+#include "plugins/exchange_handles.h"
 #include "plugins/host_runtime.h"
 #include "plugins/plugin_context.h"
 #include "streams/stream_group.h"
@@ -40,8 +41,6 @@ sr_str Str(std::string_view text) { return sr_str{text.data(), text.size()}; }
 
 PluginContext& Context(const sr_host* host) { return *host->context; }
 HostRuntime& Runtime(const sr_host* host) { return host->context->runtime; }
-Exchange& Of(const sr_request* request) { return *request->exchange; }
-Exchange& Of(const sr_response* response) { return *response->exchange; }
 
 // Plugin text reaches the log: keep it on one line.
 std::string OneLine(std::string_view text) {
@@ -259,11 +258,11 @@ sr_status RouteAdd(sr_host* host, const sr_route* route_in) {
   route.method = method;
   route.pattern = pattern;
   route.guard = std::move(*guard);
-  route.handler = spec.handler;
-  route.ctx = spec.ctx;
-  route.flags = spec.flags;
+  route.handler = [handler = spec.handler, ctx = spec.ctx](Exchange& exchange) {
+    return handler(ctx, RequestHandle(exchange), ResponseHandle(exchange)) == SR_OK;
+  };
+  route.blocking = (spec.flags & SR_ROUTE_BLOCKING) != 0;
   route.max_body_bytes = spec.max_body_bytes;
-  route.owner = &context;
   route.owner_id = context.id();
   std::string problem = Runtime(host).core.AddRoute(std::move(route));
   if (!problem.empty()) {
@@ -283,7 +282,12 @@ sr_status GuardRegister(sr_host* host, sr_str name_in, sr_guard_fn fn, void* ctx
     context.RecordError("guard '" + name + "' is not listed in the plugin's provides");
     return SR_ERR_FAILED_PRECONDITION;
   }
-  if (!Runtime(host).core.AddGuard(GuardEntry{name, fn, ctx, context.id()})) {
+  auto decide = [fn, ctx](Exchange& exchange, std::string_view argument) {
+    int32_t decision = fn(ctx, RequestHandle(exchange), ResponseHandle(exchange), Str(argument));
+    if (decision == SR_GUARD_ALLOW) return GuardDecision::kAllow;
+    return decision == SR_GUARD_ABSTAIN ? GuardDecision::kAbstain : GuardDecision::kDeny;
+  };
+  if (!Runtime(host).core.AddGuard(GuardEntry{name, std::move(decide), context.id()})) {
     context.RecordError("guard '" + name + "' is already registered by another plugin");
     return SR_ERR_ALREADY_EXISTS;
   }
@@ -293,7 +297,10 @@ sr_status GuardRegister(sr_host* host, sr_str name_in, sr_guard_fn fn, void* ctx
 sr_status ResponseFilterAdd(sr_host* host, sr_response_filter_fn fn, void* ctx) {
   if (!DuringInit(host, "response_filter_add")) return SR_ERR_FAILED_PRECONDITION;
   if (fn == nullptr) return SR_ERR_INVALID_ARGUMENT;
-  Runtime(host).core.AddFilter(FilterEntry{fn, ctx, Context(host).id()});
+  auto filter = [fn, ctx](Exchange& exchange) {
+    fn(ctx, RequestHandle(exchange), ResponseHandle(exchange));
+  };
+  Runtime(host).core.AddFilter(FilterEntry{std::move(filter), Context(host).id()});
   return SR_OK;
 }
 
@@ -533,8 +540,14 @@ sr_status StreamOpen(sr_request* request, sr_response*, sr_stream_group* group, 
     return SR_ERR_FAILED_PRECONDITION;  // not inside the handler on its I/O thread
   }
   std::shared_ptr<StreamClient> client;
-  int status = connection->BeginStream(exchange, group->group, client);
-  if (status != SR_OK) return status;
+  switch (connection->BeginStream(exchange, group->group, client)) {
+    case Connection::StreamStart::kStarted:
+      break;
+    case Connection::StreamStart::kNotAwaitingResponse:
+      return SR_ERR_FAILED_PRECONDITION;
+    case Connection::StreamStart::kUnavailable:
+      return SR_ERR_UNAVAILABLE;
+  }
   if (out != nullptr) {
     auto handle = std::make_unique<sr_stream>();
     handle->group = group->group;

@@ -215,7 +215,6 @@ void PluginManager::CheckGuards() {
     }
   }
   if (missing.empty()) return;
-  std::set<std::string> names;
   for (const auto& [guard, routes] : missing) {
     Capability wanted{guard, 1, SR_CAPABILITY_GUARD};
     std::string provider = SuggestProvider(wanted);
@@ -237,9 +236,7 @@ void PluginManager::CheckGuards() {
         spdlog::warn("{}: those routes are PUBLIC (missing_guards: allow)", what);
         break;
     }
-    names.insert(guard);
   }
-  runtime_.core.SetMissingGuards(std::move(names));
 }
 
 void PluginManager::StartAll() {

@@ -6,14 +6,16 @@
 #include <string_view>
 #include <vector>
 
+#include <sr/http/text.hpp>
 #include <sr/text.hpp>
 
 namespace sr::host {
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b);
-std::string ToLower(std::string_view text);
-std::string_view Trim(std::string_view text);
-std::vector<std::string_view> Split(std::string_view text, char separator);
+// The HTTP text rules are the SDK's (sr/http/text.hpp), shared with the fake host.
+using sr::http::EqualsIgnoreCase;
+using sr::http::IsTokenChar;  // bytes allowed in an HTTP token (method, header name)
+using sr::http::Split;
+using sr::http::Trim;
 
 // Parses a whole string of decimal digits; nullopt on anything else or overflow.
 std::optional<std::uint64_t> ParseUint(std::string_view text);
@@ -23,9 +25,6 @@ std::optional<std::int64_t> ParseInt(std::string_view text);
 using sr::AppendJsonEscaped;
 using sr::PercentDecode;
 using sr::ValidUtf8Length;
-
-// True for bytes allowed in an HTTP token (method, header name).
-bool IsTokenChar(char c);
 
 // {"error": message}
 std::string JsonError(std::string_view message);

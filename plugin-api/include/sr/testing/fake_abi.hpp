@@ -200,14 +200,14 @@ struct Abi {
       if (slot.stopping) return SR_ERR_FAILED_PRECONDITION;
       problem = state.routes.Add(RouteEntry{method,
                                             std::string(View(spec.pattern)),
-                                            {},
                                             std::move(*guard),
                                             spec.handler,
                                             spec.ctx,
                                             spec.flags,
                                             spec.max_body_bytes,
                                             &slot,
-                                            slot.id});
+                                            slot.id,
+                                            {}});
     }
     if (problem.empty()) return SR_OK;
     state.RecordError(slot, problem);

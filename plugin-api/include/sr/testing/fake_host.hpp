@@ -15,14 +15,16 @@
 // RunDueTasks / RunAllTasksOnce; config comes as JSON, so messages name plugin and key but
 // no YAML line; stats are what the test sets.
 //
-// Header-only C++17. The files beside this one: fake_http.hpp (routing rules), fake_config.hpp
-// (config rules), fake_state.hpp (state and records), fake_abi.hpp (the sr_host_api table).
+// Header-only C++17. The HTTP rules are the real host's own (sr/http/). The files beside this
+// one: fake_http.hpp (the route entry), fake_config.hpp (config rules), fake_state.hpp (state
+// and records), fake_abi.hpp (the sr_host_api table).
 // Needs RapidJSON for the config (Debian: rapidjson-dev; CMake: RapidJSON::RapidJSON); the
 // SDK itself does not.
 #ifndef SR_TESTING_FAKE_HOST_HPP
 #define SR_TESTING_FAKE_HOST_HPP
 
 #include <sr/abi.h>
+#include <sr/http/error_message.hpp>
 #include <sr/plugin.hpp>
 #include <sr/testing/fake_abi.hpp>
 #include <sr/testing/fake_config.hpp>
@@ -190,15 +192,7 @@ class FakeHost {
   FakeResponse Finish(Exchange& exchange);
   // Without a message from response_error, the host logs the "error" of a JSON body.
   static std::string ErrorMessageOf(const FakeResponse& response) {
-    const std::string& body = response.body;
-    size_t key = body.find("\"error\"");
-    size_t open = key == std::string::npos ? key : body.find('"', body.find(':', key) + 1);
-    std::string message;
-    for (size_t i = open + 1; open != std::string::npos && i < body.size() && body[i] != '"'; ++i) {
-      if (body[i] == '\\' && i + 1 < body.size()) ++i;
-      message += body[i];
-    }
-    return message.empty() ? fake_detail::ReasonPhrase(response.status) : message.substr(0, 512);
+    return sr::http::ErrorMessageFromBody(response.content_type, response.body, response.status);
   }
   FakeResponse FinishWithError(Exchange& exchange, int status, const std::string& message) {
     fake_detail::SetErrorResponse(exchange.response, status, message);
@@ -443,8 +437,11 @@ inline FakeResponse FakeHost::Call(std::string_view method, std::string_view pat
     return FinishWithError(*exchange, 413,
                            "request body is larger than " + std::to_string(limit) + " bytes");
   }
-  exchange->query_params = fake_detail::ParseQuery(exchange->query);
-  exchange->cookies = fake_detail::ParseCookies(exchange->headers);
+  sr::http::AppendQuery(exchange->query, exchange->query_params);
+  for (const auto& [name, value] : exchange->headers) {
+    if (fake_detail::EqualsIgnoreCase(name, "Cookie"))
+      sr::http::AppendCookies(value, exchange->cookies);
+  }
   if (!RunGuards(*exchange)) return Finish(*exchange);
   InvokeHandler(*exchange);
   Phase phase = exchange->phase.load();
@@ -473,14 +470,14 @@ inline FakeResponse FakeHost::Call(std::string_view method, std::string_view pat
   return Finish(*exchange);
 }
 
-// The host's rules: the first guard that allows wins; otherwise a denying guard's own
-// response (e.g. a redirect), else an abstaining one's, else 401 (503 if none was there).
+// The host's rules (sr/http/guard.hpp): the first guard that allows wins; otherwise a
+// guard's own refusal, else 401 (503 if only absent guards were named).
 inline bool FakeHost::RunGuards(Exchange& exchange) {
   if (exchange.route->guard.is_public()) return true;
   auto* request = reinterpret_cast<sr_request*>(&exchange);
   auto* response = reinterpret_cast<sr_response*>(&exchange);
-  std::optional<fake_detail::ResponseState> denied, abstained;
-  std::string missing;
+  using Arbiter = fake_detail::GuardArbiter<fake_detail::ResponseState>;
+  Arbiter arbiter;
   for (const auto& term : exchange.route->guard.terms) {
     std::optional<fake_detail::GuardEntry> entry;
     GuardStandIn stand_in;
@@ -496,7 +493,7 @@ inline bool FakeHost::RunGuards(Exchange& exchange) {
       return true;
     }
     if (!entry) {
-      if (missing.empty()) missing = term.name;
+      arbiter.Missing(term.name);
       continue;
     }
     exchange.response = fake_detail::ResponseState{};
@@ -507,25 +504,32 @@ inline bool FakeHost::RunGuards(Exchange& exchange) {
     fake_detail::ResponseState taken = std::move(exchange.response);
     exchange.response = fake_detail::ResponseState{};
     if (decision == SR_GUARD_ALLOW) return true;
-    if (decision == SR_GUARD_ABSTAIN && !abstained) abstained = std::move(taken);
-    if (decision != SR_GUARD_ABSTAIN && !denied) denied = std::move(taken);
-  }
-  std::optional<fake_detail::ResponseState>& chosen = denied ? denied : abstained;
-  if (chosen && chosen->touched && chosen->status >= 300) {
-    exchange.response = std::move(*chosen);
-    fake_detail::ResponseState& own = exchange.response;
-    if (!own.shared && own.body.empty() && own.status >= 400) {
-      std::string message =
-          own.error_message.empty() ? fake_detail::ReasonPhrase(own.status) : own.error_message;
-      fake_detail::SetErrorResponse(own, own.status, message);
+    if (decision == SR_GUARD_ABSTAIN) {
+      arbiter.Abstained(std::move(taken));
+    } else {
+      arbiter.Denied(std::move(taken));
     }
-  } else if (!denied && !abstained && !missing.empty()) {
-    fake_detail::SetErrorResponse(exchange.response, 503,
-                                  "this route needs the '" + missing +
-                                      "' guard, which no enabled plugin provides; enable the "
-                                      "plugin that provides it");
-  } else {
-    fake_detail::SetErrorResponse(exchange.response, 401, "authentication required");
+  }
+  switch (arbiter.Conclude()) {
+    case Arbiter::Outcome::kGuardResponse: {
+      exchange.response = arbiter.TakeChosen();
+      fake_detail::ResponseState& own = exchange.response;
+      if (!own.shared && own.body.empty() && own.status >= 400) {
+        std::string message = own.error_message.empty()
+                                  ? std::string(fake_detail::ReasonPhrase(own.status))
+                                  : own.error_message;
+        fake_detail::SetErrorResponse(own, own.status, message);
+      }
+      break;
+    }
+    case Arbiter::Outcome::kMissingGuard:
+      fake_detail::SetErrorResponse(exchange.response, 503,
+                                    sr::http::MissingGuardMessage(arbiter.missing()));
+      break;
+    case Arbiter::Outcome::kUnauthorized:
+      fake_detail::SetErrorResponse(exchange.response, 401,
+                                    std::string(sr::http::kAuthenticationRequired));
+      break;
   }
   return false;
 }

@@ -482,7 +482,7 @@ struct HostState {
     CancelTasks([&](const TaskEntry& task) { return task.owner == &slot; });
     Unsubscribe([&](const Subscriber& subscriber) { return subscriber.owner == &slot; });
     std::lock_guard<std::mutex> lock(mutex);
-    routes.RemoveOwner(&slot);
+    routes.RemoveIf([&](const RouteEntry& route) { return route.owner == &slot; });
     auto erase_owned = [&](auto& map, auto owner_of) {
       for (auto it = map.begin(); it != map.end();) {
         it = owner_of(it->second) == &slot ? map.erase(it) : std::next(it);

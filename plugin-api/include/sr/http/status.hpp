@@ -1,8 +1,14 @@
-#include "http/status_text.h"
+// Reason phrases of HTTP status codes, for the status line and for error-log entries whose
+// response carries no message of its own. Header-only C++17.
+#ifndef SR_HTTP_STATUS_HPP
+#define SR_HTTP_STATUS_HPP
 
-namespace sr::host {
+#include <string_view>
 
-std::string_view ReasonPhrase(int status) {
+namespace sr::http {
+
+// The reason phrase of a status code ("Not Found"); "Unknown" for unlisted codes.
+inline std::string_view ReasonPhrase(int status) {
   switch (status) {
     case 100:
       return "Continue";
@@ -89,4 +95,6 @@ std::string_view ReasonPhrase(int status) {
   }
 }
 
-}  // namespace sr::host
+}  // namespace sr::http
+
+#endif  // SR_HTTP_STATUS_HPP
