@@ -1,83 +1,22 @@
 #include "config/config_section.h"
 
-#include <cmath>
-#include <limits>
-#include <optional>
-
 #include "config/config_error.h"
 #include "util/strings.h"
 
 namespace sr::host {
 
+namespace rules = sr::config;
+
 namespace {
 
-std::optional<double> ParseNumber(std::string_view text) {
-  if (text.empty()) return std::nullopt;
-  std::string copy(text);
-  char* end = nullptr;
-  double value = std::strtod(copy.c_str(), &end);
-  if (end != copy.c_str() + copy.size() || !std::isfinite(value)) return std::nullopt;
-  return value;
-}
-
-std::string Quote(const ConfigValue& value) {
-  if (value.kind == ConfigValue::Kind::kString) return "\"" + value.text + "\"";
-  if (value.IsScalar() && !value.text.empty()) return value.text;
-  return value.TypeName();
+// The value or, when the shared rules refuse it, a ConfigError through `fail`.
+template <typename T, typename Fail>
+T Take(rules::Checked<T> checked, Fail&& fail) {
+  if (!checked.value) fail(checked.problem);
+  return *checked.value;
 }
 
 }  // namespace
-
-std::optional<std::int64_t> ParseDurationMs(std::string_view text) {
-  text = Trim(text);
-  struct Unit {
-    std::string_view suffix;
-    double millis;
-  };
-  static constexpr Unit kUnits[] = {{"ms", 1}, {"s", 1000}, {"m", 60000}, {"h", 3600000}};
-  double factor = 1000;  // a bare number is seconds
-  for (const auto& unit : kUnits) {
-    if (text.size() > unit.suffix.size() &&
-        text.substr(text.size() - unit.suffix.size()) == unit.suffix) {
-      factor = unit.millis;
-      text = Trim(text.substr(0, text.size() - unit.suffix.size()));
-      break;
-    }
-  }
-  auto number = ParseNumber(text);
-  if (!number || *number < 0) return std::nullopt;
-  double millis = *number * factor;
-  if (millis > static_cast<double>(std::numeric_limits<std::int64_t>::max() / 2)) {
-    return std::nullopt;
-  }
-  return static_cast<std::int64_t>(std::llround(millis));
-}
-
-std::optional<std::uint64_t> ParseBytes(std::string_view text) {
-  text = Trim(text);
-  struct Unit {
-    std::string_view suffix;
-    double bytes;
-  };
-  static constexpr Unit kUnits[] = {{"KiB", 1024.0}, {"MiB", 1048576.0}, {"GiB", 1073741824.0},
-                                    {"KB", 1000.0},  {"MB", 1000000.0},  {"GB", 1000000000.0},
-                                    {"K", 1024.0},   {"M", 1048576.0},   {"G", 1073741824.0},
-                                    {"B", 1.0}};
-  double factor = 1;
-  for (const auto& unit : kUnits) {
-    if (text.size() > unit.suffix.size() &&
-        text.substr(text.size() - unit.suffix.size()) == unit.suffix) {
-      factor = unit.bytes;
-      text = Trim(text.substr(0, text.size() - unit.suffix.size()));
-      break;
-    }
-  }
-  auto number = ParseNumber(text);
-  if (!number || *number < 0) return std::nullopt;
-  double bytes = *number * factor;
-  if (bytes > 1.8e19) return std::nullopt;
-  return static_cast<std::uint64_t>(std::llround(bytes));
-}
 
 ConfigSection::ConfigSection(const ConfigValue* root, std::string owner, std::string file_label,
                              std::filesystem::path base_dir)
@@ -87,7 +26,7 @@ ConfigSection::ConfigSection(const ConfigValue* root, std::string owner, std::st
       base_dir_(std::move(base_dir)) {
   if (root_ != nullptr && root_->kind != ConfigValue::Kind::kObject &&
       root_->kind != ConfigValue::Kind::kNull) {
-    Fail(root_, "", std::string("must be a mapping, not ") + root_->TypeName());
+    Fail(root_, "", rules::NotAMapping(root_->kind));
   }
   if (root_ == nullptr || root_->kind == ConfigValue::Kind::kNull) {
     json_ = "{}";
@@ -102,10 +41,7 @@ void ConfigSection::Fail(const ConfigValue* at, std::string_view key,
   if (at != nullptr && at->mark.line > 0) {
     where += ":" + std::to_string(at->mark.line) + ":" + std::to_string(at->mark.column);
   }
-  std::string message = where + ": " + owner_;
-  if (!key.empty()) message += ": key '" + std::string(key) + "'";
-  message += " " + problem;
-  throw ConfigError(message);
+  throw ConfigError(where + ": " + rules::Problem(owner_, key, problem));
 }
 
 const ConfigValue* ConfigSection::Resolve(std::string_view key) {
@@ -116,7 +52,7 @@ const ConfigValue* ConfigSection::Resolve(std::string_view key) {
     if (current->kind == ConfigValue::Kind::kObject) {
       current = current->Find(part);
     } else if (current->kind == ConfigValue::Kind::kArray) {
-      auto index = ParseUint(part);
+      auto index = rules::ParseIndex(part);
       if (!index || *index >= current->items.size()) return nullptr;
       current = &current->items[*index];
     } else {
@@ -133,96 +69,50 @@ bool ConfigSection::Has(std::string_view key) { return Resolve(key) != nullptr; 
 std::string ConfigSection::GetString(std::string_view key, std::string_view fallback) {
   const ConfigValue* value = Resolve(key);
   if (value == nullptr) return std::string(fallback);
-  if (!value->IsScalar()) Fail(value, key, std::string("must be text, not ") + value->TypeName());
-  return value->text;
+  return Take(rules::ReadText(value->View()),
+              [&](const std::string& problem) { Fail(value, key, problem); });
 }
 
 std::int64_t ConfigSection::GetInt(std::string_view key, std::int64_t fallback, std::int64_t min,
                                    std::int64_t max) {
   const ConfigValue* value = Resolve(key);
   if (value == nullptr) return fallback;
-  std::optional<std::int64_t> parsed;
-  if (value->kind == ConfigValue::Kind::kInt) {
-    parsed = value->int_value;
-  } else if (value->kind == ConfigValue::Kind::kString) {
-    parsed = ParseInt(Trim(value->text));
-  }
-  if (!parsed) Fail(value, key, "must be an integer, got " + Quote(*value));
-  if (*parsed < min || *parsed > max) {
-    Fail(value, key,
-         "must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " +
-             std::to_string(*parsed));
-  }
-  return *parsed;
+  return Take(rules::ReadInt(value->View(), min, max),
+              [&](const std::string& problem) { Fail(value, key, problem); });
 }
 
 bool ConfigSection::GetBool(std::string_view key, bool fallback) {
   const ConfigValue* value = Resolve(key);
   if (value == nullptr) return fallback;
-  if (value->kind == ConfigValue::Kind::kBool) return value->bool_value;
-  if (value->kind == ConfigValue::Kind::kString) {
-    if (value->text == "true") return true;
-    if (value->text == "false") return false;
-  }
-  Fail(value, key, "must be true or false, got " + Quote(*value));
+  return Take(rules::ReadBool(value->View()),
+              [&](const std::string& problem) { Fail(value, key, problem); });
 }
 
 std::int64_t ConfigSection::GetDurationMs(std::string_view key, std::int64_t fallback_ms,
                                           std::int64_t min_ms, std::int64_t max_ms) {
   const ConfigValue* value = Resolve(key);
   if (value == nullptr) return fallback_ms;
-  std::optional<std::int64_t> millis;
-  if (value->kind == ConfigValue::Kind::kInt || value->kind == ConfigValue::Kind::kDouble ||
-      value->kind == ConfigValue::Kind::kString) {
-    millis = ParseDurationMs(value->text);
-  }
-  if (!millis) {
-    Fail(value, key,
-         "must be a duration such as \"250ms\", \"30s\", \"5m\" or a number of seconds, got " +
-             Quote(*value));
-  }
-  if (*millis < min_ms || *millis > max_ms) {
-    Fail(value, key,
-         "must be between " + std::to_string(min_ms) + "ms and " + std::to_string(max_ms) +
-             "ms, got " + std::to_string(*millis) + "ms");
-  }
-  return *millis;
+  return Take(rules::ReadDurationMs(value->View(), min_ms, max_ms),
+              [&](const std::string& problem) { Fail(value, key, problem); });
 }
 
 std::uint64_t ConfigSection::GetBytes(std::string_view key, std::uint64_t fallback,
                                       std::uint64_t min, std::uint64_t max) {
   const ConfigValue* value = Resolve(key);
   if (value == nullptr) return fallback;
-  std::optional<std::uint64_t> bytes;
-  if (value->kind == ConfigValue::Kind::kInt || value->kind == ConfigValue::Kind::kDouble ||
-      value->kind == ConfigValue::Kind::kString) {
-    bytes = ParseBytes(value->text);
-  }
-  if (!bytes) {
-    Fail(value, key,
-         "must be a size such as \"64KiB\", \"8MiB\" or a number of bytes, got " + Quote(*value));
-  }
-  if (*bytes < min || *bytes > max) {
-    Fail(value, key,
-         "must be between " + std::to_string(min) + " and " + std::to_string(max) + " bytes, got " +
-             std::to_string(*bytes));
-  }
-  return *bytes;
+  return Take(rules::ReadBytes(value->View(), min, max),
+              [&](const std::string& problem) { Fail(value, key, problem); });
 }
 
 std::string ConfigSection::GetPath(std::string_view key, std::string_view fallback) {
-  std::string text = GetString(key, fallback);
-  if (text.empty()) return text;
-  std::filesystem::path path(text);
-  if (path.is_relative()) path = base_dir_ / path;
-  return path.lexically_normal().string();
+  return rules::ResolvePath(GetString(key, fallback), base_dir_);
 }
 
 std::size_t ConfigSection::ArrayLength(std::string_view key) {
   const ConfigValue* value = Resolve(key);
   if (value == nullptr) return 0;
   if (value->kind != ConfigValue::Kind::kArray) {
-    Fail(value, key, std::string("must be a list, not ") + value->TypeName());
+    Fail(value, key, rules::NotAList(value->kind));
   }
   return value->items.size();
 }
@@ -231,7 +121,7 @@ std::vector<std::string_view> ConfigSection::MapKeys(std::string_view key) {
   const ConfigValue* value = Resolve(key);
   if (value == nullptr) return {};
   if (value->kind != ConfigValue::Kind::kObject) {
-    Fail(value, key, std::string("must be a mapping, not ") + value->TypeName());
+    Fail(value, key, rules::NotAMapping(value->kind));
   }
   std::vector<std::string_view> names;
   names.reserve(value->members.size());
@@ -248,7 +138,7 @@ void ConfigSection::RejectWithReason(std::string_view key, std::string_view mess
       if (current->kind == ConfigValue::Kind::kObject) {
         current = current->Find(part);
       } else if (current->kind == ConfigValue::Kind::kArray) {
-        auto index = ParseUint(part);
+        auto index = rules::ParseIndex(part);
         current = index && *index < current->items.size() ? &current->items[*index] : nullptr;
       } else {
         current = nullptr;
@@ -261,9 +151,7 @@ void ConfigSection::RejectWithReason(std::string_view key, std::string_view mess
   if (nearest != nullptr && nearest->mark.line > 0) {
     where += ":" + std::to_string(nearest->mark.line) + ":" + std::to_string(nearest->mark.column);
   }
-  std::string text = where + ": " + owner_;
-  if (!key.empty()) text += ": key '" + std::string(key) + "'";
-  throw ConfigError(text + ": " + std::string(message));
+  throw ConfigError(where + ": " + rules::Reason(owner_, key, message));
 }
 
 void ConfigSection::AcceptWhole(std::string_view key) {
@@ -274,12 +162,8 @@ void ConfigSection::AcceptWhole(std::string_view key) {
 void ConfigSection::FindUnknown(const ConfigValue& value, const std::string& path) const {
   if (accepted_whole_.count(path) > 0) return;
   auto visit = [&](const ConfigValue& child, const std::string& child_path) {
-    bool read = known_.count(child_path) > 0;
-    bool below_read = false;
-    auto it = known_.lower_bound(child_path + ".");
-    if (it != known_.end() && it->rfind(child_path + ".", 0) == 0) below_read = true;
-    if (!read && !below_read) {
-      Fail(&child, child_path, "is not a known setting (check its spelling)");
+    if (!rules::WasRead(known_, child_path)) {
+      Fail(&child, child_path, std::string(rules::kUnknownKey));
     }
     if (!child.IsScalar()) FindUnknown(child, child_path);
   };

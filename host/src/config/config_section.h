@@ -2,7 +2,6 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -68,9 +67,8 @@ class ConfigSection {
   std::string json_;
 };
 
-// Parses "250ms", "5s", "2m", "1h" or a bare number of seconds; nullopt if malformed.
-std::optional<std::int64_t> ParseDurationMs(std::string_view text);
-// Parses "512", "64KiB", "8MiB", "1GiB", "10MB", "100B"; nullopt if malformed.
-std::optional<std::uint64_t> ParseBytes(std::string_view text);
+// The unit grammars are the SDK's (sr/config_rules.hpp), shared with the fake host.
+using sr::config::ParseBytes;
+using sr::config::ParseDurationMs;
 
 }  // namespace sr::host

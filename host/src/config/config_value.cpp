@@ -14,26 +14,6 @@ const ConfigValue* ConfigValue::Find(std::string_view key) const {
   return nullptr;
 }
 
-const char* ConfigValue::TypeName() const {
-  switch (kind) {
-    case Kind::kNull:
-      return "null";
-    case Kind::kBool:
-      return "a boolean";
-    case Kind::kInt:
-      return "an integer";
-    case Kind::kDouble:
-      return "a number";
-    case Kind::kString:
-      return "a string";
-    case Kind::kArray:
-      return "a list";
-    case Kind::kObject:
-      return "a mapping";
-  }
-  return "unknown";
-}
-
 void ConfigValue::AppendJson(std::string& out) const {
   switch (kind) {
     case Kind::kNull:

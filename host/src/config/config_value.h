@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include <sr/config_rules.hpp>
+
 namespace sr::host {
 
 // Where a value stood in its file (1-based; 0 when unknown).
@@ -18,7 +20,7 @@ struct SourceMark {
 // resolved once (after ${VAR} expansion) to null, bool, int, double or string.
 class ConfigValue {
  public:
-  enum class Kind { kNull, kBool, kInt, kDouble, kString, kArray, kObject };
+  using Kind = sr::config::Kind;
   struct Member;
 
   Kind kind = Kind::kNull;
@@ -30,9 +32,11 @@ class ConfigValue {
   std::vector<Member> members;
   SourceMark mark;
 
-  bool IsScalar() const { return kind != Kind::kArray && kind != Kind::kObject; }
+  bool IsScalar() const { return sr::config::IsScalar(kind); }
   const ConfigValue* Find(std::string_view key) const;
-  const char* TypeName() const;
+  const char* TypeName() const { return sr::config::TypeName(kind); }
+  // What the shared getters (sr/config_rules.hpp) read.
+  sr::config::ValueView View() const { return {kind, text, int_value, bool_value}; }
   void AppendJson(std::string& out) const;
 };
 
