@@ -43,8 +43,11 @@ for doc in markdown:
         elif anchor and resolved.suffix == ".md" and anchor not in anchors(resolved):
             problems.append(f"{doc.relative_to(root)}: no heading for #{anchor} in {path_part or doc.name}")
 
-cited = subprocess.run(["git", "-C", str(root), "grep", "-n", "DESIGN.md", "--", ".",
-                        ":!tests/docs/links_test.py"], capture_output=True, text=True).stdout
+# The design notes the project started from live outside the repository; nothing may cite them.
+# (The name is assembled so that this file does not cite it either.)
+outside_design_notes = "DESIGN" + ".md"
+cited = subprocess.run(["git", "-C", str(root), "grep", "-nF", outside_design_notes, "--", "."],
+                       capture_output=True, text=True).stdout
 problems += [f"cites a document outside the repository: {line}" for line in cited.splitlines()]
 
 for required in ("docs/architecture.md", "docs/wire-contract.md"):
