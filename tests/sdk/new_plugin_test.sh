@@ -7,13 +7,8 @@ set -euo pipefail
 
 build_dir=$1
 master="$build_dir/bin/spawner-master"
-work=$(mktemp -d)
-host_pid=""
-cleanup() {
-  if [[ -n "$host_pid" ]]; then kill "$host_pid" 2>/dev/null || true; wait "$host_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=tests/sdk/lib.sh
+source "$(dirname "$0")/lib.sh"
 
 cmake --install "$build_dir" --prefix "$work/prefix" > "$work/install.log"
 
@@ -68,20 +63,12 @@ if [[ "$check" != *"region-quota 0.1.0"* || "$check" != *"/region-quota/hello/{n
   echo "$check" >&2
   exit 1
 fi
-(cd "$work/run" && exec "$master" --config plugins.yaml --ready-file ready.json > host.log 2>&1) &
-host_pid=$!
-for _ in $(seq 1 200); do
-  [[ -f "$work/run/ready.json" ]] && break
-  sleep 0.05
-done
-port=$(sed -E 's/.*"port":([0-9]+).*/\1/' "$work/run/ready.json")
+start_host "$work/run" "$master"
 body=$(curl -sf "http://127.0.0.1:$port/region-quota/hello/ann")
 if [[ "$body" != '{"message":"Howdy, ann!"}' ]]; then
   echo "unexpected answer: $body" >&2
-  cat "$work/run/host.log" >&2
+  host_log
   exit 1
 fi
-kill -TERM "$host_pid"
-wait "$host_pid"
-host_pid=""
+stop_host
 echo "--new-plugin wrote a plugin that builds, passes its test and serves: $body"

@@ -7,13 +7,8 @@ set -euo pipefail
 
 build_dir=$1
 source_dir=$2
-work=$(mktemp -d)
-host_pid=""
-cleanup() {
-  if [[ -n "$host_pid" ]]; then kill "$host_pid" 2>/dev/null || true; wait "$host_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=tests/sdk/lib.sh
+source "$(dirname "$0")/lib.sh"
 
 cmake --install "$build_dir" --prefix "$work/prefix" > "$work/install.log"
 test -f "$work/prefix/include/sr/abi.h"
@@ -64,26 +59,18 @@ for expected in "hello-c 1.0.0" "hello-cpp 1.0.0" "/examples/hello-c " "/example
   fi
 done
 
-(cd "$work" && exec "$build_dir/bin/spawner-master" --config plugins.yaml --ready-file ready.json > host.log 2>&1) &
-host_pid=$!
-for _ in $(seq 1 200); do
-  [[ -f "$work/ready.json" ]] && break
-  sleep 0.05
-done
-port=$(sed -E 's/.*"port":([0-9]+).*/\1/' "$work/ready.json")
+start_host "$work" "$build_dir/bin/spawner-master"
 body=$(curl -sf "http://127.0.0.1:$port/examples/hello-cpp/outsider")
 if [[ "$body" != '{"message":"Howdy, outsider!"}' ]]; then
   echo "unexpected answer from hello-cpp: $body" >&2
-  cat "$work/host.log" >&2
+  host_log
   exit 1
 fi
 body_c=$(curl -sf "http://127.0.0.1:$port/examples/hello-c")
 if [[ "$body_c" != '{"message":"Bonjour","ticks":'* ]]; then
   echo "unexpected answer from hello-c: $body_c" >&2
-  cat "$work/host.log" >&2
+  host_log
   exit 1
 fi
-kill -TERM "$host_pid"
-wait "$host_pid"
-host_pid=""
+stop_host
 echo "hello-c and hello-cpp built against the installed SDK and served: $body_c $body"
