@@ -1,0 +1,150 @@
+#include "fleet_probe.h"
+
+#include <sys/statvfs.h>
+
+#include <cerrno>
+#include <cstring>
+#include <sr/rfc3339.hpp>
+#include <sr/plugin.hpp>
+
+namespace sr::alerts {
+
+namespace {
+
+// The error log keeps server.error_log_capacity entries (1,000 by default); a read takes what
+// is there.
+constexpr std::size_t kErrorLogReadLimit = 1000000;
+
+}  // namespace
+
+FleetProbe::FleetProbe(sr::Host& host, const sr_spawner_directory_v2* directory,
+                       const sr_kv_store_v1* store, std::string disk_path, int min_status)
+    : host_(host),
+      directory_(directory),
+      store_(store),
+      disk_path_(std::move(disk_path)),
+      min_status_(min_status) {}
+
+Observation FleetProbe::Observe(std::int64_t now_ms) {
+  Observation observation;
+  observation.now_ms = now_ms;
+  observation.suspect = Suspect();
+  observation.regions = Regions();
+  observation.traffic = ReadTraffic();
+  observation.disk = Disk();
+  observation.store = Store();
+  return observation;
+}
+
+std::optional<std::vector<SpawnerInfo>> FleetProbe::Suspect() {
+  if (directory_ == nullptr) return std::nullopt;
+  sr_spawner_totals totals{};
+  totals.struct_size = sizeof(totals);
+  if (directory_->totals(directory_->self, &totals) != SR_OK) return std::nullopt;
+  std::vector<SpawnerInfo> suspect;
+  if (totals.suspect == 0) return suspect;  // the usual case: no visit of the whole fleet
+  struct Visit {
+    std::vector<SpawnerInfo>* out;
+    bool failed = false;
+  } visit{&suspect};
+  sr_status status = directory_->visit(
+      directory_->self,
+      [](void* ctx, const sr_spawner_record* record) noexcept -> int32_t {
+        auto& state = *static_cast<Visit*>(ctx);
+        if (record->suspect == 0) return 1;
+        try {
+          state.out->push_back(SpawnerInfo{record->id, std::string(sr::View(record->region)),
+                                           std::string(sr::View(record->host)), record->port,
+                                           sr::Rfc3339Millis(record->last_seen_ms)});
+          return 1;
+        } catch (...) {
+          state.failed = true;
+          return 0;
+        }
+      },
+      &visit);
+  if (status != SR_OK || visit.failed) return std::nullopt;
+  return suspect;
+}
+
+std::optional<std::vector<RegionCapacity>> FleetProbe::Regions() {
+  if (directory_ == nullptr) return std::nullopt;
+  struct Visit {
+    std::vector<RegionCapacity> out;
+    bool failed = false;
+  } visit;
+  sr_status status = directory_->region_totals(
+      directory_->self,
+      [](void* ctx, const sr_spawner_region_totals* totals) noexcept -> int32_t {
+        auto& state = *static_cast<Visit*>(ctx);
+        try {
+          state.out.push_back(RegionCapacity{std::string(sr::View(totals->region)),
+                                             totals->spawners, totals->suspect,
+                                             totals->current_instances, totals->max_instances});
+          return 1;
+        } catch (...) {
+          state.failed = true;
+          return 0;
+        }
+      },
+      &visit);
+  if (status != SR_OK || visit.failed) return std::nullopt;
+  return std::move(visit.out);
+}
+
+std::optional<Traffic> FleetProbe::ReadTraffic() {
+  sr_host_stats stats = host_.Stats();
+  if (min_status_ <= 400) return Traffic{stats.total_requests, stats.total_errors};
+  // Only some errors count (5xx by default): classify the error log's new entries. Entries
+  // the bounded log dropped before this read are counted in the proportion of those read.
+  std::vector<sr::ErrorEntry> entries = host_.Errors(last_sequence_, kErrorLogReadLimit, false);
+  std::uint64_t expected = last_sequence_ + 1;
+  std::uint64_t missed = 0;
+  std::uint64_t matched = 0;
+  for (const sr::ErrorEntry& entry : entries) {
+    if (entry.sequence > expected) missed += entry.sequence - expected;
+    expected = entry.sequence + 1;
+    if (entry.status >= min_status_) ++matched;
+  }
+  if (!entries.empty()) {
+    last_sequence_ = entries.back().sequence;
+    matched += missed * matched / entries.size();
+  }
+  counted_errors_ += matched;
+  return Traffic{stats.total_requests, counted_errors_};
+}
+
+std::optional<DiskSpace> FleetProbe::Disk() {
+  if (disk_path_.empty()) return std::nullopt;
+  struct statvfs space {};
+  if (::statvfs(disk_path_.c_str(), &space) != 0) {
+    if (!disk_failed_) {
+      host_.Warn("cannot read the free space of " + disk_path_ + ": " + std::strerror(errno));
+    }
+    disk_failed_ = true;
+    return std::nullopt;
+  }
+  disk_failed_ = false;
+  DiskSpace disk;
+  disk.path = disk_path_;
+  disk.free_bytes = static_cast<std::uint64_t>(space.f_bavail) * space.f_frsize;
+  disk.total_bytes = static_cast<std::uint64_t>(space.f_blocks) * space.f_frsize;
+  return disk;
+}
+
+std::optional<StoreStatus> FleetProbe::Store() {
+  if (store_ == nullptr || store_->struct_size < offsetof(sr_kv_store_v1, last_error) +
+                                                     sizeof(store_->last_error)) {
+    return std::nullopt;
+  }
+  StoreStatus status;
+  status.healthy = store_->healthy(store_->self) != 0;
+  if (!status.healthy) {
+    char buffer[512] = {};
+    store_->last_error(store_->self, buffer, sizeof(buffer));
+    status.error = buffer;
+  }
+  return status;
+}
+
+}  // namespace sr::alerts
