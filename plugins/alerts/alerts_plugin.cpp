@@ -60,12 +60,13 @@ class AlertsPlugin final : public sr::Plugin {
   void Init(sr::Host& host) override {
     host_ = &host;
     settings_ = ReadAlertsSettings(host);
-    const auto* directory = host.Lookup<sr_spawner_directory_v2>(
-        SR_SPAWNER_DIRECTORY_SERVICE, SR_SPAWNER_DIRECTORY_VERSION_2);
+    const auto* directory = host.Lookup<sr_spawner_directory_v2>(SR_SPAWNER_DIRECTORY_SERVICE,
+                                                                 SR_SPAWNER_DIRECTORY_VERSION_2);
     const auto* store = host.Lookup<sr_kv_store_v1>(SR_KV_STORE_SERVICE, SR_KV_STORE_VERSION);
     if (directory == nullptr) {
-      host.Warn("no spawner-directory v2 service (enable spawner-registry): spawner and "
-                "capacity alerts are off");
+      host.Warn(
+          "no spawner-directory v2 service (enable spawner-registry): spawner and "
+          "capacity alerts are off");
     }
     if (store == nullptr && settings_.rules.store) {
       host.Info("no kv-store service: the store alert is off");

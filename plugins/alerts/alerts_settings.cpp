@@ -39,16 +39,15 @@ void ReadWebhooks(sr::Config& config, AlertsSettings& settings) {
     webhook.name = config.String(prefix + "name", display);
     if (webhook.name.empty()) config.Reject(prefix + "name", "must not be empty");
     if (!names.insert(webhook.name).second) {
-      config.Reject(prefix + "name", "two webhooks are named '" + webhook.name +
-                                         "': give each a different name");
+      config.Reject(prefix + "name",
+                    "two webhooks are named '" + webhook.name + "': give each a different name");
     }
     webhook.timeout = config.Duration(prefix + "timeout", webhook.timeout, 100ms, 2min);
     webhook.rate_limit = static_cast<std::uint32_t>(
         config.Int(prefix + "rate_limit", webhook.rate_limit, 1, 100000));
     webhook.rate_limit_per =
         config.Duration(prefix + "rate_limit_per", webhook.rate_limit_per, 1s, 24h);
-    webhook.max_queue =
-        static_cast<std::size_t>(config.Int(prefix + "max_queue", 100, 1, 100000));
+    webhook.max_queue = static_cast<std::size_t>(config.Int(prefix + "max_queue", 100, 1, 100000));
     webhook.retry_initial = retry_initial;
     webhook.retry_max = retry_max;
     webhook.max_attempts = attempts;
@@ -67,17 +66,16 @@ void ReadRules(sr::Config& config, sr::Host& host, AlertsSettings& settings) {
   rules.capacity.min_free =
       static_cast<std::uint64_t>(config.Int("capacity.min_free", 0, 0, 100000000));
   for (const std::string& region : config.MapKeys("capacity.regions")) {
-    rules.capacity.per_region[region] = static_cast<std::uint64_t>(
-        config.Int("capacity.regions." + region, 0, 0, 100000000));
+    rules.capacity.per_region[region] =
+        static_cast<std::uint64_t>(config.Int("capacity.regions." + region, 0, 0, 100000000));
   }
 
   if (config.Bool("errors.enabled", true)) {
     ErrorRateOptions errors;
     errors.max_percent =
         static_cast<std::uint32_t>(config.Int("errors.max_percent", errors.max_percent, 1, 100));
-    errors.min_requests = static_cast<std::uint64_t>(
-        config.Int("errors.min_requests", static_cast<std::int64_t>(errors.min_requests), 1,
-                   1000000000));
+    errors.min_requests = static_cast<std::uint64_t>(config.Int(
+        "errors.min_requests", static_cast<std::int64_t>(errors.min_requests), 1, 1000000000));
     errors.window = config.Duration("errors.window", errors.window, 1s, 24h);
     errors.min_status = static_cast<int>(config.Int("errors.min_status", 500, 400, 599));
     if (errors.window < 2 * settings.check_interval) {

@@ -4,8 +4,8 @@
 
 #include <cerrno>
 #include <cstring>
-#include <sr/rfc3339.hpp>
 #include <sr/plugin.hpp>
+#include <sr/rfc3339.hpp>
 
 namespace sr::alerts {
 
@@ -133,8 +133,8 @@ std::optional<DiskSpace> FleetProbe::Disk() {
 }
 
 std::optional<StoreStatus> FleetProbe::Store() {
-  if (store_ == nullptr || store_->struct_size < offsetof(sr_kv_store_v1, last_error) +
-                                                     sizeof(store_->last_error)) {
+  if (store_ == nullptr ||
+      store_->struct_size < offsetof(sr_kv_store_v1, last_error) + sizeof(store_->last_error)) {
     return std::nullopt;
   }
   StoreStatus status;

@@ -20,8 +20,8 @@ namespace sr::alerts {
 class FleetProbe {
  public:
   // `directory` and `store` may be null (their rules then wait); `disk_path` may be empty.
-  FleetProbe(sr::Host& host, const sr_spawner_directory_v2* directory,
-             const sr_kv_store_v1* store, std::string disk_path, int min_status);
+  FleetProbe(sr::Host& host, const sr_spawner_directory_v2* directory, const sr_kv_store_v1* store,
+             std::string disk_path, int min_status);
 
   // Called by one task at a time.
   Observation Observe(std::int64_t now_ms);

@@ -22,7 +22,7 @@ struct Signal {
   std::string key;   // one alert: "region_capacity_low:eu-west"
   std::string name;  // its kind: "region_capacity_low"
   Severity severity = Severity::kWarning;
-  std::string summary;        // one line for people
+  std::string summary;         // one line for people
   std::string details = "{}";  // a JSON object for machines
   // kFire of an alert already firing: the content says something not sent yet (more spawners
   // went suspect), so it is sent again whatever the repeat interval.

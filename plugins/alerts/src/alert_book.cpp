@@ -108,8 +108,7 @@ std::vector<Notification> AlertBook::Apply(const Signals& signals, std::int64_t 
   return out;
 }
 
-void AlertBook::SetDelivery(std::uint64_t notification_id, std::size_t webhook,
-                            Delivery delivery) {
+void AlertBook::SetDelivery(std::uint64_t notification_id, std::size_t webhook, Delivery delivery) {
   std::lock_guard<std::mutex> lock(mutex_);
   // Ids increase along the deque: find the entry from the newest end, where deliveries are.
   for (auto it = recent_.rbegin(); it != recent_.rend(); ++it) {

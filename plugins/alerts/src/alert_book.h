@@ -28,8 +28,8 @@ std::string_view DeliveryStateName(Delivery::State state);
 struct AlertBookOptions {
   // A firing alert is sent again after this long without news (0: never).
   std::chrono::milliseconds repeat_interval{std::chrono::hours(4)};
-  std::size_t history = 200;            // recent messages kept for GET /api/alerts
-  std::vector<std::string> webhooks;    // names, in configuration order
+  std::size_t history = 200;          // recent messages kept for GET /api/alerts
+  std::vector<std::string> webhooks;  // names, in configuration order
 };
 
 // De-duplication: a firing alert is sent when it starts, then again only with news or after

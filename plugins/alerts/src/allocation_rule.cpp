@@ -30,8 +30,8 @@ Signals AllocationRule::Evaluate(std::int64_t now_ms) {
   notice.kind = Signal::Kind::kNotice;
   notice.key = notice.name = "allocation_failed";
   notice.severity = Severity::kWarning;
-  notice.summary = Count(count_, "allocation", "allocations") + " failed: " +
-                   JoinSome(regions_text, 10) +
+  notice.summary = Count(count_, "allocation", "allocations") +
+                   " failed: " + JoinSome(regions_text, 10) +
                    (listed_.empty() ? std::string() : " (first: " + listed_.front().error + ")");
   notice.details = JsonObject()
                        .Uint("count", count_)

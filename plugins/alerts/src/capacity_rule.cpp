@@ -47,15 +47,15 @@ Signals CapacityRule::Evaluate(const std::vector<RegionCapacity>& regions) {
     } else {
       signal.kind = Signal::Kind::kFire;
       signal.severity = free == 0 ? Severity::kCritical : Severity::kWarning;
-      signal.summary =
-          region.spawners == 0
-              ? "Region " + shown + " has no spawners left (threshold " +
-                    std::to_string(threshold) + " free slots)"
-              : "Region " + shown + " has " + Count(free, "free instance slot", "free instance slots") +
-                    ", below " + std::to_string(threshold) + " (" +
-                    std::to_string(region.current_instances) + " of " +
-                    std::to_string(region.max_instances) + " used on " +
-                    Count(region.spawners, "spawner", "spawners") + ")";
+      signal.summary = region.spawners == 0
+                           ? "Region " + shown + " has no spawners left (threshold " +
+                                 std::to_string(threshold) + " free slots)"
+                           : "Region " + shown + " has " +
+                                 Count(free, "free instance slot", "free instance slots") +
+                                 ", below " + std::to_string(threshold) + " (" +
+                                 std::to_string(region.current_instances) + " of " +
+                                 std::to_string(region.max_instances) + " used on " +
+                                 Count(region.spawners, "spawner", "spawners") + ")";
     }
     signals.push_back(std::move(signal));
   }

@@ -14,8 +14,8 @@
 namespace sr::alerts {
 
 struct CapacityOptions {
-  std::uint64_t min_free = 0;                         // every region; 0: not checked
-  std::map<std::string, std::uint64_t> per_region;    // overrides; 0 turns one region off
+  std::uint64_t min_free = 0;                       // every region; 0: not checked
+  std::map<std::string, std::uint64_t> per_region;  // overrides; 0 turns one region off
 };
 
 // A region that had spawners and has none left counts as 0 free slots, so losing a whole

@@ -68,7 +68,8 @@ PostResult CurlTransport::Post(const std::string& body, std::chrono::millisecond
   long status = 0;
   curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
   result.status = static_cast<int>(status);
-  if (status < 200 || status >= 300) result.error = "the webhook answered " + std::to_string(status);
+  if (status < 200 || status >= 300)
+    result.error = "the webhook answered " + std::to_string(status);
   curl_off_t retry_after = 0;
   if (curl_easy_getinfo(easy, CURLINFO_RETRY_AFTER, &retry_after) == CURLE_OK && retry_after > 0) {
     result.retry_after = std::chrono::seconds(retry_after);

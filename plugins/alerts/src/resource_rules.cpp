@@ -7,9 +7,9 @@ namespace sr::alerts {
 
 Signals EvaluateDisk(const DiskSpace& disk, const DiskOptions& options) {
   bool below_bytes = options.min_free_bytes > 0 && disk.free_bytes < options.min_free_bytes;
-  bool below_percent =
-      options.min_free_percent > 0 && disk.total_bytes > 0 &&
-      disk.free_bytes * 100 < static_cast<std::uint64_t>(options.min_free_percent) * disk.total_bytes;
+  bool below_percent = options.min_free_percent > 0 && disk.total_bytes > 0 &&
+                       disk.free_bytes * 100 <
+                           static_cast<std::uint64_t>(options.min_free_percent) * disk.total_bytes;
   Signal signal;
   signal.key = signal.name = "disk_space_low";
   signal.severity = Severity::kCritical;
@@ -20,9 +20,8 @@ Signals EvaluateDisk(const DiskSpace& disk, const DiskOptions& options) {
                        .Uint("min_free_bytes", options.min_free_bytes)
                        .Uint("min_free_percent", options.min_free_percent)
                        .Done();
-  std::string figures = FormatBytes(disk.free_bytes) + " free of " +
-                        FormatBytes(disk.total_bytes) + " (" +
-                        FormatPercent(disk.free_bytes, disk.total_bytes) + ")";
+  std::string figures = FormatBytes(disk.free_bytes) + " free of " + FormatBytes(disk.total_bytes) +
+                        " (" + FormatPercent(disk.free_bytes, disk.total_bytes) + ")";
   if (below_bytes || below_percent) {
     signal.kind = Signal::Kind::kFire;
     std::string threshold = below_bytes ? FormatBytes(options.min_free_bytes)

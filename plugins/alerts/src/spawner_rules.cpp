@@ -107,8 +107,7 @@ Signals ExpiryRule::Evaluate(std::int64_t now_ms) {
   notice.severity = Severity::kWarning;
   notice.summary = Count(batch_count_, "spawner", "spawners") +
                    " expired (no heartbeat within the TTL) and " +
-                   (batch_count_ == 1 ? "was" : "were") +
-                   " removed: " + DescribeSpawners(batch_);
+                   (batch_count_ == 1 ? "was" : "were") + " removed: " + DescribeSpawners(batch_);
   notice.details = JsonObject()
                        .Uint("count", batch_count_)
                        .Raw("regions", RegionCountsJson(batch_))

@@ -23,7 +23,8 @@ std::string FormatBytes(std::uint64_t bytes) {
 
 std::string FormatPercent(std::uint64_t part, std::uint64_t whole) {
   char text[32];
-  double percent = whole == 0 ? 0.0 : 100.0 * static_cast<double>(part) / static_cast<double>(whole);
+  double percent =
+      whole == 0 ? 0.0 : 100.0 * static_cast<double>(part) / static_cast<double>(whole);
   std::snprintf(text, sizeof(text), "%.1f%%", percent);
   return text;
 }

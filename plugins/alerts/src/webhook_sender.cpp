@@ -81,7 +81,8 @@ void WebhookSender::Run() {
     // Every attempt, retries included, spends a token: the limit protects the receiver.
     std::chrono::nanoseconds wait = bucket_.Take(TokenBucket::Clock::now());
     if (wait.count() > 0) {
-      if (queue_.front().delivery.attempts == 0) Report(queue_.front(), Delivery::State::kRateLimited);
+      if (queue_.front().delivery.attempts == 0)
+        Report(queue_.front(), Delivery::State::kRateLimited);
       WaitFor(lock, wait);
       continue;
     }
@@ -109,7 +110,8 @@ void WebhookSender::Run() {
     }
     std::chrono::milliseconds delay =
         BackoffDelay(item.delivery.attempts, options_.retry_initial, options_.retry_max);
-    if (result.retry_after) delay = std::min(std::max(delay, *result.retry_after), options_.retry_max);
+    if (result.retry_after)
+      delay = std::min(std::max(delay, *result.retry_after), options_.retry_max);
     Report(item, Delivery::State::kRetrying);
     WaitFor(lock, delay);
   }

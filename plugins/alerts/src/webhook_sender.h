@@ -34,8 +34,8 @@ struct WebhookOptions {
 
 // The answer to one POST.
 struct PostResult {
-  int status = 0;      // 0: no HTTP answer (connection failed, timed out, stopped)
-  std::string error;   // why, when status is 0 or not 2xx
+  int status = 0;     // 0: no HTTP answer (connection failed, timed out, stopped)
+  std::string error;  // why, when status is 0 or not 2xx
   std::optional<std::chrono::milliseconds> retry_after;  // the receiver's Retry-After
 };
 

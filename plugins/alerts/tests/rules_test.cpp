@@ -89,8 +89,8 @@ TEST(CapacityRuleTest, FiresBelowTheThresholdAndResolvesAbove) {
   options.min_free = 5;
   options.per_region = {{"us-east", 0}, {"ap", 20}};
   CapacityRule rule(options);
-  Signals signals = rule.Evaluate({{"eu-west", 2, 0, 17, 20}, {"us-east", 1, 0, 10, 10},
-                                   {"ap", 1, 0, 0, 19}});
+  Signals signals =
+      rule.Evaluate({{"eu-west", 2, 0, 17, 20}, {"us-east", 1, 0, 10, 10}, {"ap", 1, 0, 0, 19}});
   ASSERT_EQ(signals.size(), 2u);  // us-east is not checked
   EXPECT_EQ(signals[0].key, "region_capacity_low:ap");
   EXPECT_EQ(signals[0].kind, Signal::Kind::kFire);
