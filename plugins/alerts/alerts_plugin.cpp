@@ -22,18 +22,13 @@
 #include "alerts_settings.h"
 #include "curl_transport.h"
 #include "fleet_probe.h"
+#include "wall_clock.h"
 #include "webhook_body.h"
 #include "webhook_sender.h"
 
 namespace sr::alerts {
 
 namespace {
-
-std::int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string StringMember(const rapidjson::Value& object, const char* name) {
   auto it = object.FindMember(name);

@@ -40,6 +40,21 @@ std::string_view DeliveryStateName(Delivery::State state) {
   return "queued";
 }
 
+JsonObject NotificationObject(const Notification& n) {
+  JsonObject object;
+  object.Uint("id", n.id)
+      .Str("alert", n.name)
+      .Str("key", n.key)
+      .Str("severity", SeverityName(n.severity))
+      .Str("state", n.resolved ? "resolved" : "firing")
+      .Bool("repeat", n.repeat)
+      .Str("summary", n.summary)
+      .Raw("details", n.details)
+      .Str("time", sr::Rfc3339Millis(n.time_ms))
+      .Str("since", sr::Rfc3339Millis(n.since_ms));
+  return object;
+}
+
 AlertBook::AlertBook(AlertBookOptions options) : options_(std::move(options)) {
   options_.history = std::max<std::size_t>(options_.history, 1);
 }
@@ -128,17 +143,7 @@ std::size_t AlertBook::ActiveCount() const {
 namespace {
 
 std::string NotificationJson(const Notification& n, const std::string& deliveries) {
-  JsonObject object;
-  object.Uint("id", n.id)
-      .Str("alert", n.name)
-      .Str("key", n.key)
-      .Str("severity", SeverityName(n.severity))
-      .Str("state", n.resolved ? "resolved" : "firing")
-      .Bool("repeat", n.repeat)
-      .Str("summary", n.summary)
-      .Raw("details", n.details)
-      .Str("time", sr::Rfc3339Millis(n.time_ms))
-      .Str("since", sr::Rfc3339Millis(n.since_ms));
+  JsonObject object = NotificationObject(n);
   if (!deliveries.empty()) object.Raw("deliveries", deliveries);
   return object.Done();
 }

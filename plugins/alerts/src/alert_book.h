@@ -25,6 +25,10 @@ struct Delivery {
 };
 std::string_view DeliveryStateName(Delivery::State state);
 
+class JsonObject;
+// The fields a message has wherever it is shown (GET /api/alerts, the webhook body).
+JsonObject NotificationObject(const Notification& notification);
+
 struct AlertBookOptions {
   // A firing alert is sent again after this long without news (0: never).
   std::chrono::milliseconds repeat_interval{std::chrono::hours(4)};

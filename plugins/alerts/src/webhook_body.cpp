@@ -1,7 +1,6 @@
 #include "webhook_body.h"
 
-#include <sr/rfc3339.hpp>
-
+#include "alert_book.h"
 #include "json_object.h"
 
 namespace sr::alerts {
@@ -54,17 +53,7 @@ std::string Truncate(std::string_view text, std::size_t max_bytes) {
 
 std::string WebhookBody(const Notification& n, std::string_view source) {
   std::string line = AlertLine(n, source);
-  return JsonObject()
-      .Uint("id", n.id)
-      .Str("alert", n.name)
-      .Str("key", n.key)
-      .Str("severity", SeverityName(n.severity))
-      .Str("state", n.resolved ? "resolved" : "firing")
-      .Bool("repeat", n.repeat)
-      .Str("summary", n.summary)
-      .Raw("details", n.details)
-      .Str("time", sr::Rfc3339Millis(n.time_ms))
-      .Str("since", sr::Rfc3339Millis(n.since_ms))
+  return NotificationObject(n)
       .Str("source", source)
       .Str("text", Truncate(SlackEscape(line), kSlackTextBytes))
       .Str("content", Truncate(line, kDiscordContentBytes))

@@ -1,16 +1,8 @@
 #include "webhook_sender.h"
 
+#include "wall_clock.h"
+
 namespace sr::alerts {
-
-namespace {
-
-std::int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
 
 bool IsRetryable(const PostResult& result) {
   if (result.status == 0) return true;
