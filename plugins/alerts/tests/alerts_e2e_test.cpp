@@ -103,7 +103,7 @@ TEST(AlertsE2eTest, SilentSpawnersAreBatchedIntoOneSuspectAndOneExpiredMessage) 
   WebhookReceiver receiver;
   TestHost host(
       Yaml("  - id: spawner-registry\n    config:\n      ttl: 2s\n"
-           "      suspect_after: 300ms\n      sweep_interval: 50ms\n" +
+           "      suspect_after: 500ms\n      sweep_interval: 50ms\n" +
            AlertsConfig(receiver)));
   ASSERT_TRUE(host.Start()) << host.Output();
   HttpClient client(host.port());
@@ -177,7 +177,8 @@ TEST(AlertsE2eTest, TheHttpErrorRateFiresOnlyForTheStatusesThatCountAndResolves)
   HttpClient client(host.port());
   // 404 is below min_status: a flood of them is no alert.
   for (int i = 0; i < 30; ++i) ASSERT_EQ(client.Get("/nothing-here").status, 404);
-  std::this_thread::sleep_for(500ms);
+  // Past the 1 s window, so that the next errors alone make the rate.
+  std::this_thread::sleep_for(1200ms);
   EXPECT_TRUE(About(receiver.Posts(), "http_error_rate_high").empty());
   for (int i = 0; i < 30; ++i) ASSERT_EQ(client.Request("DELETE", "/health").status, 405);
   ASSERT_TRUE(receiver.WaitFor(Count("http_error_rate_high", "firing", 1), 5s)) << host.Output();
