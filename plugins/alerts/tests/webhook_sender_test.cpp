@@ -47,6 +47,7 @@ class ScriptedTransport final : public WebhookTransport {
       shared_->script.erase(shared_->script.begin());
     }
     if (result.status == 0) result.error = "connection refused";
+    if (result.status == 429) result.retry_after = 150ms;  // as a Retry-After header says
     return result;
   }
 
@@ -115,6 +116,20 @@ TEST(WebhookSenderTest, RetriesWithExponentialBackoffUntilDelivered) {
   EXPECT_GE(shared->attempts[1].second - shared->attempts[0].second, 20ms);
   EXPECT_GE(shared->attempts[2].second - shared->attempts[1].second, 40ms);
   EXPECT_GE(shared->attempts[3].second - shared->attempts[2].second, 80ms);
+}
+
+TEST(WebhookSenderTest, TheReceiversRetryAfterIsHonouredUpToTheCap) {
+  auto shared = std::make_shared<ScriptedTransport::Shared>();
+  shared->script = {429};
+  Reports reports;
+  WebhookOptions options = FastOptions();
+  options.retry_max = 1s;
+  WebhookSender sender(options, std::make_unique<ScriptedTransport>(shared), reports.Sink());
+  sender.Enqueue(1, "one");
+  ASSERT_TRUE(reports.WaitFor(1, Delivery::State::kDelivered));
+  std::lock_guard<std::mutex> lock(shared->mutex);
+  ASSERT_EQ(shared->attempts.size(), 2u);
+  EXPECT_GE(shared->attempts[1].second - shared->attempts[0].second, 150ms);  // not 20 ms
 }
 
 TEST(WebhookSenderTest, GivesUpAfterMaxAttemptsAndKeepsOrder) {
