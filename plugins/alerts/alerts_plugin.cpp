@@ -71,8 +71,8 @@ class AlertsPlugin final : public sr::Plugin {
     }
     book_ = std::make_unique<AlertBook>(settings_.book);
     rules_ = std::make_unique<AlertRules>(settings_.rules);
-    int min_status = settings_.rules.errors ? settings_.rules.errors->min_status : 500;
-    probe_ = std::make_unique<FleetProbe>(host, directory, store, settings_.disk_path, min_status);
+    probe_ =
+        std::make_unique<FleetProbe>(host, directory, store, settings_.disk_path, settings_.rules);
 
     removed_ = host.Subscribe("spawner.removed", [this](std::string_view, std::string_view json) {
       OnSpawnerRemoved(json);

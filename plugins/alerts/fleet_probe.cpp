@@ -18,12 +18,15 @@ constexpr std::size_t kErrorLogReadLimit = 1000000;
 }  // namespace
 
 FleetProbe::FleetProbe(sr::Host& host, const sr_spawner_directory_v2* directory,
-                       const sr_kv_store_v1* store, std::string disk_path, int min_status)
+                       const sr_kv_store_v1* store, std::string disk_path, const RuleOptions& rules)
     : host_(host),
       directory_(directory),
-      store_(store),
-      disk_path_(std::move(disk_path)),
-      min_status_(min_status) {}
+      store_(rules.store ? store : nullptr),
+      disk_path_(rules.disk ? std::move(disk_path) : std::string()),
+      suspect_(rules.suspect),
+      capacity_(rules.capacity.min_free > 0 || !rules.capacity.per_region.empty()) {
+  if (rules.errors) min_status_ = rules.errors->min_status;
+}
 
 Observation FleetProbe::Observe(std::int64_t now_ms) {
   Observation observation;
@@ -37,7 +40,7 @@ Observation FleetProbe::Observe(std::int64_t now_ms) {
 }
 
 std::optional<std::vector<SpawnerInfo>> FleetProbe::Suspect() {
-  if (directory_ == nullptr) return std::nullopt;
+  if (directory_ == nullptr || !suspect_) return std::nullopt;
   sr_spawner_totals totals{};
   totals.struct_size = sizeof(totals);
   if (directory_->totals(directory_->self, &totals) != SR_OK) return std::nullopt;
@@ -68,7 +71,7 @@ std::optional<std::vector<SpawnerInfo>> FleetProbe::Suspect() {
 }
 
 std::optional<std::vector<RegionCapacity>> FleetProbe::Regions() {
-  if (directory_ == nullptr) return std::nullopt;
+  if (directory_ == nullptr || !capacity_) return std::nullopt;
   struct Visit {
     std::vector<RegionCapacity> out;
     bool failed = false;
@@ -93,8 +96,9 @@ std::optional<std::vector<RegionCapacity>> FleetProbe::Regions() {
 }
 
 std::optional<Traffic> FleetProbe::ReadTraffic() {
+  if (!min_status_) return std::nullopt;
   sr_host_stats stats = host_.Stats();
-  if (min_status_ <= 400) return Traffic{stats.total_requests, stats.total_errors};
+  if (*min_status_ <= 400) return Traffic{stats.total_requests, stats.total_errors};
   // Only some errors count (5xx by default): classify the error log's new entries. Entries
   // the bounded log dropped before this read are counted in the proportion of those read.
   std::vector<sr::ErrorEntry> entries = host_.Errors(last_sequence_, kErrorLogReadLimit, false);
@@ -104,7 +108,7 @@ std::optional<Traffic> FleetProbe::ReadTraffic() {
   for (const sr::ErrorEntry& entry : entries) {
     if (entry.sequence > expected) missed += entry.sequence - expected;
     expected = entry.sequence + 1;
-    if (entry.status >= min_status_) ++matched;
+    if (entry.status >= *min_status_) ++matched;
   }
   if (!entries.empty()) {
     last_sequence_ = entries.back().sequence;
