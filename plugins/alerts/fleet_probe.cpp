@@ -39,60 +39,61 @@ Observation FleetProbe::Observe(std::int64_t now_ms) {
   return observation;
 }
 
+// Collects what a service's visit hands over, turning each C record into a value with
+// `convert` (which returns nullopt to skip one). Nothing may be thrown through the provider's
+// frames: a failure stops the visit and is reported instead.
+template <typename Record, typename Value>
+class Collector {
+ public:
+  using Convert = std::optional<Value> (*)(const Record&);
+  explicit Collector(Convert convert) : convert_(convert) {}
+
+  static int32_t Add(void* ctx, const Record* record) noexcept {
+    auto& self = *static_cast<Collector*>(ctx);
+    try {
+      if (auto value = self.convert_(*record)) self.values_.push_back(std::move(*value));
+      return 1;
+    } catch (...) {
+      self.failed_ = true;
+      return 0;
+    }
+  }
+  std::optional<std::vector<Value>> Result(sr_status status) {
+    if (status != SR_OK || failed_) return std::nullopt;
+    return std::move(values_);
+  }
+
+ private:
+  Convert convert_;
+  std::vector<Value> values_;
+  bool failed_ = false;
+};
+
 std::optional<std::vector<SpawnerInfo>> FleetProbe::Suspect() {
   if (directory_ == nullptr || !suspect_) return std::nullopt;
   sr_spawner_totals totals{};
   totals.struct_size = sizeof(totals);
   if (directory_->totals(directory_->self, &totals) != SR_OK) return std::nullopt;
-  std::vector<SpawnerInfo> suspect;
-  if (totals.suspect == 0) return suspect;  // the usual case: no visit of the whole fleet
-  struct Visit {
-    std::vector<SpawnerInfo>* out;
-    bool failed = false;
-  } visit{&suspect};
-  sr_status status = directory_->visit(
-      directory_->self,
-      [](void* ctx, const sr_spawner_record* record) noexcept -> int32_t {
-        auto& state = *static_cast<Visit*>(ctx);
-        if (record->suspect == 0) return 1;
-        try {
-          state.out->push_back(SpawnerInfo{record->id, std::string(sr::View(record->region)),
-                                           std::string(sr::View(record->host)), record->port,
-                                           sr::Rfc3339Millis(record->last_seen_ms)});
-          return 1;
-        } catch (...) {
-          state.failed = true;
-          return 0;
-        }
-      },
-      &visit);
-  if (status != SR_OK || visit.failed) return std::nullopt;
-  return suspect;
+  if (totals.suspect == 0) return std::vector<SpawnerInfo>();  // the usual case: no visit
+  Collector<sr_spawner_record, SpawnerInfo> collector(
+      [](const sr_spawner_record& r) -> std::optional<SpawnerInfo> {
+        if (r.suspect == 0) return std::nullopt;
+        return SpawnerInfo{r.id, std::string(sr::View(r.region)), std::string(sr::View(r.host)),
+                           r.port, sr::Rfc3339Millis(r.last_seen_ms)};
+      });
+  return collector.Result(
+      directory_->visit(directory_->self, &decltype(collector)::Add, &collector));
 }
 
 std::optional<std::vector<RegionCapacity>> FleetProbe::Regions() {
   if (directory_ == nullptr || !capacity_) return std::nullopt;
-  struct Visit {
-    std::vector<RegionCapacity> out;
-    bool failed = false;
-  } visit;
-  sr_status status = directory_->region_totals(
-      directory_->self,
-      [](void* ctx, const sr_spawner_region_totals* totals) noexcept -> int32_t {
-        auto& state = *static_cast<Visit*>(ctx);
-        try {
-          state.out.push_back(RegionCapacity{std::string(sr::View(totals->region)),
-                                             totals->spawners, totals->suspect,
-                                             totals->current_instances, totals->max_instances});
-          return 1;
-        } catch (...) {
-          state.failed = true;
-          return 0;
-        }
-      },
-      &visit);
-  if (status != SR_OK || visit.failed) return std::nullopt;
-  return std::move(visit.out);
+  Collector<sr_spawner_region_totals, RegionCapacity> collector(
+      [](const sr_spawner_region_totals& t) -> std::optional<RegionCapacity> {
+        return RegionCapacity{std::string(sr::View(t.region)), t.spawners, t.suspect,
+                              t.current_instances, t.max_instances};
+      });
+  return collector.Result(
+      directory_->region_totals(directory_->self, &decltype(collector)::Add, &collector));
 }
 
 std::optional<Traffic> FleetProbe::ReadTraffic() {
