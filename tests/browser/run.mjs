@@ -15,6 +15,7 @@ import { launchBrowser, openPage } from './lib/browser.mjs';
 import { Suite, assert, assertEqual } from './lib/harness.mjs';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, Master } from './lib/master.mjs';
 import { makeZip } from './lib/zip.mjs';
+import { addAlertScenarios } from './alerts-scenarios.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -371,6 +372,8 @@ suite.test('signing out ends the session', async ({ page, problems }) => {
   assertEqual(status, 401, '/api/stats after sign-out');
   assertClean(problems);
 });
+
+addAlertScenarios(suite, { master, signIn, eventually, assertClean, shot });
 
 // ---- run -------------------------------------------------------------------------------
 

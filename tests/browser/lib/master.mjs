@@ -31,6 +31,8 @@ plugins:
   - id: dashboard-sse
     config:
       web_root: ${webRoot}
+  - id: alerts
+    config: {check_interval: 200ms, capacity: {regions: {alerts-test: 2}}}
 ${withFiles ? `  - id: file-distribution
     config:
       dir: files

@@ -8,6 +8,7 @@ import { LiveConnection } from '../lib/live.js';
 import { initShell } from '../lib/shell.js';
 import { SpawnerStore } from '../lib/spawner-store.js';
 import { toast } from '../lib/toast.js';
+import { AlertPanel } from '../components/alert-panel.js';
 import { DashboardCharts } from '../components/dashboard-charts.js';
 import { SpawnerTable } from '../components/spawner-table.js';
 import { StatCards } from '../components/stat-cards.js';
@@ -105,3 +106,4 @@ const live = new LiveConnection({
   },
 });
 live.start();
+new AlertPanel($('#alerts')).start();
