@@ -19,7 +19,7 @@
 #include <memory>
 #include <sr/plugin.hpp>
 
-#include "agent_client.h"
+#include "agent_calls.h"
 #include "allocator.h"
 #include "directory_reader.h"
 #include "fleet.h"
@@ -104,6 +104,7 @@ Settings ReadSettings(sr::Config& config) {
   agents.connect_timeout = config.Duration("agent_connect_timeout", 2s, 10ms, 10min);
   agents.total_timeout = config.Duration("agent_timeout", 5s, 10ms, 10min);
   agents.max_in_flight = static_cast<std::size_t>(config.Int("max_agent_calls", 4096, 1, 1000000));
+  agents.max_response_bytes = 4 << 20;  // GET /instances of a busy agent
   agents.targets = sr::spawner_registry::SpawnTargetPolicy(
       ReadCidrList(config, "spawn_targets.allow"), ReadCidrList(config, "spawn_targets.deny"));
   settings.routes.retry_after =

@@ -146,7 +146,7 @@ void InstanceRoutes::Delete(sr::Request& request, sr::Response& response) {
                           "instance " + instance->id() + " is " + instance->status + " already");
   }
   auto deferred = host_.Defer(request, response);
-  AgentCall call{"DELETE", instance->host, 0, "/instance/", {}};
+  auto call = AgentCall("DELETE", instance->host, 0, "/instance/");
   // The agent listens where its spawner registered, not on the instance's game port.
   std::optional<Fleet::Poll> agent = fleet_.BeginPoll(instance->spawner_id, NowMs());
   if (!agent) {
@@ -160,9 +160,9 @@ void InstanceRoutes::Delete(sr::Request& request, sr::Response& response) {
   call.path += instance->agent_instance_id;  // the agent's own id, as it gave it
   std::uint64_t number = instance->number;
   std::string id = instance->id();
-  bool started = agents_.Start(std::move(call), [this, deferred, number, id](AgentResult result) {
+  bool started = agents_.Post(std::move(call), [this, deferred, number, id](AgentResult result) {
     sr::Response& out = deferred->response();
-    if (result.ok()) {
+    if (AnsweredOk(result)) {
       if (std::optional<Instance> stopped = fleet_.MarkStopped(number, NowMs())) {
         journal_.Ended({*stopped}, "deleted");
         out.Send(200, Wrapped(*stopped), kJson);

@@ -10,7 +10,7 @@
 
 #include <sr/plugin.hpp>
 
-#include "agent_client.h"
+#include "agent_calls.h"
 #include "allocator.h"
 #include "fleet.h"
 #include "journal.h"

@@ -41,9 +41,9 @@ void Allocator::Try(std::shared_ptr<Attempt> attempt) {
                     "' has a free slot); last: " + attempt->last_error);
   }
   attempt->tried.push_back(reservation->spawner_id);
-  AgentCall call{"POST", reservation->host, reservation->port, "/spawn", "{}"};
+  auto call = AgentCall("POST", reservation->host, reservation->port, "/spawn", "{}");
   Fleet::Reservation held = *reservation;
-  bool started = agents_.Start(std::move(call), [this, attempt, held](AgentResult result) {
+  bool started = agents_.Post(std::move(call), [this, attempt, held](AgentResult result) {
     Answered(attempt, held, std::move(result));
   });
   if (!started) {
@@ -56,7 +56,7 @@ void Allocator::Answered(std::shared_ptr<Attempt> attempt, const Fleet::Reservat
                          AgentResult result) {
   std::string agent = "spawner " + std::to_string(reservation.spawner_id);
   std::optional<AgentInstance> started;
-  if (result.ok()) started = ParseAgentSpawn(result.body);
+  if (AnsweredOk(result)) started = ParseAgentSpawn(result.body);
   if (started) {
     Instance instance = fleet_.Confirm(reservation, *started, "allocation", clock_());
     journal_.Started(instance, [attempt, instance] {

@@ -12,7 +12,7 @@
 #include <optional>
 #include <string>
 
-#include "agent_client.h"
+#include "agent_calls.h"
 #include "allocation_request.h"
 #include "fleet.h"
 #include "journal.h"

@@ -57,10 +57,10 @@ void Reconciler::StartDueLocked(std::int64_t now_ms) {
     entry.last_ms = now_ms;
     entry.due_ms = now_ms + JitteredInterval();
     ++in_flight_;
-    AgentCall call{"GET", poll->host, poll->port, "/instances", {}};
+    auto call = AgentCall("GET", poll->host, poll->port, "/instances");
     Fleet::Poll began = *poll;
-    bool started = agents_.Start(std::move(call),
-                                 [this, began](AgentResult result) { Finished(began, result); });
+    bool started = agents_.Post(std::move(call),
+                                [this, began](AgentResult result) { Finished(began, result); });
     if (!started) {
       entry.in_flight = false;
       --in_flight_;
@@ -70,7 +70,7 @@ void Reconciler::StartDueLocked(std::int64_t now_ms) {
 }
 
 void Reconciler::Finished(const Fleet::Poll& poll, const AgentResult& result) {
-  if (result.ok()) {
+  if (AnsweredOk(result)) {
     if (auto listed = ParseAgentInstances(result.body)) {
       Fleet::Changes changes = fleet_.FinishPoll(poll, *listed, clock_());
       journal_.Ended(changes.ended, "gone");

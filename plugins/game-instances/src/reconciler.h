@@ -12,7 +12,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "agent_client.h"
+#include "agent_calls.h"
 #include "fleet.h"
 #include "journal.h"
 
