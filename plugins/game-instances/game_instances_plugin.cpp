@@ -181,8 +181,11 @@ class GameInstancesPlugin final : public sr::Plugin {
       std::optional<SpawnerView> view = SpawnerFromEvent(payload);
       if (!view) return;
       fleet_->Upsert(*view, NowMs());
-      if (topic == "spawner.updated" && fleet_->Disagrees(view->id, view->current_instances)) {
-        reconciler_->Urgent(view->id);
+      if (topic != "spawner.updated") return;
+      if (fleet_->Disagrees(view->id, view->current_instances)) {
+        reconciler_->Urgent(view->id, view->current_instances);
+      } else {
+        reconciler_->Settled(view->id);
       }
     } else if (topic == "spawner.removed") {
       if (auto id = RemovedSpawnerId(payload))

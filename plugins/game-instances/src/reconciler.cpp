@@ -37,20 +37,37 @@ void Reconciler::Tick() {
   StartDueLocked(now);
 }
 
-void Reconciler::Urgent(std::uint64_t spawner_id) {
+void Reconciler::Urgent(std::uint64_t spawner_id, std::uint32_t current_instances) {
   std::int64_t now = clock_();
   std::lock_guard<std::mutex> lock(mutex_);
   auto [it, inserted] = schedule_.try_emplace(spawner_id);
   Schedule& entry = it->second;
+  if (entry.urgent_for == current_instances) return;
+  entry.urgent_for = current_instances;
   entry.due_ms = std::min(entry.due_ms, std::max(now, entry.last_ms + options_.min_gap_ms));
   if (inserted) entry.due_ms = now;
   StartDueLocked(now);
 }
 
+void Reconciler::Settled(std::uint64_t spawner_id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = schedule_.find(spawner_id);
+  if (it != schedule_.end()) it->second.urgent_for.reset();
+}
+
 void Reconciler::StartDueLocked(std::int64_t now_ms) {
-  for (auto& [id, entry] : schedule_) {
-    if (in_flight_ >= options_.concurrency) return;
-    if (entry.in_flight || entry.due_ms > now_ms) continue;
+  if (in_flight_ >= options_.concurrency) return;
+  // The most overdue first: when polls take longer than the interval allows, every spawner
+  // still gets its turn.
+  std::vector<std::pair<std::int64_t, std::uint64_t>> due;
+  for (const auto& [id, entry] : schedule_) {
+    if (!entry.in_flight && entry.due_ms <= now_ms) due.emplace_back(entry.due_ms, id);
+  }
+  std::size_t slots = std::min(due.size(), options_.concurrency - in_flight_);
+  std::partial_sort(due.begin(), due.begin() + static_cast<std::ptrdiff_t>(slots), due.end());
+  for (std::size_t i = 0; i < slots; ++i) {
+    std::uint64_t id = due[i].second;
+    Schedule& entry = schedule_[id];
     std::optional<Fleet::Poll> poll = fleet_.BeginPoll(id, now_ms);
     if (!poll) continue;
     entry.in_flight = true;

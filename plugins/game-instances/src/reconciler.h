@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <unordered_map>
 #include <unordered_set>
@@ -35,8 +36,12 @@ class Reconciler {
   // Schedules new spawners, forgets removed ones and starts the polls that are due. Called
   // periodically (a fraction of the interval).
   void Tick();
-  // Polls `spawner_id` soon (after min_gap since its last poll).
-  void Urgent(std::uint64_t spawner_id);
+  // A heartbeat reported `current_instances`, which the book disagrees with: polls
+  // `spawner_id` soon (after min_gap since its last poll), once per reported value, so that
+  // an agent that counts differently is not polled at every heartbeat.
+  void Urgent(std::uint64_t spawner_id, std::uint32_t current_instances);
+  // A heartbeat agreed with the book: the next disagreement polls again.
+  void Settled(std::uint64_t spawner_id);
 
   std::uint64_t polls_completed() const;
 
@@ -45,6 +50,7 @@ class Reconciler {
     std::int64_t due_ms = 0;
     std::int64_t last_ms = 0;  // when the previous poll began
     bool in_flight = false;
+    std::optional<std::uint32_t> urgent_for;  // the reported count an urgent poll was for
   };
 
   void StartDueLocked(std::int64_t now_ms);

@@ -95,9 +95,17 @@ void FakeAgent::Handle(int client) {
   std::string method;
   std::string path;
   if (ReadOne(client, method, path)) {
+    Gauge* gauge = method == "GET" && path == "/instances" ? gauge_.load() : nullptr;
+    if (gauge != nullptr) {
+      int now = ++gauge->now;
+      int peak = gauge->peak.load();
+      while (now > peak && !gauge->peak.compare_exchange_weak(peak, now)) {
+      }
+    }
     if (delay_ms_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms_));
     int status = 200;
     std::string body = Answer(method, path, status);
+    if (gauge != nullptr) --gauge->now;
     std::string reply =
         "HTTP/1.1 " + std::to_string(status) + (status == 200 ? " OK" : " Error") +
         "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +

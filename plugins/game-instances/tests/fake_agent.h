@@ -22,6 +22,12 @@ class FakeAgent {
  public:
   enum class Mode { kNormal, kFailing, kSilent };
 
+  // GET /instances requests being answered at once, over every agent that shares it.
+  struct Gauge {
+    std::atomic<int> now{0};
+    std::atomic<int> peak{0};
+  };
+
   FakeAgent(std::string region, int max_instances, int delay_ms = 0);
   ~FakeAgent();
   FakeAgent(const FakeAgent&) = delete;
@@ -34,6 +40,8 @@ class FakeAgent {
   void set_mode(Mode mode) { mode_ = mode; }
   // DELETE answers 500 (the agent refuses) while set.
   void set_refuse_delete(bool refuse) { refuse_delete_ = refuse; }
+  // Counts this agent's GET /instances in `gauge` (set before the master polls it).
+  void set_list_gauge(Gauge* gauge) { gauge_ = gauge; }
 
   // An instance the agent started on its own (or kept across a master restart).
   std::string StartLocally();
@@ -58,6 +66,7 @@ class FakeAgent {
   int delay_ms_;
   std::atomic<Mode> mode_{Mode::kNormal};
   std::atomic<bool> refuse_delete_{false};
+  std::atomic<Gauge*> gauge_{nullptr};
   int listener_ = -1;
   std::uint16_t port_ = 0;
   std::atomic<bool> stopping_{false};

@@ -63,6 +63,31 @@ TEST(LifecycleE2E, InstancesTheMasterDidNotStartAreAdopted) {
   EXPECT_EQ(RegionFree(host.port(), "eu"), 4);
 }
 
+TEST(LifecycleE2E, PollsOfEveryAgentRunWithBoundedConcurrency) {
+  TestHost host(
+      InstancesYaml({"      reconcile_interval: 200ms\n      reconcile_concurrency: 3\n"}));
+  ASSERT_TRUE(host.Start());
+  FakeAgent::Gauge gauge;
+  std::vector<std::unique_ptr<FakeAgent>> agents;
+  for (int i = 0; i < 12; ++i) {
+    agents.push_back(std::make_unique<FakeAgent>("eu", 2, /*delay_ms=*/150));
+    agents.back()->set_list_gauge(&gauge);
+    RegisterAgent(host.port(), *agents.back());
+  }
+  // 12 agents answering in 150 ms, 3 at a time: a round takes at least 600 ms, longer than
+  // the interval, and still every agent gets its turn.
+  ASSERT_TRUE(Eventually(
+      [&] {
+        return std::all_of(agents.begin(), agents.end(),
+                           [](const auto& agent) { return agent->list_requests() >= 2; });
+      },
+      std::chrono::seconds(10)));
+  EXPECT_LE(gauge.peak.load(), 3);
+  EXPECT_GE(gauge.peak.load(), 2);
+  host.Stop();
+  agents.clear();
+}
+
 TEST(LifecycleE2E, AHeartbeatThatDisagreesTriggersAPollAtOnce) {
   // The regular poll is an hour away: only the heartbeat can explain a quick adoption.
   TestHost host(InstancesYaml({"      reconcile_interval: 1h\n"}));
