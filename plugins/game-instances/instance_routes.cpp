@@ -160,27 +160,52 @@ void InstanceRoutes::Delete(sr::Request& request, sr::Response& response) {
   call.path += instance->agent_instance_id;  // the agent's own id, as it gave it
   std::uint64_t number = instance->number;
   std::string id = instance->id();
-  bool started = agents_.Post(std::move(call), [this, deferred, number, id](AgentResult result) {
-    sr::Response& out = deferred->response();
-    if (AnsweredOk(result)) {
-      if (std::optional<Instance> stopped = fleet_.MarkStopped(number, NowMs())) {
-        journal_.Ended({*stopped}, "deleted");
-        out.Send(200, Wrapped(*stopped), kJson);
-      } else {  // a poll found it gone meanwhile
-        out.Send(200, Wrapped(*fleet_.Get(number)), kJson);
-      }
-    } else if (result.kind == AgentResult::Kind::kResponse) {
-      out.Error(502, "the agent refused to stop " + id + " (" + std::to_string(result.status) +
-                         "): " + AgentErrorMessage(result.body));
-    } else {
-      out.Error(result.kind == AgentResult::Kind::kTimeout ? 504 : 502,
-                "the agent of " + id + " did not answer: " + result.message);
-    }
-    deferred->Complete();
-  });
+  std::string actor(request.Attribute("user").value_or(""));
+  std::string ip(request.ClientIp());
+  bool started =
+      agents_.Post(std::move(call), [this, deferred, number, id, actor, ip](AgentResult result) {
+        sr::Response& out = deferred->response();
+        if (AnsweredOk(result)) {
+          if (std::optional<Instance> stopped = fleet_.MarkStopped(number, NowMs())) {
+            journal_.Ended({*stopped}, "deleted");
+            Audit(actor, ip, *stopped);
+            out.Send(200, Wrapped(*stopped), kJson);
+          } else {  // a poll found it gone meanwhile
+            out.Send(200, Wrapped(*fleet_.Get(number)), kJson);
+          }
+        } else if (result.kind == AgentResult::Kind::kResponse) {
+          out.Error(502, "the agent refused to stop " + id + " (" + std::to_string(result.status) +
+                             "): " + AgentErrorMessage(result.body));
+        } else {
+          out.Error(result.kind == AgentResult::Kind::kTimeout ? 504 : 502,
+                    "the agent of " + id + " did not answer: " + result.message);
+        }
+        deferred->Complete();
+      });
   if (!started) {
     deferred->response().Error(503, "too many agent calls are in flight; try again");
     deferred->Complete();
+  }
+}
+
+void InstanceRoutes::Audit(const std::string& actor, const std::string& ip,
+                           const Instance& stopped) {
+  // Stopping a server is an operator's action worth keeping (allocations are not recorded:
+  // at matchmaking rates they would crowd out everything else in the audit log).
+  std::string json = "{\"actor\":";
+  sr::AppendJsonString(json, actor);
+  json += ",\"action\":\"instance.delete\",\"target\":";
+  sr::AppendJsonString(json, "instance " + stopped.id());
+  json += ",\"ip\":";
+  sr::AppendJsonString(json, ip);
+  json += ",\"detail\":";
+  sr::AppendJsonString(json, "spawner " + std::to_string(stopped.spawner_id) + ", agent instance " +
+                                 stopped.agent_instance_id);
+  json += '}';
+  try {
+    host_.Publish("audit.record", json);
+  } catch (const sr::Error& error) {
+    host_.Warn(std::string("audit record lost: ") + error.what());
   }
 }
 

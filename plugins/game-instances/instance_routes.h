@@ -47,6 +47,7 @@ class InstanceRoutes {
   void GetOne(sr::Request& request, sr::Response& response);
   void Delete(sr::Request& request, sr::Response& response);
   void Regions(sr::Request& request, sr::Response& response);
+  void Audit(const std::string& actor, const std::string& ip, const Instance& stopped);
   // The instance named by the path, or a 404 already written.
   std::optional<Instance> PathInstance(sr::Request& request, sr::Response& response);
 

@@ -55,6 +55,10 @@ void Fleet::Upsert(const SpawnerView& view, std::int64_t now_ms) {
   auto [it, inserted] = spawners_.try_emplace(view.id);
   SpawnerState& state = it->second;
   if (!inserted && view.revision < state.view.revision) return;
+  if (!inserted && view.revision == state.view.revision && view.suspect == state.view.suspect) {
+    state.touched_ms = now_ms;  // a snapshot that only confirms what is known
+    return;
+  }
   if (!inserted && view.region != state.view.region) {
     UnindexLocked(state);
     state.indexed_free = 0;

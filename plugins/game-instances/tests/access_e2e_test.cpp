@@ -44,6 +44,14 @@ TEST(AccessE2E, OperatorsAllocateAndSpawnerTokensReadOnlyTheirOwn) {
   EXPECT_EQ(Fetch(host.port(), "DELETE", "/api/instances/" + id, "", Key(mine.token)).status, 403);
   EXPECT_EQ(Fetch(host.port(), "DELETE", "/api/instances/" + id, "", Key(kOperatorKey)).status,
             200);
+  // Stopping a server is in the audit log, with who did it.
+  EXPECT_TRUE(Eventually(
+      [&] {
+        std::string audit = Fetch(host.port(), "GET", "/api/audit", "", Key(kAdminKey)).body;
+        return audit.find("instance.delete") != std::string::npos &&
+               audit.find("key:ops") != std::string::npos;
+      },
+      std::chrono::seconds(5)));
 }
 
 }  // namespace

@@ -18,6 +18,7 @@ namespace sr::game_instances::testing {
 
 inline const std::string kSpawnerKey = "instances-e2e-spawner-key-0123456789";
 inline const std::string kOperatorKey = "instances-e2e-operator-key-0123456789";
+inline const std::string kAdminKey = "instances-e2e-admin-key-0123456789abc";
 
 struct HostOptions {
   std::string instances_config;  // lines of game-instances' config, indented by 6
@@ -43,7 +44,7 @@ inline std::string InstancesYaml(const HostOptions& options) {
 }
 
 inline std::map<std::string, std::string> InstancesEnv() {
-  return {{"ADMIN_PASSWORD", "instances-e2e-admin-password"}};
+  return {{"ADMIN_PASSWORD", "instances-e2e-admin-password"}, {"ADMIN_API_KEY", kAdminKey}};
 }
 
 inline rapidjson::Document Parse(const std::string& text) {
