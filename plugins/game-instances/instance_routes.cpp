@@ -146,18 +146,17 @@ void InstanceRoutes::Delete(sr::Request& request, sr::Response& response) {
                           "instance " + instance->id() + " is " + instance->status + " already");
   }
   auto deferred = host_.Defer(request, response);
-  auto call = AgentCall("DELETE", instance->host, 0, "/instance/");
   // The agent listens where its spawner registered, not on the instance's game port.
-  std::optional<Fleet::Poll> agent = fleet_.BeginPoll(instance->spawner_id, NowMs());
+  auto agent = fleet_.AgentAddress(instance->spawner_id);
   if (!agent) {
     deferred->response().Error(502, "spawner " + std::to_string(instance->spawner_id) +
                                         " of instance " + instance->id() +
                                         " is no longer registered");
     return deferred->Complete();
   }
-  call.host = agent->host;
-  call.port = agent->port;
-  call.path += instance->agent_instance_id;  // the agent's own id, as it gave it
+  // The agent's own id, as it gave it.
+  auto call =
+      AgentCall("DELETE", agent->first, agent->second, "/instance/" + instance->agent_instance_id);
   std::uint64_t number = instance->number;
   std::string id = instance->id();
   std::string actor(request.Attribute("user").value_or(""));

@@ -293,10 +293,20 @@ void Fleet::EndLocked(Instance& instance, std::string_view status, std::int64_t 
   instance.ended_ms = now_ms;
 }
 
+std::optional<std::pair<std::string, std::uint16_t>> Fleet::AgentAddress(
+    std::uint64_t spawner_id) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = spawners_.find(spawner_id);
+  if (it == spawners_.end()) return std::nullopt;
+  return std::make_pair(it->second.view.host, it->second.view.port);
+}
+
 std::optional<Instance> Fleet::MarkStopped(std::uint64_t number, std::int64_t now_ms) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = instances_.find(number);
   if (it == instances_.end() || !it->second.running()) return std::nullopt;
+  auto spawner = spawners_.find(it->second.spawner_id);
+  if (spawner != spawners_.end()) ++spawner->second.epoch;
   EndLocked(it->second, kStopped, now_ms);
   return it->second;
 }

@@ -133,7 +133,10 @@ class Fleet {
   std::size_t spawner_count() const;
 
   // ---- stopping ----
-  // running → stopped; nullopt when the instance is unknown or not running.
+  // Where the agent of a spawner listens (its registered host and port).
+  std::optional<std::pair<std::string, std::uint16_t>> AgentAddress(std::uint64_t spawner_id) const;
+  // running → stopped; nullopt when the instance is unknown or not running. A poll of that
+  // spawner running meanwhile adopts nothing (its list may predate the stop).
   std::optional<Instance> MarkStopped(std::uint64_t number, std::int64_t now_ms);
 
   // ---- reconciliation ----
@@ -161,7 +164,7 @@ class Fleet {
     std::uint32_t running = 0;  // tracked running instances (the size of running_[id])
     std::uint32_t reserved = 0;
     std::uint32_t indexed_free = 0;  // its key in RegionIndex::by_free; 0: not in it
-    std::uint64_t epoch = 0;         // + 1 with every reservation
+    std::uint64_t epoch = 0;         // + 1 with every reservation and every stop
     int failures = 0;                // in a row
     std::int64_t cooldown_until_ms = 0;
     std::int64_t touched_ms = 0;  // last applied change

@@ -151,6 +151,20 @@ TEST(Fleet, APollDuringAnAllocationNeitherAdoptsNorEndsIt) {
   EXPECT_EQ(fleet.Get(started.number)->status, "running");
 }
 
+TEST(Fleet, APollWhoseListPredatesAStopDoesNotAdoptTheStoppedInstance) {
+  Fleet fleet({});
+  fleet.Upsert(View(1, "eu", 5), 0);
+  auto reservation = fleet.Reserve("eu", Placement::kPacked, {}, 0);
+  Instance instance = fleet.Confirm(*reservation, Started("a"), "allocation", 10);
+  auto poll = fleet.BeginPoll(1, 100);
+  ASSERT_TRUE(fleet.MarkStopped(instance.number, 110));  // DELETE while the list travels
+  Fleet::Changes changes = fleet.FinishPoll(*poll, {Started("a")}, 120);
+  EXPECT_TRUE(changes.started.empty());
+  EXPECT_TRUE(fleet.List({}).empty());
+  EXPECT_EQ(fleet.AgentAddress(1)->first, "10.0.0.1");
+  EXPECT_FALSE(fleet.AgentAddress(2));
+}
+
 TEST(Fleet, ARemovedSpawnersInstancesAreGoneAndEndedOnesExpire) {
   FleetOptions options;
   options.ended_retention_ms = 1000;
