@@ -32,30 +32,43 @@ TEST(AllocationE2E, ConcurrentAllocationsTakeExactlyTheFreeCapacityAndNoAgentIsA
   }
   ASSERT_TRUE(WaitForFree(host.port(), "eu", capacity));
 
-  constexpr int kThreads = 100;
-  constexpr int kPerThread = 10;  // 1,000 allocations
+  // 1,000 allocations at once, one per thread, from five loopback addresses (the host takes
+  // at most 256 connections from one address).
+  constexpr int kAllocations = 1000;
   std::atomic<int> created{0};
   std::atomic<int> unavailable{0};
   std::atomic<int> other{0};
+  std::atomic<int> ready{0};
+  std::atomic<bool> go{false};
   std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([&] {
-      for (int i = 0; i < kPerThread; ++i) {
-        HttpResponse response = Allocate(host.port(), R"({"region":"eu"})");
-        if (response.status == 201) {
-          ++created;
-        } else if (response.status == 503 && !response.Header("Retry-After").empty()) {
-          ++unavailable;
-        } else {
-          ++other;
-        }
+  for (int t = 0; t < kAllocations; ++t) {
+    threads.emplace_back([&, t] {
+      ++ready;
+      while (!go) std::this_thread::yield();
+      HttpResponse response;
+      try {
+        response = sr::test::FetchFrom("127.0.0." + std::to_string(1 + t % 5), host.port(), "POST",
+                                       "/api/allocations", R"({"region":"eu"})",
+                                       {{"Content-Type", "application/json"}});
+      } catch (const std::exception&) {
+        ++other;
+        return;
+      }
+      if (response.status == 201) {
+        ++created;
+      } else if (response.status == 503 && !response.Header("Retry-After").empty()) {
+        ++unavailable;
+      } else {
+        ++other;
       }
     });
   }
+  while (ready < kAllocations) std::this_thread::yield();
+  go = true;
   for (auto& thread : threads) thread.join();
 
   EXPECT_EQ(created.load(), capacity);
-  EXPECT_EQ(unavailable.load(), kThreads * kPerThread - capacity);
+  EXPECT_EQ(unavailable.load(), kAllocations - capacity);
   EXPECT_EQ(other.load(), 0);
   for (const auto& agent : agents) {
     EXPECT_EQ(agent->spawns_beyond_max(), 0) << "agent on port " << agent->port();
