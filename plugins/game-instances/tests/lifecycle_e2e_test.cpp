@@ -2,6 +2,7 @@
 // the spawn proxy, and a master restart in the middle.
 #include <algorithm>
 #include <memory>
+#include <thread>
 #include <vector>
 
 #include "e2e_support.h"
@@ -200,6 +201,37 @@ TEST(LifecycleE2E, AMasterRestartKeepsEveryInstanceAndNeverReusesAnId) {
     found = found || instance["agent_instance_id"].GetString() == local;
   }
   EXPECT_TRUE(found);
+}
+
+TEST(LifecycleE2E, AnAllocationCutShortByACrashIsAdoptedAfterTheRestart) {
+  auto dir = std::make_shared<sr::test::TempDir>();
+  HostOptions options{"      reconcile_interval: 300ms\n", /*store=*/true, /*auth=*/false};
+  FakeAgent slow("eu", 4, /*delay_ms=*/600);  // starts the instance after 600 ms
+  {
+    TestHost host(InstancesYaml(options), {}, dir);
+    ASSERT_TRUE(host.Start());
+    RegisterAgent(host.port(), slow);
+    ASSERT_TRUE(WaitForFree(host.port(), "eu", 4));
+    std::thread allocation([port = host.port()] {
+      try {
+        Allocate(port, R"({"region":"eu"})");
+      } catch (const std::exception&) {  // the master dies under it
+      }
+    });
+    ASSERT_TRUE(Eventually([&] { return RegionFree(host.port(), "eu") == 3; },
+                           std::chrono::seconds(5)));  // reserved, the agent is working
+    host.Kill();
+    allocation.join();
+  }
+  ASSERT_TRUE(Eventually([&] { return slow.Running().size() == 1; }, std::chrono::seconds(5)));
+  TestHost host(InstancesYaml(options), {}, dir);
+  ASSERT_TRUE(host.Start());
+  ASSERT_TRUE(Eventually([&] { return ListInstances(host.port(), "/api/instances").Size() == 1; },
+                         std::chrono::seconds(5)));
+  rapidjson::Document list = ListInstances(host.port(), "/api/instances");
+  EXPECT_EQ(std::string(list[0]["agent_instance_id"].GetString()), slow.Running().front());
+  EXPECT_EQ(std::string(list[0]["source"].GetString()), "adopted");
+  EXPECT_EQ(RegionFree(host.port(), "eu"), 3);
 }
 
 }  // namespace
