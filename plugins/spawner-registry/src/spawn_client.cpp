@@ -138,21 +138,26 @@ void SpawnClient::Start(std::unique_ptr<Transfer> transfer) {
   transfer->easy = easy;
   transfer->max_response_bytes = options_.max_response_bytes;
   transfer->targets = &options_.targets;
-  transfer->url = BaseUrl(transfer->call.host, transfer->call.port) + "/spawn";
-  std::string content_type =
-      transfer->call.content_type.empty() ? "application/json" : transfer->call.content_type;
-  transfer->headers = curl_slist_append(nullptr, ("Content-Type: " + content_type).c_str());
+  transfer->url = BaseUrl(transfer->call.host, transfer->call.port) + transfer->call.path;
   // No "Expect: 100-continue" round trip for small bodies.
-  transfer->headers = curl_slist_append(transfer->headers, "Expect:");
+  transfer->headers = curl_slist_append(nullptr, "Expect:");
+  if (transfer->call.method == "POST") {
+    std::string content_type =
+        transfer->call.content_type.empty() ? "application/json" : transfer->call.content_type;
+    transfer->headers =
+        curl_slist_append(transfer->headers, ("Content-Type: " + content_type).c_str());
+    curl_easy_setopt(easy, CURLOPT_POST, 1L);
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, transfer->call.body.data());
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
+                     static_cast<curl_off_t>(transfer->call.body.size()));
+  } else if (transfer->call.method != "GET") {
+    curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, transfer->call.method.c_str());
+  }
   curl_easy_setopt(easy, CURLOPT_URL, transfer->url.c_str());
   curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http");
   curl_easy_setopt(easy, CURLOPT_PROXY, "");  // spawners are reached directly
   curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(easy, CURLOPT_POST, 1L);
-  curl_easy_setopt(easy, CURLOPT_POSTFIELDS, transfer->call.body.data());
-  curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
-                   static_cast<curl_off_t>(transfer->call.body.size()));
   curl_easy_setopt(easy, CURLOPT_HTTPHEADER, transfer->headers);
   curl_easy_setopt(easy, CURLOPT_USERAGENT, "spawner-registry/1.0");
   curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,

@@ -20,6 +20,10 @@ struct SpawnCall {
   std::string body;
   std::string content_type;        // of `body`; empty: application/json
   bool owner_on_loopback = false;  // the spawner registered from loopback (SpawnTargetPolicy)
+  // The spawn proxy's call; game-instances also reads GET /instances and sends
+  // DELETE /instance/{id} through the same client (a body is sent with POST only).
+  std::string method = "POST";
+  std::string path = "/spawn";
 };
 
 struct SpawnResult {
@@ -46,8 +50,8 @@ struct SpawnClientOptions {
   SpawnTargetPolicy targets;
 };
 
-// Posts to http://host:port/spawn on a thread of its own (libcurl's multi interface), so no
-// request thread ever waits for a spawner. Thread-safe.
+// Calls http://host:port/spawn (or another path of the agent) on a thread of its own (libcurl's
+// multi interface), so no request thread ever waits for a spawner. Thread-safe.
 //
 // Every address is checked against `targets` just before libcurl opens a socket to it
 // (CURLOPT_OPENSOCKETFUNCTION), after name resolution: the address checked is the address

@@ -45,6 +45,25 @@ TEST(SpawnerRegistrySpawnClientTest, PassesTheSpawnersAnswerThrough) {
   EXPECT_NE(requests[0].find("{\"map\":\"dust\"}"), std::string::npos);
 }
 
+TEST(SpawnerRegistrySpawnClientTest, OtherMethodsAndPathsOfTheAgentGoWithoutABody) {
+  FakeSpawner spawner({200, "application/json", "{\"instances\":[]}"});
+  SpawnClient client(Fast());
+  for (const char* method : {"GET", "DELETE"}) {
+    std::promise<SpawnResult> result;
+    SpawnCall call{"127.0.0.1", spawner.port(), "ignored", "", true, method, "/instance/a1"};
+    ASSERT_TRUE(client.Post(std::move(call), [&](SpawnResult r) { result.set_value(r); }));
+    EXPECT_EQ(result.get_future().get().status, 200);
+  }
+  auto requests = spawner.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(requests[0].rfind("GET /instance/a1 HTTP/1.1\r\n", 0), 0u) << requests[0];
+  EXPECT_EQ(requests[1].rfind("DELETE /instance/a1 HTTP/1.1\r\n", 0), 0u) << requests[1];
+  for (const auto& request : requests) {
+    EXPECT_EQ(request.find("ignored"), std::string::npos) << request;
+    EXPECT_EQ(request.find("Content-Type"), std::string::npos) << request;
+  }
+}
+
 TEST(SpawnerRegistrySpawnClientTest, ErrorStatusesArePassedThroughToo) {
   FakeSpawner spawner({500, "text/plain", "full"});
   SpawnClient client(Fast());
