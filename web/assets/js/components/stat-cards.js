@@ -32,6 +32,14 @@ const CARDS = [
     },
   },
   {
+    key: 'allocations', label: 'Allocations / s',
+    fill: (s) => ({
+      value: formatRate(s.allocations_per_second),
+      sub: `${formatInteger(s.total_allocations)} total · ${formatInteger(s.total_allocation_failures)} failed`,
+      tone: s.allocation_failures_per_second > 0 ? 'bad' : undefined,
+    }),
+  },
+  {
     key: 'rps', label: 'Requests / s',
     fill: (s) => ({ value: formatRate(s.requests_per_second), sub: `${formatInteger(s.total_requests)} total` }),
   },

@@ -1,7 +1,8 @@
-// The dashboard: figures, charts and the spawner table, kept live by /events (or by polling
-// when the stream is unavailable).
+// The dashboard: figures, charts, capacity per region and the spawner table, kept live by
+// /events (or by polling when the stream is unavailable).
 import { $ } from '../lib/dom.js';
 import { ApiError, api, describeError } from '../lib/api.js';
+import { CoalescedRefresh } from '../lib/coalesced-refresh.js';
 import { confirmAction } from '../lib/dialog.js';
 import { formatTime } from '../lib/format.js';
 import { LiveConnection } from '../lib/live.js';
@@ -9,6 +10,7 @@ import { initShell } from '../lib/shell.js';
 import { SpawnerStore } from '../lib/spawner-store.js';
 import { toast } from '../lib/toast.js';
 import { DashboardCharts } from '../components/dashboard-charts.js';
+import { RegionCapacity } from '../components/region-capacity.js';
 import { SpawnerTable } from '../components/spawner-table.js';
 import { StatCards } from '../components/stat-cards.js';
 
@@ -17,6 +19,22 @@ const store = new SpawnerStore();
 const cards = new StatCards($('#stat-cards'));
 const charts = new DashboardCharts($('#charts'));
 const updated = $('#updated');
+const capacity = new RegionCapacity($('#region-capacity'), { section: $('#capacity-section') });
+
+// Capacity per region belongs to the game-instances plugin (404 without it). It is fetched
+// again when the stream says instances or spawners changed, at most every 2 s.
+async function loadRegions() {
+  try {
+    capacity.show(await api('/api/regions'));
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) {
+      capacity.show(null);
+      return;
+    }
+    throw error;
+  }
+}
+const regionRefresh = new CoalescedRefresh(loadRegions, { minGapMs: 2000 });
 
 function describeSpawner(spawner) {
   return `#${spawner.id} (${spawner.host}:${spawner.port}, ${spawner.region || 'no region'})`;
@@ -92,13 +110,21 @@ const live = new LiveConnection({
     hello: (hello) => {
       store.onHello(hello);
       showStats(hello.stats);
+      regionRefresh.request();
     },
     stats: showStats,
-    spawners: (delta) => store.onDelta(delta),
-    spawner: (change) => store.onChange(change),
+    spawners: (delta) => {
+      store.onDelta(delta);
+      if (delta.version !== delta.base || delta.changes?.health) regionRefresh.request();
+    },
+    spawner: (change) => {
+      store.onChange(change);
+      regionRefresh.request();
+    },
+    instances: () => regionRefresh.request(),
   },
   poll: async () => {
-    const [stats, list] = await Promise.all([api('/api/stats'), fetchSpawnerList()]);
+    const [stats, list] = await Promise.all([api('/api/stats'), fetchSpawnerList(), loadRegions()]);
     showStats(stats);
     store.available = list !== null;
     store.replaceAll(list || []);
