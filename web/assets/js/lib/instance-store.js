@@ -4,6 +4,7 @@
 // same rules). A list fetch and the events race: events that arrive during a fetch are
 // applied after it, in order, so the last word about an instance always wins.
 import { api } from './api.js';
+import { ChangeSource } from './change-source.js';
 
 /** The statuses of an instance (the game-instances plugin's). */
 export const INSTANCE_STATUSES = ['running', 'stopped', 'gone'];
@@ -32,28 +33,19 @@ export function matchesFilters(instance, filters) {
   return instance.status !== 'gone';
 }
 
-export class InstanceStore {
+/** Emits { upserted, removed, replaced, error } after every change (see ChangeSource). */
+export class InstanceStore extends ChangeSource {
   /** `fetchList(path)`: the JSON array at `path` (api() by default; tests pass their own). */
   constructor({ fetchList = (path) => api(path) } = {}) {
+    super();
     this.fetchList = fetchList;
     this.filters = { region: '', spawner: '', status: 'running' };
     this.instances = new Map();
-    this.listeners = new Set();
     this.loaded = false;
     this.available = true;  // false: the master has no instance tracking (404)
     this.syncing = false;
     this.pending = [];
     this.generation = 0;
-  }
-
-  /** Calls `listener({ upserted, removed, replaced, error })` after every change. */
-  subscribe(listener) {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  emit(change) {
-    for (const listener of this.listeners) listener(change);
   }
 
   all() {
