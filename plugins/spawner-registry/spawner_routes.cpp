@@ -317,6 +317,15 @@ void SpawnerRoutes::Spawn(sr::Request& request, sr::Response& response) {
     WriteSpawnResult(deferred->response(), result, id, target, spawn_client_.timeout());
     deferred->Complete();
     Audit("spawner.spawn", id, actor, ip, SpawnOutcomeText(result));
+    // The agent's answer, for plugins that track instances (game-instances).
+    if (result.kind == SpawnResult::Kind::kResponse) {
+      try {
+        host_.Publish("spawner.spawned", "{\"spawner_id\":" + std::to_string(id) +
+                                             ",\"status\":" + std::to_string(result.status) +
+                                             ",\"body\":" + sr::JsonString(result.body) + "}");
+      } catch (const sr::Error&) {  // nobody listens once the host shuts down
+      }
+    }
   };
   if (!spawn_client_.Post(std::move(call), done)) {
     deferred->response().Error(503, "too many spawn requests are in flight; try again");

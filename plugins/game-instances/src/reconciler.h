@@ -1,0 +1,67 @@
+// Keeps the book in line with the agents: each healthy spawner's GET /instances is polled
+// once per interval (each at its own jittered time, at most `concurrency` at once), and soon
+// after a heartbeat whose current_instances disagrees with the book (Urgent). What a poll
+// finds is applied by Fleet::FinishPoll: instances gone from the agent end, unknown ones are
+// adopted.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <random>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "agent_client.h"
+#include "fleet.h"
+#include "journal.h"
+
+namespace sr::game_instances {
+
+struct ReconcilerOptions {
+  std::int64_t interval_ms = 10000;
+  std::size_t concurrency = 16;
+  // An urgent poll of one spawner waits at least this long after its previous poll.
+  std::int64_t min_gap_ms = 1000;
+};
+
+class Reconciler {
+ public:
+  using Clock = std::function<std::int64_t()>;  // Unix ms
+
+  Reconciler(Fleet& fleet, AgentClient& agents, Journal& journal, ReconcilerOptions options,
+             Clock clock);
+
+  // Schedules new spawners, forgets removed ones and starts the polls that are due. Called
+  // periodically (a fraction of the interval).
+  void Tick();
+  // Polls `spawner_id` soon (after min_gap since its last poll).
+  void Urgent(std::uint64_t spawner_id);
+
+  std::uint64_t polls_completed() const;
+
+ private:
+  struct Schedule {
+    std::int64_t due_ms = 0;
+    std::int64_t last_ms = 0;  // when the previous poll began
+    bool in_flight = false;
+  };
+
+  void StartDueLocked(std::int64_t now_ms);
+  void Finished(const Fleet::Poll& poll, const AgentResult& result);
+  std::int64_t JitteredInterval();
+
+  Fleet& fleet_;
+  AgentClient& agents_;
+  Journal& journal_;
+  ReconcilerOptions options_;
+  Clock clock_;
+
+  mutable std::mutex mutex_;
+  std::unordered_map<std::uint64_t, Schedule> schedule_;
+  std::size_t in_flight_ = 0;
+  std::uint64_t polls_completed_ = 0;
+  std::minstd_rand random_;
+};
+
+}  // namespace sr::game_instances
