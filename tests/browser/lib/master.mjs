@@ -38,6 +38,10 @@ ${withFiles ? `  - id: file-distribution
       dir: files
       chunk_size: 64KiB
 ` : ''}${withInstances ? `  - id: game-instances
+    config:
+      reconcile_interval: 1s
+      spawn_targets:
+        allow: [127.0.0.0/8]
 ` : ''}`;
 }
 

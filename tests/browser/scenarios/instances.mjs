@@ -20,15 +20,27 @@ export function instanceScenarios(suite, helpers) {
     return true;
   }
 
-  // A fake agent registered as a spawner of `region` (from loopback, so the master may call it).
+  // A fake agent registered as a spawner of `region` (on loopback, which the test's
+  // game-instances config allows). The plugin learns of a registration through an event, a
+  // moment later: like a matchmaker honouring Retry-After, the test waits until the region's
+  // capacity counts the new spawner before it allocates.
   async function agentIn(region, maxInstances) {
     const agent = new FakeAgent({ region, maxInstances });
     await agent.listen();
     agents.push(agent);
+    const before = await regionOf(region);
     agent.spawnerId = await master.registerSpawner({
       region, host: '127.0.0.1', port: agent.port, max_instances: maxInstances, current_instances: 0,
     });
+    await eventually(async () => ((await regionOf(region))?.spawners ?? 0) > (before?.spawners ?? 0), 5000,
+      `spawner #${agent.spawnerId} in the capacity of ${region}`);
     return agent;
+  }
+
+  async function regionOf(region) {
+    const answer = await master.adminCall('GET', '/api/regions');
+    assertEqual(answer.status, 200, `GET /api/regions (${answer.text})`);
+    return answer.json.find((entry) => entry.region === region);
   }
 
   async function allocate(region) {
@@ -109,6 +121,24 @@ export function instanceScenarios(suite, helpers) {
     assertEqual((await master.adminCall('DELETE', `/api/instances/${second.id}`)).status, 200, 'second stop');
     await row(page, second.id).waitFor({ timeout: 3000 });
     assertEqual(await row(page, second.id).locator('[data-testid="instance-status"]').textContent(), 'Stopped', 'status of the stopped row');
+    assertClean(problems);
+  });
+
+  suite.test('an instance that ends on its agent leaves the page live and is listed as gone', async ({ page, problems }) => {
+    if (skipped()) return;
+    const agent = await agentIn('inst-gone', 2);
+    const instance = await allocate('inst-gone');
+    await openInstances(page, helpers.admin);
+    await row(page, instance.id).waitFor({ timeout: 5000 });
+    const killedAt = Date.now();
+    assert(agent.kill(instance.agent_instance_id), 'the agent had the instance');
+    // The plugin polls each agent every second here (reconcile_interval).
+    await row(page, instance.id).waitFor({ state: 'detached', timeout: 6000 });
+    console.log(`     left ${Date.now() - killedAt} ms after it ended on its agent`);
+    await page.selectOption('[data-testid="instance-status-filter"]', 'gone');
+    await row(page, instance.id).waitFor({ timeout: 3000 });
+    assertEqual(await row(page, instance.id).locator('[data-testid="instance-status"]').textContent(), 'Gone', 'status');
+    assertEqual(await row(page, instance.id).locator('[data-testid="stop-button"]').isHidden(), true, 'no Stop on a gone instance');
     assertClean(problems);
   });
 
