@@ -80,15 +80,24 @@ test('an answer to superseded filters is dropped', async () => {
   assert.deepEqual(store.all().map((i) => i.id), ['i-8']);
 });
 
-test('an overflowed event fetches the list again', async () => {
+test('an overflowed event fetches the list again, at most once per gap', async () => {
   let fetches = 0;
-  const store = new InstanceStore({ fetchList: async () => { fetches += 1; return [instance(`i-${fetches}`)]; } });
+  let scheduled = 0;
+  const store = new InstanceStore({
+    fetchList: async () => { fetches += 1; return [instance(`i-${fetches}`)]; },
+    overflowRefresh: { minGapMs: 60_000, schedule: () => { scheduled += 1; } },
+  });
   await store.reload();
   store.onEvent({ started: [], stopped: [], overflowed: true });
   await tick();
   await tick();
   assert.equal(fetches, 2);
   assert.deepEqual(store.all().map((i) => i.id), ['i-2']);
+  store.onEvent({ started: [], stopped: [], overflowed: true });
+  store.onEvent({ started: [], stopped: [], overflowed: true });
+  await tick();
+  assert.equal(fetches, 2, 'the next overflow waits for the end of the gap');
+  assert.equal(scheduled, 1, 'one reload is scheduled for both');
 });
 
 test('a master without instance tracking (404) is not available', async () => {

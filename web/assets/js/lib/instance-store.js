@@ -5,6 +5,11 @@
 // applied after it, in order, so the last word about an instance always wins.
 import { api } from './api.js';
 import { ChangeSource } from './change-source.js';
+import { CoalescedRefresh } from './coalesced-refresh.js';
+
+// An overflowed event means a burst of allocations (hundreds in a quarter second): fetching
+// the whole list again on each would cost more than the burst itself.
+const OVERFLOW_RELOAD_GAP_MS = 5000;
 
 /** The statuses of an instance (the game-instances plugin's). */
 export const INSTANCE_STATUSES = ['running', 'stopped', 'gone'];
@@ -35,10 +40,15 @@ export function matchesFilters(instance, filters) {
 
 /** Emits { upserted, removed, replaced, error } after every change (see ChangeSource). */
 export class InstanceStore extends ChangeSource {
-  /** `fetchList(path)`: the JSON array at `path` (api() by default; tests pass their own). */
-  constructor({ fetchList = (path) => api(path) } = {}) {
+  /**
+   * `fetchList(path)`: the JSON array at `path` (api() by default; tests pass their own).
+   * `overflowRefresh`: CoalescedRefresh options of the reloads for overflowed events (minGapMs:
+   * the least time between two).
+   */
+  constructor({ fetchList = (path) => api(path), overflowRefresh = { minGapMs: OVERFLOW_RELOAD_GAP_MS } } = {}) {
     super();
     this.fetchList = fetchList;
+    this.overflowReload = new CoalescedRefresh(() => this.reload(), overflowRefresh);
     this.filters = { region: '', spawner: '', status: 'running' };
     this.instances = new Map();
     this.loaded = false;
@@ -101,7 +111,8 @@ export class InstanceStore extends ChangeSource {
   /**
    * An `instances` event: {"started": [...], "stopped": [...], "overflowed"}. An instance
    * that matches the filters is added or replaced, one that no longer does leaves. An
-   * overflowed event (more changes at once than the server gathers) means fetching again.
+   * overflowed event (more changes at once than the server gathers) means fetching again, at
+   * most once every 5 s.
    */
   onEvent(event) {
     if (this.syncing) {
@@ -109,7 +120,7 @@ export class InstanceStore extends ChangeSource {
       return;
     }
     if (event.overflowed) {
-      this.reload().catch(() => {});
+      this.overflowReload.request();
       return;
     }
     const upserted = [];
