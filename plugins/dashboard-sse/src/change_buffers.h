@@ -48,9 +48,10 @@ class ErrorEventBuffer {
   // `allocation_failed` (the same rules for another topic's objects).
   explicit ErrorEventBuffer(std::size_t max_pending, std::string list_key = "errors");
 
-  // An `http.error` payload from the host. False (and ignored) unless it is a JSON object.
+  // An `http.error` (or `allocation.failed`) payload. False (and ignored) unless it is a JSON
+  // object.
   bool Add(std::string_view error_json);
-  // The `http_error` event {"errors": [...oldest first], "dropped": N}, or nullopt if none came.
+  // The event {"<list_key>": [...oldest first], "dropped": N}, or nullopt if none came.
   std::optional<std::string> Take();
 
  private:
