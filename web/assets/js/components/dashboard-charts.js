@@ -87,6 +87,12 @@ export class DashboardCharts {
     this.draw();
   }
 
+  /** Shows or hides the chart `key` (figures of a plugin the master does not run). */
+  show(key, visible) {
+    const entry = this.entries.find((candidate) => candidate.chart.key === key);
+    if (entry) entry.card.hidden = !visible;
+  }
+
   load(history) {
     this.window.load(history);
     this.draw();

@@ -122,6 +122,12 @@ export class StatCards {
     root.replaceChildren(...this.cards.map((entry) => entry.element));
   }
 
+  /** Shows or hides the card `key` (figures of a plugin the master does not run). */
+  show(key, visible) {
+    const entry = this.cards.find((candidate) => candidate.card.key === key);
+    if (entry) entry.element.hidden = !visible;
+  }
+
   update(stats) {
     for (const entry of this.cards) {
       const shown = entry.card.fill(stats);

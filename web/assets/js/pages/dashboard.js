@@ -21,14 +21,22 @@ const charts = new DashboardCharts($('#charts'));
 const updated = $('#updated');
 const capacity = new RegionCapacity($('#region-capacity'), { section: $('#capacity-section') });
 
-// Capacity per region belongs to the game-instances plugin (404 without it). It is fetched
-// again when the stream says instances or spawners changed, at most every 2 s.
+// Capacity per region belongs to the game-instances plugin (404 without it: then its table
+// and the allocation figures are not shown). It is fetched again when the stream says
+// instances or spawners changed, at most every 2 s.
+function showInstanceTracking(tracked) {
+  cards.show('allocations', tracked);
+  charts.show('allocations', tracked);
+}
+
 async function loadRegions() {
   try {
     capacity.show(await api('/api/regions'));
+    showInstanceTracking(true);
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) {
       capacity.show(null);
+      showInstanceTracking(false);
       return;
     }
     throw error;
