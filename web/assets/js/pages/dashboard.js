@@ -23,7 +23,8 @@ const capacity = new RegionCapacity($('#region-capacity'), { section: $('#capaci
 
 // Capacity per region belongs to the game-instances plugin (404 without it: then its table
 // and the allocation figures are not shown). It is fetched again when the stream says
-// instances or spawners changed, at most every 2 s.
+// instances or spawners changed, at most every 3 s and only while the page is visible: the
+// answer is computed over the whole fleet, and a busy fleet changes every tick.
 function showInstanceTracking(tracked) {
   cards.show('allocations', tracked);
   charts.show('allocations', tracked);
@@ -42,7 +43,20 @@ async function loadRegions() {
     throw error;
   }
 }
-const regionRefresh = new CoalescedRefresh(loadRegions, { minGapMs: 2000 });
+const regionRefresh = new CoalescedRefresh(loadRegions, { minGapMs: 3000 });
+let regionsStale = false;
+function refreshRegions() {
+  if (document.visibilityState === 'hidden') {
+    regionsStale = true;
+    return;
+  }
+  regionRefresh.request();
+}
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState !== 'visible' || !regionsStale) return;
+  regionsStale = false;
+  regionRefresh.request();
+});
 
 function describeSpawner(spawner) {
   return `#${spawner.id} (${spawner.host}:${spawner.port}, ${spawner.region || 'no region'})`;
@@ -118,18 +132,18 @@ const live = new LiveConnection({
     hello: (hello) => {
       store.onHello(hello);
       showStats(hello.stats);
-      regionRefresh.request();
+      refreshRegions();
     },
     stats: showStats,
     spawners: (delta) => {
       store.onDelta(delta);
-      if (delta.version !== delta.base || delta.changes?.health) regionRefresh.request();
+      if (delta.version !== delta.base || delta.changes?.health) refreshRegions();
     },
     spawner: (change) => {
       store.onChange(change);
-      regionRefresh.request();
+      refreshRegions();
     },
-    instances: () => regionRefresh.request(),
+    instances: refreshRegions,
   },
   poll: async () => {
     const [stats, list] = await Promise.all([api('/api/stats'), fetchSpawnerList(), loadRegions()]);
