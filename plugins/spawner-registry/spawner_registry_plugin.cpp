@@ -17,6 +17,7 @@
 //   spawner.registered  the spawner's JSON with its "revision"
 //   spawner.updated     the same, at most once per spawner per write-behind interval
 //   spawner.removed     {"id": N, "reason": "deleted" | "expired", "revision", "spawner": {...}}
+//   spawner.spawned     {"spawner_id", "status", "body"}: the agent's answer to the spawn proxy
 //   audit.record        for deletions and spawn requests
 // Services: provides "spawner-directory" v2 (also v1) and "spawner-credentials" v1 (token
 // checks for auth); uses "kv-store" v1 when enabled (else memory).

@@ -12,7 +12,7 @@ std::uint32_t Fleet::RunningLocked(std::uint64_t spawner_id) const {
 }
 
 std::uint32_t Fleet::FreeLocked(const SpawnerState& spawner) const {
-  std::uint64_t used = std::max(spawner.view.current_instances, RunningLocked(spawner.view.id));
+  std::uint64_t used = std::max(spawner.view.current_instances, spawner.running);
   used += spawner.reserved;
   return used >= spawner.view.max_instances
              ? 0
@@ -20,16 +20,34 @@ std::uint32_t Fleet::FreeLocked(const SpawnerState& spawner) const {
 }
 
 bool Fleet::AllocatableLocked(const SpawnerState& spawner, std::int64_t now_ms) const {
-  return !spawner.view.suspect && spawner.cooldown_until_ms <= now_ms &&
-         options_.unavailable_statuses.count(spawner.view.status) == 0;
+  return !spawner.view.suspect && spawner.available && spawner.cooldown_until_ms <= now_ms;
+}
+
+void Fleet::ReindexLocked(SpawnerState& spawner) {
+  auto region = regions_.find(spawner.view.region);
+  if (region == regions_.end()) return;
+  auto& by_free = region->second.by_free;
+  if (spawner.indexed_free != 0) by_free.erase({spawner.indexed_free, spawner.view.id});
+  // Cool-downs end with time alone, so they are checked at the decision, not here.
+  bool eligible = !spawner.view.suspect && spawner.available;
+  spawner.indexed_free = eligible ? FreeLocked(spawner) : 0;
+  if (spawner.indexed_free != 0) by_free.insert({spawner.indexed_free, spawner.view.id});
+}
+
+void Fleet::SetRunningLocked(std::uint64_t spawner_id) {
+  auto spawner = spawners_.find(spawner_id);
+  if (spawner == spawners_.end()) return;
+  spawner->second.running = RunningLocked(spawner_id);
+  ReindexLocked(spawner->second);
 }
 
 void Fleet::UnindexLocked(const SpawnerState& spawner) {
   auto region = regions_.find(spawner.view.region);
   if (region == regions_.end()) return;
-  auto& list = region->second;
-  list.erase(std::remove(list.begin(), list.end(), &spawner), list.end());
-  if (list.empty()) regions_.erase(region);
+  auto& index = region->second;
+  if (spawner.indexed_free != 0) index.by_free.erase({spawner.indexed_free, spawner.view.id});
+  index.all.erase(std::remove(index.all.begin(), index.all.end(), &spawner), index.all.end());
+  if (index.all.empty()) regions_.erase(region);
 }
 
 void Fleet::Upsert(const SpawnerView& view, std::int64_t now_ms) {
@@ -37,11 +55,17 @@ void Fleet::Upsert(const SpawnerView& view, std::int64_t now_ms) {
   auto [it, inserted] = spawners_.try_emplace(view.id);
   SpawnerState& state = it->second;
   if (!inserted && view.revision < state.view.revision) return;
-  if (!inserted && view.region != state.view.region) UnindexLocked(state);
+  if (!inserted && view.region != state.view.region) {
+    UnindexLocked(state);
+    state.indexed_free = 0;
+  }
   bool index = inserted || view.region != state.view.region;
   state.view = view;
+  state.available = options_.unavailable_statuses.count(view.status) == 0;
+  state.running = RunningLocked(view.id);
   state.touched_ms = now_ms;
-  if (index) regions_[view.region].push_back(&state);
+  if (index) regions_[view.region].all.push_back(&state);
+  ReindexLocked(state);
 }
 
 std::vector<Instance> Fleet::RemoveLocked(std::uint64_t spawner_id, std::int64_t now_ms) {
@@ -101,24 +125,40 @@ std::optional<Fleet::Reservation> Fleet::Reserve(std::string_view region, Placem
   std::lock_guard<std::mutex> lock(mutex_);
   auto found = regions_.find(region);
   if (found == regions_.end()) return std::nullopt;
+  const auto& by_free = found->second.by_free;
+  auto usable = [&](std::uint64_t id) {
+    const SpawnerState& spawner = spawners_.at(id);
+    return spawner.cooldown_until_ms <= now_ms &&
+           std::find(skip.begin(), skip.end(), id) == skip.end();
+  };
   SpawnerState* best = nullptr;
-  std::uint32_t best_free = 0;
-  for (SpawnerState* spawner : found->second) {
-    if (!AllocatableLocked(*spawner, now_ms)) continue;
-    std::uint32_t free = FreeLocked(*spawner);
-    if (free == 0) continue;
-    if (std::find(skip.begin(), skip.end(), spawner->view.id) != skip.end()) continue;
-    bool better = best == nullptr ||
-                  (placement == Placement::kPacked ? free < best_free : free > best_free) ||
-                  (free == best_free && spawner->view.id < best->view.id);
-    if (better) {
-      best = spawner;
-      best_free = free;
+  if (placement == Placement::kPacked) {
+    // The fewest free slots, then the lowest id: the set's own order.
+    for (const auto& [free, id] : by_free) {
+      if (usable(id)) {
+        best = &spawners_.at(id);
+        break;
+      }
+    }
+  } else {
+    // The most free slots, then the lowest id: the first entry of each free count, from the
+    // largest count down.
+    for (auto it = by_free.rbegin(); it != by_free.rend() && best == nullptr;) {
+      std::uint32_t free = it->first;
+      for (auto same = by_free.lower_bound({free, 0}); same != by_free.end() && same->first == free;
+           ++same) {
+        if (usable(same->second)) {
+          best = &spawners_.at(same->second);
+          break;
+        }
+      }
+      it = std::make_reverse_iterator(by_free.lower_bound({free, 0}));
     }
   }
   if (best == nullptr) return std::nullopt;
   ++best->reserved;
   ++best->epoch;
+  ReindexLocked(*best);
   return Reservation{best->view.id, best->view.region, best->view.host, best->view.port};
 }
 
@@ -137,6 +177,7 @@ Instance& Fleet::AddLocked(std::uint64_t spawner_id, const std::string& region,
   instance.source = std::string(source);
   instance.recorded_ms = now_ms;
   running_[spawner_id][started.id] = instance.number;
+  SetRunningLocked(spawner_id);
   return instances_.emplace(instance.number, std::move(instance)).first->second;
 }
 
@@ -150,7 +191,10 @@ Instance Fleet::Confirm(const Reservation& reservation, const AgentInstance& sta
   }
   auto& running = running_[reservation.spawner_id];
   auto known = running.find(started.id);
-  if (known != running.end()) return instances_.at(known->second);
+  if (known != running.end()) {
+    SetRunningLocked(reservation.spawner_id);
+    return instances_.at(known->second);
+  }
   return AddLocked(reservation.spawner_id, reservation.region, reservation.host, started, source,
                    now_ms);
 }
@@ -161,6 +205,7 @@ void Fleet::Abandon(const Reservation& reservation, bool agent_failed, std::int6
   if (found == spawners_.end()) return;
   SpawnerState& spawner = found->second;
   if (spawner.reserved > 0) --spawner.reserved;
+  ReindexLocked(spawner);
   if (!agent_failed) return;
   if (++spawner.failures >= options_.failures_before_cooldown) {
     spawner.cooldown_until_ms = now_ms + options_.cooldown_ms;
@@ -202,14 +247,14 @@ std::vector<Fleet::RegionRow> Fleet::Regions(std::int64_t now_ms) const {
   std::lock_guard<std::mutex> lock(mutex_);
   std::vector<RegionRow> rows;
   rows.reserve(regions_.size());
-  for (const auto& [name, spawners] : regions_) {
+  for (const auto& [name, index] : regions_) {
     RegionRow row;
     row.region = name;
-    for (const SpawnerState* spawner : spawners) {
+    for (const SpawnerState* spawner : index.all) {
       ++row.spawners;
       if (!spawner->view.suspect) ++row.healthy;
       row.capacity += spawner->view.max_instances;
-      row.used += std::max(spawner->view.current_instances, RunningLocked(spawner->view.id));
+      row.used += std::max(spawner->view.current_instances, spawner->running);
       row.reserved += spawner->reserved;
       if (AllocatableLocked(*spawner, now_ms)) row.free += FreeLocked(*spawner);
     }
@@ -238,6 +283,7 @@ void Fleet::EndLocked(Instance& instance, std::string_view status, std::int64_t 
   if (running != running_.end()) {
     running->second.erase(instance.agent_instance_id);
     if (running->second.empty()) running_.erase(running);
+    SetRunningLocked(instance.spawner_id);
   }
   instance.status = std::string(status);
   instance.ended_ms = now_ms;
@@ -324,8 +370,10 @@ void Fleet::Restore(std::vector<Instance> instances, std::uint64_t next_number) 
   next_number_ = std::max(next_number_, next_number);
   for (auto& instance : instances) {
     next_number_ = std::max(next_number_, instance.number + 1);
-    if (instance.running())
+    if (instance.running()) {
       running_[instance.spawner_id][instance.agent_instance_id] = instance.number;
+      SetRunningLocked(instance.spawner_id);
+    }
     std::uint64_t number = instance.number;
     instances_[number] = std::move(instance);
   }

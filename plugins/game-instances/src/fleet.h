@@ -157,9 +157,12 @@ class Fleet {
  private:
   struct SpawnerState {
     SpawnerView view;
+    bool available = true;      // status not among unavailable_statuses
+    std::uint32_t running = 0;  // tracked running instances (the size of running_[id])
     std::uint32_t reserved = 0;
-    std::uint64_t epoch = 0;  // + 1 with every reservation
-    int failures = 0;         // in a row
+    std::uint32_t indexed_free = 0;  // its key in RegionIndex::by_free; 0: not in it
+    std::uint64_t epoch = 0;         // + 1 with every reservation
+    int failures = 0;                // in a row
     std::int64_t cooldown_until_ms = 0;
     std::int64_t touched_ms = 0;  // last applied change
   };
@@ -178,8 +181,19 @@ class Fleet {
   FleetOptions options_;
   mutable std::mutex mutex_;
   std::unordered_map<std::uint64_t, SpawnerState> spawners_;
-  // Region → its spawners (nodes of spawners_, whose addresses are stable).
-  std::map<std::string, std::vector<SpawnerState*>, std::less<>> regions_;
+  // A region's spawners (nodes of spawners_, whose addresses are stable), and those that are
+  // healthy, available and have a free slot ordered by (free slots, id), so that a decision
+  // costs O(log n) however large the region: packed takes the first, spread the first of the
+  // largest free count. Spawners cooling down stay in it and are stepped over.
+  struct RegionIndex {
+    std::vector<SpawnerState*> all;
+    std::set<std::pair<std::uint32_t, std::uint64_t>> by_free;
+  };
+  // Puts `spawner` at its current place in its region's by_free.
+  void ReindexLocked(SpawnerState& spawner);
+  void SetRunningLocked(std::uint64_t spawner_id);
+
+  std::map<std::string, RegionIndex, std::less<>> regions_;
   std::map<std::uint64_t, Instance> instances_;  // by number: listing order
   std::unordered_map<std::uint64_t, RunningSet> running_;
   std::uint64_t next_number_ = 1;
