@@ -4,23 +4,27 @@
 // Routes (guards provided by the auth plugin):
 //   GET /, /dashboard        session:viewer    the dashboard page (web/pages/dashboard.html)
 //   GET /errors              session:viewer    the error log page
+//   GET /instances           session:viewer    game instances (game-instances plugin's API)
 //   GET /builds              session:operator  builds: upload, list, make current
 //   GET /users               session:admin     user management
 //   GET /audit               session:admin     the audit log
 //   GET /assets/{path*}      public            web/assets/* and web/vendor/* (as /assets/vendor/*)
 //   GET /favicon.ico         public            web/assets/img/favicon.svg
 //   GET /events              session:viewer    SSE, stream group "dashboard": hello, stats,
-//                                              spawners (delta), spawner, http_error
+//                                              spawners (delta), spawner, http_error,
+//                                              instances, allocation_failed
 //   GET /api/stats           session:viewer    the latest stats sample
 //   GET /api/stats/history   session:viewer    samples of the last history_window, per series
 //   GET /api/errors          session:viewer    the host's error log, newest first, filtered
 // Tasks:
 //   "dashboard stats"     every stats_interval: samples host, fleet and machine; `stats`
 //   "dashboard spawners"  every spawners_interval: diffs the spawner list; `spawners`
-//   "dashboard changes"   every flush_interval: coalesced `spawner` and `http_error` events
+//   "dashboard changes"   every flush_interval: coalesced `spawner`, `http_error`,
+//                         `instances` and `allocation_failed` events
 //   "dashboard assets"    every assets_reload_interval: reloads web files changed on disk
 // Events consumed: spawner.registered, spawner.removed, http.error, auth.session_ended (closes
-//   the /events streams of that session).
+//   the /events streams of that session), instance.started, instance.stopped,
+//   allocation.failed (forwarded, and counted into the allocation stats).
 // Services: uses "spawner-directory" v1 and "kv-store" v1 (for db_connected), both optional.
 // Config: web_root (web), disk_path (the data folder), stats_interval (1s),
 //   spawners_interval (2s), flush_interval (250ms), history_window (15m),

@@ -44,7 +44,9 @@ LiveFeed::LiveFeed(sr::Host& host, const DashboardSettings& settings,
       stats_(MachineSampler("/proc", settings.disk_path, ::sysconf(_SC_CLK_TCK)),
              settings.HistoryCapacity()),
       changes_(settings.max_pending_changes),
-      errors_(settings.max_pending_errors) {
+      errors_(settings.max_pending_errors),
+      instances_(settings.max_pending_changes),
+      allocation_failures_(settings.max_pending_errors, "failures") {
   sr_stream_group_options options = GroupOptions(settings_);
   group_ = host_.CreateStreamGroup("dashboard", &options);
   RegisterRoutes();
@@ -93,6 +95,18 @@ void LiveFeed::Subscribe() {
   // the traffic, and sending it twice would double what every client receives.
   subscriptions_.push_back(host_.Subscribe(
       "http.error", [this](std::string_view, std::string_view payload) { errors_.Add(payload); }));
+  // The game-instances plugin's events (absent without it: then nothing arrives).
+  subscriptions_.push_back(
+      host_.Subscribe("instance.started", [this](std::string_view, std::string_view payload) {
+        if (auto facts = instances_.AddStarted(payload)) allocations_.CountStarted(*facts);
+      }));
+  subscriptions_.push_back(host_.Subscribe(
+      "instance.stopped",
+      [this](std::string_view, std::string_view payload) { instances_.AddStopped(payload); }));
+  subscriptions_.push_back(
+      host_.Subscribe("allocation.failed", [this](std::string_view, std::string_view payload) {
+        if (allocation_failures_.Add(payload)) allocations_.CountFailure();
+      }));
   subscriptions_.push_back(
       host_.Subscribe("auth.session_ended", [this](std::string_view, std::string_view payload) {
         if (auto session = EndedSessionId(payload)) session_streams_.EndSession(*session);
@@ -124,6 +138,7 @@ StatsInputs LiveFeed::ReadInputs() {
   if (source_ != nullptr) {
     if (auto totals = source_->Totals()) inputs.fleet = *totals;
   }
+  inputs.allocations = AllocationTotals{allocations_.allocations(), allocations_.failures()};
   inputs.db_connected = store_ != nullptr && store_->healthy(store_->self) != 0;
   inputs.dashboard_clients = group_.Clients();
   inputs.now_unix_ms = UnixMillis();
@@ -174,6 +189,10 @@ void LiveFeed::FlushChanges() {
     if (auto changes = changes_.Take(epoch_)) group_.Broadcast("spawner", *changes);
   }
   if (auto errors = errors_.Take()) group_.Broadcast("http_error", *errors);
+  if (auto instances = instances_.Take()) group_.Broadcast("instances", *instances);
+  if (auto failures = allocation_failures_.Take()) {
+    group_.Broadcast("allocation_failed", *failures);
+  }
 }
 
 void LiveFeed::ServeErrors(sr::Request& request, sr::Response& response) {

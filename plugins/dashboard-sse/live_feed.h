@@ -10,6 +10,7 @@
 #include "change_buffers.h"
 #include "dashboard_settings.h"
 #include "directory_source.h"
+#include "instance_events.h"
 #include "session_streams.h"
 #include "spawner_feed.h"
 #include "stats_collector.h"
@@ -54,6 +55,9 @@ class LiveFeed {
   StatsCollector stats_;
   SpawnerChangeBuffer changes_;
   ErrorEventBuffer errors_;
+  InstanceChangeBuffer instances_;
+  ErrorEventBuffer allocation_failures_;
+  AllocationCounters allocations_;
   sr::StreamGroup group_;
   // Orders the `spawners` deltas and the `spawner` change events: each is computed and
   // broadcast under it, so a client never sees an older state after a newer one.

@@ -14,10 +14,11 @@ struct Page {
   std::string_view file;  // key in the static file set
 };
 
-constexpr std::array<Page, 6> kPages = {{
+constexpr std::array<Page, 7> kPages = {{
     {"/", "session:viewer", "/pages/dashboard.html"},
     {"/dashboard", "session:viewer", "/pages/dashboard.html"},
     {"/errors", "session:viewer", "/pages/errors.html"},
+    {"/instances", "session:viewer", "/pages/instances.html"},
     {"/builds", "session:operator", "/pages/builds.html"},
     {"/users", "session:admin", "/pages/users.html"},
     {"/audit", "session:admin", "/pages/audit.html"},

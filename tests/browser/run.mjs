@@ -16,6 +16,7 @@ import { Suite, assert, assertEqual } from './lib/harness.mjs';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, Master } from './lib/master.mjs';
 import { makeZip } from './lib/zip.mjs';
 import { addAlertScenarios } from './alerts-scenarios.mjs';
+import { instanceScenarios } from './scenarios/instances.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -118,7 +119,7 @@ suite.test('signing in lands on the live dashboard', async ({ page, problems }) 
   assertEqual(await page.textContent('h1'), 'Fleet overview', 'page title');
   await waitForConnection(page, 'live');
   assertEqual(await page.textContent('[data-testid="user-role"]'), 'admin', 'role badge');
-  for (const nav of ['dashboard', 'errors', 'builds', 'users', 'audit']) {
+  for (const nav of ['dashboard', 'instances', 'errors', 'builds', 'users', 'audit']) {
     assertEqual(await page.locator(`[data-nav="${nav}"]`).count(), 1, `nav link ${nav}`);
   }
   assertClean(problems);
@@ -134,7 +135,7 @@ suite.test('stats tick without a reload', async ({ page, problems }) => {
   await eventually(async () => (await uptime.textContent()) !== first, 4000, 'uptime to change');
   assert((await page.textContent('[data-testid="updated"]')) !== firstUpdate, 'the update time moved');
   // The charts are drawn (uPlot canvases exist) with the history.
-  assertEqual(await page.locator('.chart canvas').count(), 5, 'five charts');
+  assertEqual(await page.locator('.chart canvas').count(), 6, 'six charts');
   await sleep(1500);
   await shot(page, '02-dashboard');
   await page.setViewportSize({ width: 390, height: 844 });
@@ -307,6 +308,12 @@ suite.test('a viewer sees no actions and the API refuses a deletion', async ({ p
   await master.apiKeyCall('DELETE', `/api/spawners/${id}`);
 });
 
+const closeAgents = instanceScenarios(suite, {
+  master, signIn, eventually, assertClean, shot, waitForConnection,
+  admin: [ADMIN_EMAIL, ADMIN_PASSWORD],
+  viewer: [VIEWER_EMAIL, VIEWER_PASSWORD],
+});
+
 suite.test('with /events blocked the page polls, still updates, and goes live again', async ({ page, problems }) => {
   await page.route('**/events', (route) => route.abort());
   await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
@@ -391,6 +398,7 @@ try {
 } finally {
   if (browser) await browser.close();
   const code = await master.stop();
+  await closeAgents();
   if (result.failed > 0 || code !== 0) {
     console.log(`--- spawner-master output (exit ${code}) ---\n${master.output.slice(-6000)}`);
   }

@@ -71,8 +71,8 @@ std::optional<std::string> SpawnerChangeBuffer::Take(std::uint64_t epoch) {
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
-ErrorEventBuffer::ErrorEventBuffer(std::size_t max_pending)
-    : max_pending_(max_pending == 0 ? 1 : max_pending) {}
+ErrorEventBuffer::ErrorEventBuffer(std::size_t max_pending, std::string list_key)
+    : max_pending_(max_pending == 0 ? 1 : max_pending), list_key_(std::move(list_key)) {}
 
 bool ErrorEventBuffer::Add(std::string_view error_json) {
   // Any plugin may publish on the topic: only a JSON object is spliced into the event.
@@ -100,7 +100,7 @@ std::optional<std::string> ErrorEventBuffer::Take() {
   JsonBuffer buffer;
   JsonWriter writer(buffer);
   writer.StartObject();
-  WriteKey(writer, "errors");
+  WriteKey(writer, list_key_);
   writer.StartArray();
   for (const std::string& error : taken) WriteRaw(writer, error);
   writer.EndArray();

@@ -43,16 +43,20 @@ class SpawnerChangeBuffer {
 
 class ErrorEventBuffer {
  public:
-  // Keeps the newest `max_pending` errors between flushes and counts the others.
-  explicit ErrorEventBuffer(std::size_t max_pending);
+  // Keeps the newest `max_pending` errors between flushes and counts the others. `list_key`
+  // names the array of the event: "errors" for `http_error`, "failures" for
+  // `allocation_failed` (the same rules for another topic's objects).
+  explicit ErrorEventBuffer(std::size_t max_pending, std::string list_key = "errors");
 
-  // An `http.error` payload from the host. False (and ignored) unless it is a JSON object.
+  // An `http.error` (or `allocation.failed`) payload. False (and ignored) unless it is a JSON
+  // object.
   bool Add(std::string_view error_json);
-  // The `http_error` event {"errors": [...oldest first], "dropped": N}, or nullopt if none came.
+  // The event {"<list_key>": [...oldest first], "dropped": N}, or nullopt if none came.
   std::optional<std::string> Take();
 
  private:
   const std::size_t max_pending_;
+  const std::string list_key_;
   std::mutex mutex_;
   std::deque<std::string> pending_;
   std::uint64_t dropped_ = 0;

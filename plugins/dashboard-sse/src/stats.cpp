@@ -28,6 +28,10 @@ std::string StatsJson(const StatsSample& sample) {
   WriteUint(writer, "open_connections", sample.host.open_connections);
   WriteUint(writer, "dashboard_clients", sample.dashboard_clients);
   WriteNumber(writer, "process_cpu_percent", sample.machine.process_cpu_percent);
+  WriteUint(writer, "total_allocations", sample.allocation_totals.allocations);
+  WriteUint(writer, "total_allocation_failures", sample.allocation_totals.failures);
+  WriteNumber(writer, "allocations_per_second", sample.allocations_per_second);
+  WriteNumber(writer, "allocation_failures_per_second", sample.allocation_failures_per_second);
 
   WriteKey(writer, "machine");
   writer.StartObject();

@@ -31,6 +31,13 @@ struct FleetTotals {
   std::uint64_t version = 0;
 };
 
+// Allocations (instances the master started) and allocation failures since the start, as
+// counted from the game-instances plugin's events.
+struct AllocationTotals {
+  std::uint64_t allocations = 0;
+  std::uint64_t failures = 0;
+};
+
 // Everything one stats tick shows.
 struct StatsSample {
   std::uint64_t tick = 0;  // increases by one per sample: clients notice a gap
@@ -42,6 +49,9 @@ struct StatsSample {
   std::optional<double> errors_per_second;
   std::uint64_t dashboard_clients = 0;
   MachineSample machine;
+  AllocationTotals allocation_totals;
+  std::optional<double> allocations_per_second;
+  std::optional<double> allocation_failures_per_second;
 };
 
 // The /api/stats body and `stats` event payload. The first eight members are the original

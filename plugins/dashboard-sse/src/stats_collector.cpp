@@ -16,6 +16,11 @@ std::shared_ptr<const std::string> StatsCollector::Collect(const StatsInputs& in
   sample.requests_per_second = requests_rate_.Update(inputs.host.total_requests, inputs.now);
   sample.errors_per_second = errors_rate_.Update(inputs.host.total_errors, inputs.now);
   sample.machine = sampler_.Sample(inputs.now);
+  sample.allocation_totals = inputs.allocations;
+  sample.allocations_per_second =
+      allocations_rate_.Update(inputs.allocations.allocations, inputs.now);
+  sample.allocation_failures_per_second =
+      allocation_failures_rate_.Update(inputs.allocations.failures, inputs.now);
   history_.Append(StatsPoint::From(sample));
 
   auto json = std::make_shared<const std::string>(StatsJson(sample));

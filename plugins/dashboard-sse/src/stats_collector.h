@@ -16,6 +16,7 @@ namespace sr::dashboard {
 struct StatsInputs {
   HostCounters host;
   FleetTotals fleet;
+  AllocationTotals allocations;
   bool db_connected = false;
   std::uint64_t dashboard_clients = 0;
   std::int64_t now_unix_ms = 0;
@@ -39,6 +40,8 @@ class StatsCollector {
   MachineSampler sampler_;
   CounterRate requests_rate_;
   CounterRate errors_rate_;
+  CounterRate allocations_rate_;
+  CounterRate allocation_failures_rate_;
   std::uint64_t tick_ = 0;
   StatsHistory history_;
   mutable std::mutex mutex_;

@@ -17,6 +17,8 @@ StatsPoint StatsPoint::From(const StatsSample& sample) {
   point.memory_usage = sample.host.memory_rss_bytes;
   point.cpu_percent = sample.machine.cpu_percent;
   point.process_cpu_percent = sample.machine.process_cpu_percent;
+  point.allocations_per_second = sample.allocations_per_second;
+  point.allocation_failures_per_second = sample.allocation_failures_per_second;
   return point;
 }
 
@@ -74,6 +76,10 @@ std::string StatsHistory::Json(std::int64_t interval_ms) const {
   series("cpu_percent", [&](const StatsPoint& p) { WriteNumberValue(writer, p.cpu_percent); });
   series("process_cpu_percent",
          [&](const StatsPoint& p) { WriteNumberValue(writer, p.process_cpu_percent); });
+  series("allocations_per_second",
+         [&](const StatsPoint& p) { WriteNumberValue(writer, p.allocations_per_second); });
+  series("allocation_failures_per_second",
+         [&](const StatsPoint& p) { WriteNumberValue(writer, p.allocation_failures_per_second); });
   writer.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }

@@ -22,6 +22,8 @@ struct StatsPoint {
   std::uint64_t memory_usage = 0;
   std::optional<double> cpu_percent;
   std::optional<double> process_cpu_percent;
+  std::optional<double> allocations_per_second;
+  std::optional<double> allocation_failures_per_second;
 
   static StatsPoint From(const StatsSample& sample);
 };

@@ -1,6 +1,5 @@
 // dashboard-sse in the SDK's fake host: an /events stream follows the session it was opened
-// under. A stand-in auth plugin provides the `session` guard and names the session from a
-// test header, as the real auth plugin does from the session cookie.
+// under (the session guard is stand_in_auth.h's).
 #include <gtest/gtest.h>
 
 #include <sr/plugin.hpp>
@@ -9,32 +8,15 @@
 #include <string>
 
 #include "session_streams.h"
+#include "stand_in_auth.h"
 
 extern "C" const sr_plugin_descriptor* sr_plugin_entry_v1(void);  // dashboard-sse
 
 namespace {
 
+using sr::dashboard::testing::StandInAuth;
 using sr::testing::FakeHost;
 using sr::testing::FakeResponse;
-
-class StandInAuth final : public sr::Plugin {
- public:
-  static sr::PluginInfo Info() {
-    sr::PluginInfo info{"stand-in-auth", "1.0.0", "session guard for tests"};
-    info.provides = {sr::GuardCapability("session")};
-    return info;
-  }
-  void Init(sr::Host& host) override {
-    host.RegisterGuard("session", [](sr::Request& request, sr::Response&, std::string_view) {
-      auto session = request.Header("X-Test-Session");
-      if (!session) return SR_GUARD_ABSTAIN;
-      request.SetAttribute("user", "ann@example.com");
-      request.SetAttribute("role", "viewer");
-      request.SetAttribute("session", *session);
-      return SR_GUARD_ALLOW;
-    });
-  }
-};
 
 std::string Ended(const std::string& sid, const std::string& reason) {
   return "{\"session\":\"" + sid + "\",\"user\":\"ann@example.com\",\"reason\":\"" + reason + "\"}";

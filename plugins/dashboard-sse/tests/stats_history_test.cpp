@@ -50,7 +50,8 @@ TEST(StatsHistory, JsonHasOneArrayPerSeries) {
   EXPECT_EQ(json["max_points"].GetUint64(), 900u);
   for (const char* series :
        {"t", "requests_per_second", "errors_per_second", "active_spawners", "instances_in_use",
-        "capacity", "memory_usage", "cpu_percent", "process_cpu_percent"}) {
+        "capacity", "memory_usage", "cpu_percent", "process_cpu_percent", "allocations_per_second",
+        "allocation_failures_per_second"}) {
     ASSERT_TRUE(json.HasMember(series)) << series;
     EXPECT_EQ(json[series].Size(), 2u) << series;
   }
@@ -58,6 +59,18 @@ TEST(StatsHistory, JsonHasOneArrayPerSeries) {
   EXPECT_DOUBLE_EQ(json["requests_per_second"][0].GetDouble(), 500.0);
   EXPECT_TRUE(json["requests_per_second"][1].IsNull());
   EXPECT_TRUE(json["cpu_percent"][0].IsNull());
+}
+
+TEST(StatsHistory, KeepsTheAllocationRatesOfASample) {
+  StatsSample sample;
+  sample.timestamp_ms = 5000;
+  sample.allocations_per_second = 12.5;
+  sample.allocation_failures_per_second = 0.5;
+  StatsHistory history(10);
+  history.Append(StatsPoint::From(sample));
+  auto json = Parse(history.Json(1000));
+  EXPECT_DOUBLE_EQ(json["allocations_per_second"][0].GetDouble(), 12.5);
+  EXPECT_DOUBLE_EQ(json["allocation_failures_per_second"][0].GetDouble(), 0.5);
 }
 
 TEST(StatsHistory, EmptyHistoryIsValidJson) {

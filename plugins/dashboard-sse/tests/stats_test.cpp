@@ -73,5 +73,25 @@ TEST(StatsCollector, TicksCountAndLatestIsShared) {
   EXPECT_EQ(collector.history().size(), 2u);
 }
 
+TEST(StatsCollector, AllocationTotalsBecomeRates) {
+  StatsCollector collector(MachineSampler("/nonexistent", "", 100), 10);
+  StatsInputs inputs;
+  inputs.now = std::chrono::steady_clock::time_point(10s);
+  inputs.allocations = AllocationTotals{40, 2};
+  auto first = Parse(*collector.Collect(inputs));
+  EXPECT_EQ(first["total_allocations"].GetUint64(), 40u);
+  EXPECT_EQ(first["total_allocation_failures"].GetUint64(), 2u);
+  EXPECT_TRUE(first["allocations_per_second"].IsNull());  // no previous reading
+  inputs.now += 2s;
+  inputs.allocations = AllocationTotals{100, 8};
+  auto second = Parse(*collector.Collect(inputs));
+  EXPECT_DOUBLE_EQ(second["allocations_per_second"].GetDouble(), 30.0);
+  EXPECT_DOUBLE_EQ(second["allocation_failures_per_second"].GetDouble(), 3.0);
+  auto points = collector.history().Points();
+  ASSERT_EQ(points.size(), 2u);
+  EXPECT_DOUBLE_EQ(*points[1].allocations_per_second, 30.0);
+  EXPECT_DOUBLE_EQ(*points[1].allocation_failures_per_second, 3.0);
+}
+
 }  // namespace
 }  // namespace sr::dashboard

@@ -9,8 +9,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export const ADMIN_EMAIL = 'admin@example.com';
 export const ADMIN_PASSWORD = 'browser-test-admin-password';
 export const API_KEY = 'browser-test-master-key-0123456789';
+// An admin key, for the calls a matchmaker or an operator's script makes (allocations).
+export const ADMIN_KEY = 'browser-test-admin-key-0123456789';
 
-function pluginsYaml({ pluginDir, webRoot, withFiles }) {
+function pluginsYaml({ pluginDir, webRoot, withFiles, withInstances }) {
   return `server:
   bind: 127.0.0.1
   port: 0
@@ -37,6 +39,11 @@ ${withFiles ? `  - id: file-distribution
     config:
       dir: files
       chunk_size: 64KiB
+` : ''}${withInstances ? `  - id: game-instances
+    config:
+      reconcile_interval: 1s
+      spawn_targets:
+        allow: [127.0.0.0/8]
 ` : ''}`;
 }
 
@@ -46,6 +53,7 @@ export class Master {
     this.pluginDir = pluginDir;
     this.webRoot = webRoot;
     this.withFiles = existsSync(join(pluginDir, 'file-distribution.so'));
+    this.withInstances = existsSync(join(pluginDir, 'game-instances.so'));
     this.dir = mkdtempSync(join(tmpdir(), 'sr-browser-'));
     this.output = '';
     this.process = null;
@@ -66,6 +74,7 @@ export class Master {
         ADMIN_EMAIL,
         ADMIN_PASSWORD,
         MASTER_API_KEY: API_KEY,
+        ADMIN_API_KEY: ADMIN_KEY,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -102,11 +111,20 @@ export class Master {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  /** A call with the master API key (what spawners and scripts use). */
-  async apiKeyCall(method, path, body) {
+  /** A call with the master API key (what spawners use). */
+  apiKeyCall(method, path, body) {
+    return this.keyCall(API_KEY, method, path, body);
+  }
+
+  /** A call with the admin key (what a matchmaker or an operator's script uses). */
+  adminCall(method, path, body) {
+    return this.keyCall(ADMIN_KEY, method, path, body);
+  }
+
+  async keyCall(key, method, path, body) {
     const response = await fetch(`${this.base}${path}`, {
       method,
-      headers: { 'X-API-Key': API_KEY, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+      headers: { 'X-API-Key': key, ...(body ? { 'Content-Type': 'application/json' } : {}) },
       body: body ? JSON.stringify(body) : undefined,
     });
     const text = await response.text();

@@ -1,4 +1,4 @@
-// The dashboard's five charts over the last 15 minutes.
+// The dashboard's six charts over the last 15 minutes.
 import { h } from '../lib/dom.js';
 import { formatBytes, formatInteger, formatPercent, formatRate } from '../lib/format.js';
 import { SampleWindow, TimeChart, loadChartLibrary, showChartMessage } from '../lib/charts.js';
@@ -17,6 +17,13 @@ const CHARTS = [
     series: [
       { name: 'instances_in_use', label: 'In use', color: '--chart-1' },
       { name: 'capacity', label: 'Capacity', color: '--chart-3', dash: [6, 4], fill: false },
+    ],
+  },
+  {
+    key: 'allocations', title: 'Allocations / s', format: formatRate,
+    series: [
+      { name: 'allocations_per_second', label: 'Allocations/s', color: '--chart-2' },
+      { name: 'allocation_failures_per_second', label: 'Failures/s', color: '--bad', fill: false },
     ],
   },
   {
@@ -43,6 +50,8 @@ export function pointOf(stats) {
     memory_usage: stats.memory_usage,
     cpu_percent: stats.machine?.cpu_percent,
     process_cpu_percent: stats.process_cpu_percent,
+    allocations_per_second: stats.allocations_per_second,
+    allocation_failures_per_second: stats.allocation_failures_per_second,
   };
 }
 
@@ -76,6 +85,12 @@ export class DashboardCharts {
       });
     }
     this.draw();
+  }
+
+  /** Shows or hides the chart `key` (figures of a plugin the master does not run). */
+  show(key, visible) {
+    const entry = this.entries.find((candidate) => candidate.chart.key === key);
+    if (entry) entry.card.hidden = !visible;
   }
 
   load(history) {

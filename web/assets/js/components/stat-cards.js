@@ -32,6 +32,14 @@ const CARDS = [
     },
   },
   {
+    key: 'allocations', label: 'Allocations / s',
+    fill: (s) => ({
+      value: formatRate(s.allocations_per_second),
+      sub: `${formatInteger(s.total_allocations)} total · ${formatInteger(s.total_allocation_failures)} failed`,
+      tone: s.allocation_failures_per_second > 0 ? 'bad' : undefined,
+    }),
+  },
+  {
     key: 'rps', label: 'Requests / s',
     fill: (s) => ({ value: formatRate(s.requests_per_second), sub: `${formatInteger(s.total_requests)} total` }),
   },
@@ -112,6 +120,12 @@ export class StatCards {
       return { card, element, value, sub, bar };
     });
     root.replaceChildren(...this.cards.map((entry) => entry.element));
+  }
+
+  /** Shows or hides the card `key` (figures of a plugin the master does not run). */
+  show(key, visible) {
+    const entry = this.cards.find((candidate) => candidate.card.key === key);
+    if (entry) entry.element.hidden = !visible;
   }
 
   update(stats) {

@@ -5,11 +5,12 @@
 // succeed), 'offline' (polls fail too).
 import { setConnectionState } from './shell.js';
 
-const EVENT_NAMES = ['hello', 'stats', 'spawners', 'spawner', 'http_error'];
+const EVENT_NAMES = ['hello', 'stats', 'spawners', 'spawner', 'http_error', 'instances', 'allocation_failed'];
 
 export class LiveConnection {
   /**
-   * handlers: { hello, stats, spawners, spawner, http_error } each receiving the parsed data.
+   * handlers: { hello, stats, spawners, spawner, http_error, instances, allocation_failed }, each
+   * receiving the parsed data.
    * poll: async function fetching what the page needs while the stream is down; it should
    * throw when the server cannot be reached.
    */

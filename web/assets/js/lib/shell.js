@@ -6,6 +6,7 @@ import { loadSession } from './session.js';
 
 const PAGES = [
   { id: 'dashboard', href: '/dashboard', label: 'Dashboard', role: 'viewer' },
+  { id: 'instances', href: '/instances', label: 'Instances', role: 'viewer' },
   { id: 'errors', href: '/errors', label: 'Errors', role: 'viewer' },
   { id: 'builds', href: '/builds', label: 'Builds', role: 'operator' },
   { id: 'users', href: '/users', label: 'Users', role: 'admin' },

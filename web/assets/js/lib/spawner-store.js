@@ -7,9 +7,12 @@
 // any other gap means fetching the list again. A delta carries new spawners whole and, for
 // the others, only the fields that changed (see plugins/dashboard-sse/README.md).
 import { api } from './api.js';
+import { ChangeSource } from './change-source.js';
 
-export class SpawnerStore {
+/** Emits { upserted, removed, replaced } after every change (see ChangeSource). */
+export class SpawnerStore extends ChangeSource {
   constructor() {
+    super();
     this.spawners = new Map();
     this.epoch = null;
     this.version = null;  // null: the list is not known to match any version
@@ -17,18 +20,7 @@ export class SpawnerStore {
     this.totals = null;
     this.syncing = false;
     this.pending = [];
-    this.listeners = new Set();
     this.loaded = false;
-  }
-
-  /** Calls `listener({ upserted, removed, replaced })` after every change. */
-  subscribe(listener) {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  emit(change) {
-    for (const listener of this.listeners) listener(change);
   }
 
   all() {

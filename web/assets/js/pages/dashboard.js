@@ -1,7 +1,8 @@
-// The dashboard: figures, charts and the spawner table, kept live by /events (or by polling
-// when the stream is unavailable).
+// The dashboard: figures, charts, capacity per region and the spawner table, kept live by
+// /events (or by polling when the stream is unavailable).
 import { $ } from '../lib/dom.js';
 import { ApiError, api, describeError } from '../lib/api.js';
+import { CoalescedRefresh } from '../lib/coalesced-refresh.js';
 import { confirmAction } from '../lib/dialog.js';
 import { formatTime } from '../lib/format.js';
 import { LiveConnection } from '../lib/live.js';
@@ -10,6 +11,7 @@ import { SpawnerStore } from '../lib/spawner-store.js';
 import { toast } from '../lib/toast.js';
 import { AlertPanel } from '../components/alert-panel.js';
 import { DashboardCharts } from '../components/dashboard-charts.js';
+import { RegionCapacity } from '../components/region-capacity.js';
 import { SpawnerTable } from '../components/spawner-table.js';
 import { StatCards } from '../components/stat-cards.js';
 
@@ -18,6 +20,44 @@ const store = new SpawnerStore();
 const cards = new StatCards($('#stat-cards'));
 const charts = new DashboardCharts($('#charts'));
 const updated = $('#updated');
+const capacity = new RegionCapacity($('#region-capacity'), { section: $('#capacity-section') });
+
+// Capacity per region belongs to the game-instances plugin (404 without it: then its table
+// and the allocation figures are not shown). It is fetched again when the stream says
+// instances or spawners changed, at most every 3 s and only while the page is visible: the
+// answer is computed over the whole fleet, and a busy fleet changes every tick.
+function showInstanceTracking(tracked) {
+  cards.show('allocations', tracked);
+  charts.show('allocations', tracked);
+}
+
+async function loadRegions() {
+  try {
+    capacity.show(await api('/api/regions'));
+    showInstanceTracking(true);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) {
+      capacity.show(null);
+      showInstanceTracking(false);
+      return;
+    }
+    throw error;
+  }
+}
+const regionRefresh = new CoalescedRefresh(loadRegions, { minGapMs: 3000 });
+let regionsStale = false;
+function refreshRegions() {
+  if (document.visibilityState === 'hidden') {
+    regionsStale = true;
+    return;
+  }
+  regionRefresh.request();
+}
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState !== 'visible' || !regionsStale) return;
+  regionsStale = false;
+  regionRefresh.request();
+});
 
 function describeSpawner(spawner) {
   return `#${spawner.id} (${spawner.host}:${spawner.port}, ${spawner.region || 'no region'})`;
@@ -93,13 +133,21 @@ const live = new LiveConnection({
     hello: (hello) => {
       store.onHello(hello);
       showStats(hello.stats);
+      refreshRegions();
     },
     stats: showStats,
-    spawners: (delta) => store.onDelta(delta),
-    spawner: (change) => store.onChange(change),
+    spawners: (delta) => {
+      store.onDelta(delta);
+      if (delta.version !== delta.base || delta.changes?.health) refreshRegions();
+    },
+    spawner: (change) => {
+      store.onChange(change);
+      refreshRegions();
+    },
+    instances: refreshRegions,
   },
   poll: async () => {
-    const [stats, list] = await Promise.all([api('/api/stats'), fetchSpawnerList()]);
+    const [stats, list] = await Promise.all([api('/api/stats'), fetchSpawnerList(), loadRegions()]);
     showStats(stats);
     store.available = list !== null;
     store.replaceAll(list || []);
