@@ -96,6 +96,8 @@ class Connection {
   void FinishWithError(int status, const std::string& message);
   void RespondEarlyError(int status, const std::string& message);
   void QueueResponse(Exchange& exchange, bool keep_alive);
+  // Counts the answered request and its duration under its route's pattern.
+  void RecordRequestMetrics(const Exchange& exchange, int status);
   void Flush();
   void CloseAfterWrite();
   void Close();
