@@ -102,6 +102,9 @@ class Connection {
   void CloseAfterWrite();
   void Close();
   void RequestDone();
+  // A body that exceeded body_timeout, or fell below body_min_rate over a body_rate_window,
+  // gets 408.
+  void CheckBodyProgress(SteadyClock::time_point now);
 
   HostTransport& transport_;
   ServerCore& core_;
@@ -130,6 +133,8 @@ class Connection {
   SteadyClock::time_point head_started_;
   bool head_timer_running_ = false;
   SteadyClock::time_point body_started_;
+  SteadyClock::time_point body_window_started_;  // the current rate window
+  std::uint64_t body_window_bytes_ = 0;          // body bytes when it started
   SteadyClock::time_point last_activity_;
   SteadyClock::time_point last_write_progress_;
   SteadyClock::time_point closing_since_;

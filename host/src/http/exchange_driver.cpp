@@ -91,6 +91,8 @@ void Connection::StartExchange(RequestHead head) {
   reader_.BeginBody(body_limit);
   state_ = State::kReadingBody;
   body_started_ = SteadyClock::now();
+  body_window_started_ = body_started_;
+  body_window_bytes_ = exchange->body.size();
   if (exchange->head.expect_continue && exchange->head.minor_version == 1) {
     output_.Append("HTTP/1.1 100 Continue\r\n\r\n");
     Flush();
