@@ -16,6 +16,7 @@ build_packages=(
 )
 test_packages=(
   chromium wrk nginx-light clang libclang-rt-14-dev zip unzip python3 curl openssl
+  prometheus  # promtool, which checks what GET /metrics serves
 )
 
 wanted=("${build_packages[@]}")

@@ -1,6 +1,7 @@
 #include "live_feed.h"
 
 #include <unistd.h>
+#include <sr/metrics.hpp>
 
 #include <chrono>
 
@@ -49,6 +50,10 @@ LiveFeed::LiveFeed(sr::Host& host, const DashboardSettings& settings,
       allocation_failures_(settings.max_pending_errors, "failures") {
   sr_stream_group_options options = GroupOptions(settings_);
   group_ = host_.CreateStreamGroup("dashboard", &options);
+  sr::Gauge clients = sr::Gauges(host_, "spawner_registry_dashboard_sse_clients",
+                                 "Browsers connected to the dashboard's live event stream.")
+                          .With({});
+  sr::OnCollect(host_, [this, clients] { clients.Set(static_cast<double>(group_.Clients())); });
   RegisterRoutes();
   Subscribe();
   ScheduleTasks();

@@ -20,7 +20,13 @@ constexpr std::string_view kZipType = "application/zip";
 }  // namespace
 
 DownloadRoutes::DownloadRoutes(sr::Host& host, ServedBuild& served, std::string folder)
-    : host_(host), served_(served), folder_(std::move(folder)) {}
+    : host_(host),
+      served_(served),
+      folder_(std::move(folder)),
+      download_bytes_(sr::Counters(host, "spawner_registry_download_bytes_total",
+                                   "Bytes of game server builds sent to spawners (bodies of "
+                                   "200 and 206 answers to GET).")
+                          .With({})) {}
 
 void DownloadRoutes::Add() {
   host_.Route(
@@ -82,8 +88,9 @@ void DownloadRoutes::SendBuild(const sr::Request& request, sr::Response& respons
   response.SetStatus(plan.status);
   // The host sends the range with sendfile and closes the descriptor.
   if (!response.File(served.file.fd.Release(), plan.body.offset, plan.body.length, kZipType)) {
-    response.Error(500, "cannot send the build file");
+    return response.Error(500, "cannot send the build file");
   }
+  if (request.Method() != "HEAD") download_bytes_.Inc(static_cast<double>(plan.body.length));
 }
 
 void DownloadRoutes::WriteFailure(sr::Response& response, const Error& error) const {

@@ -1,6 +1,7 @@
 // The spawners' side: GET (and HEAD) /api/spawners/download and its manifest.
 #pragma once
 
+#include <sr/metrics.hpp>
 #include <sr/plugin.hpp>
 #include <string>
 
@@ -23,12 +24,13 @@ class DownloadRoutes {
   void AnswerDownload(sr::Request& request, sr::Response& response, Result<ResolvedBuild> served);
   void AnswerManifest(sr::Request& request, sr::Response& response, Result<ResolvedBuild> served);
   // The headers and body of a download of `served`: 200, 206, 304 or 416.
-  static void SendBuild(const sr::Request& request, sr::Response& response, ResolvedBuild& served);
+  void SendBuild(const sr::Request& request, sr::Response& response, ResolvedBuild& served);
   void WriteFailure(sr::Response& response, const Error& error) const;
 
   sr::Host& host_;
   ServedBuild& served_;
   std::string folder_;
+  sr::Counter download_bytes_;  // body bytes of builds handed to the host to send
 };
 
 }  // namespace sr::file_distribution

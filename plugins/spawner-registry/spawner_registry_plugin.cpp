@@ -36,6 +36,7 @@
 
 #include "kv_registry_store.h"
 #include "registry.h"
+#include "registry_metrics.h"
 #include "spawn_client.h"
 #include "spawner_credentials_service.h"
 #include "spawner_directory_service.h"
@@ -46,6 +47,7 @@ namespace {
 using namespace std::chrono_literals;
 using sr::spawner_registry::KvRegistryStore;
 using sr::spawner_registry::Registry;
+using sr::spawner_registry::RegistryMetrics;
 using sr::spawner_registry::RegistryOptions;
 using sr::spawner_registry::SpawnClient;
 using sr::spawner_registry::SpawnClientOptions;
@@ -60,8 +62,9 @@ using sr::spawner_registry::SystemClock;
 // shuts down nobody receives events, and the last flush's are let go.
 class HostEventSink final : public sr::spawner_registry::EventSink {
  public:
-  explicit HostEventSink(sr::Host& host) : host_(host) {}
+  explicit HostEventSink(sr::Host& host) : metrics(host), host_(host) {}
   void Publish(std::string_view topic, std::string json) override {
+    metrics.Count(topic, json);
     try {
       host_.Publish(topic, json);
     } catch (const sr::ShuttingDown&) {
@@ -69,6 +72,8 @@ class HostEventSink final : public sr::spawner_registry::EventSink {
       host_.Warn(std::string("event lost: ") + error.what());
     }
   }
+
+  const RegistryMetrics metrics;  // counted here: every committed change passes through
 
  private:
   sr::Host& host_;
@@ -149,6 +154,7 @@ class SpawnerRegistryPlugin final : public sr::Plugin {
   void Init(sr::Host& host) override {
     Settings settings = ReadSettings(host.config());
     events_ = std::make_unique<HostEventSink>(host);
+    settings.routes.heartbeats = events_->metrics.heartbeats;
     if (const auto* kv = host.Lookup<sr_kv_store_v1>(SR_KV_STORE_SERVICE, SR_KV_STORE_VERSION)) {
       store_ = std::make_unique<KvRegistryStore>(*kv);
     }

@@ -201,6 +201,7 @@ void SpawnerRoutes::Heartbeat(sr::Request& request, sr::Response& response) {
   std::optional<Access> access = registry_.Heartbeat(*id, *update, CallerOf(request));
   if (!access) return response.Error(404, NotFound(*id));
   if (!Permits(*access)) return response.Error(403, ForbiddenMessage(*access, *id));
+  options_.heartbeats.Inc();
   response.Json(200, "{\"status\":\"ok\"}");
 }
 

@@ -6,6 +6,7 @@
 #include "compressed_list.h"
 
 #include <cstdint>
+#include <sr/metrics.hpp>
 #include <sr/plugin.hpp>
 
 #include "registry.h"
@@ -22,6 +23,7 @@ class SpawnerRoutes {
     bool bind_shared_key_to_address = true;
     // Literal host addresses it refuses are refused at registration.
     SpawnTargetPolicy targets;
+    sr::Counter heartbeats;  // accepted heartbeats (registry_metrics.h)
   };
 
   SpawnerRoutes(sr::Host& host, Registry& registry, SpawnClient& spawn_client, Options options);

@@ -18,6 +18,7 @@
 // read-only, belongs to another application or has a newer schema.
 #include <cstdlib>
 #include <memory>
+#include <sr/metrics.hpp>
 #include <sr/plugin.hpp>
 
 #include "kv_store.h"
@@ -74,6 +75,12 @@ class SqliteStorePlugin final : public sr::Plugin {
 
   void Init(sr::Host& host) override {
     StoreOptions options = ReadOptions(host.config());
+    sr::Histogram commit_seconds =
+        sr::Histograms(host, "spawner_registry_store_commit_seconds",
+                       "Time of one group commit of sqlite-store (one transaction, one sync).", {},
+                       {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1})
+            .With({});
+    options.on_commit = [commit_seconds](auto took) { commit_seconds.Observe(took.count()); };
     auto log = [&host](LogLevel level, const std::string& message) {
       switch (level) {
         case LogLevel::kInfo:

@@ -138,6 +138,20 @@ inline const std::vector<HttpCase>& HttpCases() {
        200,
        "route=/c/echo\nquery x=a b\nquery y=A\nquery z=\n",
        {}},
+      // ---- metrics (ABI 1.3): the same rules and text on both hosts ----
+      {"metrics of each kind, rendered",
+       "GET",
+       "/c/metrics",
+       {},
+       "",
+       200,
+       "# HELP c_hits_total Hits.\n# TYPE c_hits_total counter\n"
+       "c_hits_total{route=\"/c/metrics\"} 1\n"
+       "# HELP c_level Level.\n# TYPE c_level gauge\nc_level 2.5\n"
+       "# HELP c_seconds Seconds.\n# TYPE c_seconds histogram\n"
+       "c_seconds_bucket{le=\"0.5\"} 0\nc_seconds_bucket{le=\"1\"} 1\n"
+       "c_seconds_bucket{le=\"+Inf\"} 1\nc_seconds_sum 0.75\nc_seconds_count 1\n",
+       {}},
       // ---- cookies ----
       {"cookies: trimmed, unquoted, nameless items skipped, every Cookie header",
        "GET",

@@ -72,7 +72,7 @@ TEST(Abuse, ThousandSlowlorisConnectionsDoNotSlowOthers) {
     ASSERT_GE(fd, 0);
     slow.push_back(fd);
   }
-  const std::string request = "GET /health HTTP/1.1\r\nX-Slow: ";
+  const std::string request = "GET /health HTTP/1.1\r\nHost: t\r\nX-Slow: ";
   std::atomic<bool> stop{false};
   std::thread dripper([&] {
     // One byte a second on every connection: headers that never finish.
@@ -146,7 +146,8 @@ TEST(Abuse, DownloadersThatNeverReadCostNoMemoryAndAreDropped) {
     int fd = RawConnect(host.port(), 4096);
     ASSERT_GE(fd, 0);
     std::string requests;
-    for (int k = 0; k < 20; ++k) requests += "GET /kit/file HTTP/1.1\r\n\r\n";  // 20 MiB each
+    for (int k = 0; k < 20; ++k)
+      requests += "GET /kit/file HTTP/1.1\r\nHost: t\r\n\r\n";  // 20 MiB each
     ::send(fd, requests.data(), requests.size(), MSG_NOSIGNAL);
     stuck.push_back(fd);
   }
@@ -171,17 +172,20 @@ TEST(Abuse, MalformedFramingGetsA4xxOrAClose) {
     std::string bytes;
     int status;
   };
-  std::string many_headers = "GET /health HTTP/1.1\r\n";
+  std::string many_headers = "GET /health HTTP/1.1\r\nHost: t\r\n";
   for (int i = 0; i < 150; ++i) many_headers += "X-H" + std::to_string(i) + ": v\r\n";
   many_headers += "\r\n";
   std::vector<Case> cases = {
       {many_headers, 431},
-      {std::string("GET /health HTTP/1.1\r\nX-Nul: a\0b\r\n\r\n", 36), 400},
-      {"GET /health HTTP/1.1\r\nX-Utf8: \xff\xfe\r\n\r\n", 200},  // opaque bytes are fine
-      {"POST /kit/echo HTTP/1.1\r\nContent-Length: 3\r\n\r\nabcdef GARBAGE\r\n\r\n", 200},
-      {"POST /kit/echo HTTP/1.1\r\nContent-Length: 50\r\n\r\nshort", 408},
-      {"GET /health HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n", 400},
-      {"POST /kit/echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n", 400},
+      {std::string("GET /health HTTP/1.1\r\nHost: t\r\nX-Nul: a\0b\r\n\r\n", 45), 400},
+      {"GET /health HTTP/1.1\r\nHost: t\r\nX-Utf8: \xff\xfe\r\n\r\n",
+       200},  // opaque bytes are fine
+      {"POST /kit/echo HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabcdef GARBAGE\r\n\r\n",
+       200},
+      {"POST /kit/echo HTTP/1.1\r\nHost: t\r\nContent-Length: 50\r\n\r\nshort", 408},
+      {"GET /health HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n",
+       400},
+      {"POST /kit/echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n", 400},
       {std::string(100000, 'A'), 431},
   };
   for (const auto& item : cases) {
@@ -196,7 +200,8 @@ TEST(Abuse, MalformedFramingGetsA4xxOrAClose) {
   }
   // Content-Length shorter than the body: the rest is read as the next request and refused.
   HttpClient client(host.port());
-  client.SendRaw("POST /kit/echo HTTP/1.1\r\nContent-Length: 3\r\n\r\nabcdef GARBAGE\r\n\r\n");
+  client.SendRaw(
+      "POST /kit/echo HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabcdef GARBAGE\r\n\r\n");
   EXPECT_EQ(client.ReadResponse().body, "abc");
   EXPECT_EQ(client.ReadResponse().status, 400);
   EXPECT_TRUE(client.WaitForClose(3s));

@@ -56,7 +56,7 @@ TEST_F(HttpTest, Http10ClosesUnlessAskedToKeepAlive) {
 
 TEST_F(HttpTest, ConnectionCloseIsHonoured) {
   HttpClient client(port());
-  client.SendRaw("GET /health HTTP/1.1\r\nConnection: close\r\n\r\n");
+  client.SendRaw("GET /health HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
   auto response = client.ReadResponse();
   EXPECT_EQ(response.Header("Connection"), "close");
   EXPECT_TRUE(client.WaitForClose(2s));
@@ -66,9 +66,9 @@ TEST_F(HttpTest, PipelinedRequestsAreAnsweredInOrder) {
   HttpClient client(port());
   client.SendRaw(
       "GET /kit/slow?ms=50 HTTP/1.1\r\nHost: x\r\n\r\n"
-      "POST /kit/echo HTTP/1.1\r\nContent-Length: 5\r\n\r\nfirst"
-      "GET /health HTTP/1.1\r\n\r\n"
-      "POST /kit/echo HTTP/1.1\r\nContent-Length: 6\r\n\r\nsecond");
+      "POST /kit/echo HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nfirst"
+      "GET /health HTTP/1.1\r\nHost: t\r\n\r\n"
+      "POST /kit/echo HTTP/1.1\r\nHost: t\r\nContent-Length: 6\r\n\r\nsecond");
   EXPECT_EQ(client.ReadResponse().body, "{\"slow\":true}");
   EXPECT_EQ(client.ReadResponse().body, "first");
   EXPECT_EQ(client.ReadResponse().body, "{\"status\":\"healthy\"}");
@@ -87,7 +87,7 @@ TEST_F(HttpTest, HeadHasHeadersButNoBody) {
 
 TEST_F(HttpTest, BodiesOverTheRouteLimitGet413AndTheConnectionCloses) {
   HttpClient client(port());
-  client.SendRaw("POST /kit/echo HTTP/1.1\r\nContent-Length: 100000\r\n\r\n" +
+  client.SendRaw("POST /kit/echo HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\n\r\n" +
                  std::string(1000, 'a'));
   auto response = client.ReadResponse();
   EXPECT_EQ(response.status, 413);
@@ -97,22 +97,23 @@ TEST_F(HttpTest, BodiesOverTheRouteLimitGet413AndTheConnectionCloses) {
 
 TEST_F(HttpTest, AHugeContentLengthIs413Not500) {
   HttpClient client(port());
-  client.SendRaw("POST /kit/echo HTTP/1.1\r\nContent-Length: 999999999999999\r\n\r\n");
+  client.SendRaw("POST /kit/echo HTTP/1.1\r\nHost: t\r\nContent-Length: 999999999999999\r\n\r\n");
   EXPECT_EQ(client.ReadResponse().status, 413);
 }
 
 TEST_F(HttpTest, OversizedHeadersGet431) {
   HttpClient client(port());
-  client.SendRaw("GET /health HTTP/1.1\r\nX-Big: " + std::string(40000, 'h') + "\r\n\r\n");
+  client.SendRaw("GET /health HTTP/1.1\r\nHost: t\r\nX-Big: " + std::string(40000, 'h') +
+                 "\r\n\r\n");
   auto response = client.ReadResponse();
   EXPECT_EQ(response.status, 431);
   EXPECT_NE(response.body.find("\"error\""), std::string::npos);
 }
 
 TEST_F(HttpTest, MalformedRequestsGet400AndClose) {
-  for (const char* raw :
-       {"GARBAGE\r\n\r\n", "GET /a%zz HTTP/1.1\r\n\r\n", "GET / HTTP/1.1\r\nBad Header: x\r\n\r\n",
-        "POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n"}) {
+  for (const char* raw : {"GARBAGE\r\n\r\n", "GET /a%zz HTTP/1.1\r\nHost: t\r\n\r\n",
+                          "GET / HTTP/1.1\r\nHost: t\r\nBad Header: x\r\n\r\n",
+                          "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: -1\r\n\r\n"}) {
     HttpClient client(port());
     client.SendRaw(raw);
     auto response = client.ReadResponse();
@@ -125,7 +126,7 @@ TEST_F(HttpTest, MalformedRequestsGet400AndClose) {
 TEST_F(HttpTest, ChunkedRequestBodiesAreDecoded) {
   HttpClient client(port());
   client.SendRaw(
-      "POST /kit/echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n "
+      "POST /kit/echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n "
       "world\r\n0\r\n\r\n");
   auto response = client.ReadResponse();
   EXPECT_EQ(response.status, 200);
@@ -134,7 +135,8 @@ TEST_F(HttpTest, ChunkedRequestBodiesAreDecoded) {
 
 TEST_F(HttpTest, ExpectContinueGets100First) {
   HttpClient client(port());
-  client.SendRaw("POST /kit/echo HTTP/1.1\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n");
+  client.SendRaw(
+      "POST /kit/echo HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n");
   std::string interim = client.ReadSome(500ms);
   EXPECT_EQ(interim.rfind("HTTP/1.1 100 Continue\r\n\r\n", 0), 0u) << interim;
   client.SendRaw("body");
@@ -143,15 +145,61 @@ TEST_F(HttpTest, ExpectContinueGets100First) {
 
 TEST_F(HttpTest, AShortBodyTimesOutWith408) {
   HttpClient client(port());
-  client.SendRaw("POST /kit/echo HTTP/1.1\r\nContent-Length: 10\r\n\r\nabc");
+  client.SendRaw("POST /kit/echo HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc");
   auto response = client.ReadResponse();
   EXPECT_EQ(response.status, 408);
   EXPECT_TRUE(client.WaitForClose(3s));
 }
 
+TEST_F(HttpTest, Http11WithoutHostIs400AndHttp10WithoutHostIsServed) {
+  HttpClient missing(port());
+  missing.SendRaw("GET /health HTTP/1.1\r\n\r\n");
+  auto refused = missing.ReadResponse();
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_NE(refused.body.find("Host header"), std::string::npos) << refused.body;
+  EXPECT_TRUE(missing.WaitForClose(3s));
+  HttpClient twice(port());
+  twice.SendRaw("GET /health HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n");
+  EXPECT_EQ(twice.ReadResponse().status, 400);
+  HttpClient old(port());
+  old.SendRaw("GET /health HTTP/1.0\r\n\r\n");
+  EXPECT_EQ(old.ReadResponse().status, 200);
+}
+
+// Bodies are held to a minimum rate, not to one deadline: a stalled body is cut after one
+// window, a slow one that keeps coming is read to the end however long it takes.
+TEST(HttpBodyRate, AStalledBodyIsCutAfterOneWindowAProgressingOneIsNot) {
+  TestHost host(KitYaml("  body_min_rate: 1KiB\n  body_rate_window: 1s\n"));
+  ASSERT_TRUE(host.Start()) << host.Output();
+  HttpClient stalled(host.port());
+  auto started = std::chrono::steady_clock::now();
+  stalled.SendRaw("POST /kit/echo HTTP/1.1\r\nHost: t\r\nContent-Length: 5000\r\n\r\nabc");
+  auto cut = stalled.ReadResponse();
+  auto waited = std::chrono::steady_clock::now() - started;
+  EXPECT_EQ(cut.status, 408);
+  EXPECT_NE(cut.body.find("slower than 1024 bytes/s"), std::string::npos) << cut.body;
+  EXPECT_GE(waited, 900ms);
+  EXPECT_LT(waited, 3s);
+
+  // 3 s in all (three windows), 2 KiB every 250 ms: well above the rate, never cut.
+  HttpClient slow(host.port());
+  const std::size_t piece = 2048;
+  const int pieces = 12;
+  slow.SendRaw("POST /kit/echo HTTP/1.1\r\nHost: t\r\nContent-Length: " +
+               std::to_string(piece * pieces) + "\r\n\r\n");
+  for (int i = 0; i < pieces; ++i) {
+    std::this_thread::sleep_for(250ms);
+    slow.SendRaw(std::string(piece, 'a' + i % 26));
+  }
+  auto whole = slow.ReadResponse();
+  EXPECT_EQ(whole.status, 200);
+  EXPECT_EQ(whole.body.size(), piece * pieces);
+  EXPECT_EQ(host.Stop(), 0) << host.Output();
+}
+
 TEST_F(HttpTest, SlowHeadersTimeOutWhileOthersAreServed) {
   HttpClient slow(port());
-  slow.SendRaw("GET /health HTTP/1.1\r\n");
+  slow.SendRaw("GET /health HTTP/1.1\r\nHost: t\r\n");
   auto started = std::chrono::steady_clock::now();
   for (int i = 0; i < 3; ++i) {
     std::this_thread::sleep_for(200ms);

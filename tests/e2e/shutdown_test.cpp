@@ -57,7 +57,7 @@ TEST(Shutdown, ASlowRequestIsAnsweredBeforeExit) {
   TestHost host(KitYaml("  shutdown_deadline: 5s\n"));
   ASSERT_TRUE(host.Start()) << host.Output();
   HttpClient client(host.port());
-  client.SendRaw("GET /kit/slow?ms=800 HTTP/1.1\r\n\r\n");
+  client.SendRaw("GET /kit/slow?ms=800 HTTP/1.1\r\nHost: t\r\n\r\n");
   std::this_thread::sleep_for(100ms);
   ::kill(host.pid(), SIGTERM);
   auto response = client.ReadResponse();
@@ -71,7 +71,7 @@ TEST(Shutdown, TheDeadlineBoundsTheWait) {
   TestHost host(KitYaml("  shutdown_deadline: 300ms\n"));
   ASSERT_TRUE(host.Start()) << host.Output();
   HttpClient client(host.port());
-  client.SendRaw("GET /kit/blocking?ms=3000 HTTP/1.1\r\n\r\n");
+  client.SendRaw("GET /kit/blocking?ms=3000 HTTP/1.1\r\nHost: t\r\n\r\n");
   std::this_thread::sleep_for(100ms);
   auto started = std::chrono::steady_clock::now();
   EXPECT_EQ(host.Stop(SIGINT), 0) << host.Output();

@@ -84,7 +84,7 @@ TEST_F(TlsTest, ServesHttpsAndRefusesPlainHttp) {
   // Plain HTTP on the TLS port gets nothing but a closed connection.
   HttpClient plain(host.port());
   plain.Connect();
-  plain.SendRaw("GET /health HTTP/1.1\r\n\r\n");
+  plain.SendRaw("GET /health HTTP/1.1\r\nHost: t\r\n\r\n");
   EXPECT_TRUE(plain.WaitForClose(3s));
   EXPECT_EQ(host.Stop(), 0);
 }
@@ -98,7 +98,7 @@ TEST_F(TlsTest, SilentClientsDoNotStallOtherHandshakes) {
   for (int i = 0; i < 20; ++i) silent.push_back(ConnectTcp(host.port()));
   auto started = std::chrono::steady_clock::now();
   std::string response =
-      HttpsRequest(host.port(), "GET /health HTTP/1.1\r\nConnection: close\r\n\r\n");
+      HttpsRequest(host.port(), "GET /health HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
   EXPECT_LT(std::chrono::steady_clock::now() - started, 1s);
   EXPECT_NE(response.find("{\"status\":\"healthy\"}"), std::string::npos) << response;
   for (int fd : silent) ::close(fd);

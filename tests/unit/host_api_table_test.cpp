@@ -388,3 +388,79 @@ TEST_F(HostApiSlots, StatsErrorLogDataDir) {
 
 }  // namespace
 }  // namespace sr::host
+
+namespace sr::host {
+namespace {
+
+// 1.3: add, set and observe share a signature; each leaves a mark only it can leave.
+TEST_F(HostApiSlots, Metrics) {
+  sr_str labels[] = {SR_LIT("kind")};
+  sr_metric_spec spec{};
+  spec.struct_size = sizeof spec;
+  spec.type = SR_METRIC_GAUGE;
+  spec.name = SR_LIT("probe_level");
+  spec.help = SR_LIT("A level.");
+  spec.label_names = labels;
+  spec.label_count = 1;
+  sr_metric_family* gauges = nullptr;
+  ASSERT_EQ(api_->metric_register(host_, &spec, &gauges), SR_OK);
+  EXPECT_EQ(api_->metric_register(host_, &spec, &gauges), SR_ERR_ALREADY_EXISTS);
+  spec.type = SR_METRIC_HISTOGRAM;
+  spec.name = SR_LIT("probe_seconds");
+  double buckets[] = {1, 2};
+  spec.buckets = buckets;
+  spec.bucket_count = 2;
+  sr_metric_family* histograms = nullptr;
+  ASSERT_EQ(api_->metric_register(host_, &spec, &histograms), SR_OK);
+  spec.name = SR_LIT("probe bad name");
+  EXPECT_EQ(api_->metric_register(host_, &spec, &histograms), SR_ERR_INVALID_ARGUMENT);
+
+  sr_str set_label[] = {SR_LIT("set")};
+  sr_str add_label[] = {SR_LIT("add")};
+  sr_metric* set = nullptr;
+  sr_metric* add = nullptr;
+  sr_metric* observed = nullptr;
+  ASSERT_EQ(api_->metric_series(gauges, set_label, 1, &set), SR_OK);
+  ASSERT_EQ(api_->metric_series(gauges, add_label, 1, &add), SR_OK);
+  ASSERT_EQ(api_->metric_series(histograms, set_label, 1, &observed), SR_OK);
+  EXPECT_EQ(api_->metric_series(gauges, set_label, 0, &set), SR_ERR_INVALID_ARGUMENT);
+  api_->metric_set(set, 7);
+  api_->metric_set(set, 5);
+  api_->metric_add(add, 7);
+  api_->metric_add(add, 5);
+  api_->metric_observe(observed, 1.5);
+  api_->metric_observe(set, 100);  // a gauge ignores observations
+
+  static std::atomic<int> collected{0};
+  ASSERT_EQ(api_->metric_collector_add(
+                host_, [](void*) { collected.fetch_add(1); }, nullptr),
+            SR_OK);
+  std::string text;
+  ASSERT_EQ(api_->metrics_render(
+                host_,
+                [](void* ctx, sr_str piece) -> int32_t {
+                  static_cast<std::string*>(ctx)->append(S(piece));
+                  return 1;
+                },
+                &text),
+            SR_OK);
+  EXPECT_EQ(collected.load(), 1);
+  EXPECT_NE(text.find("probe_level{kind=\"set\"} 5\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("probe_level{kind=\"add\"} 12\n"), std::string::npos);
+  EXPECT_NE(text.find("probe_seconds_bucket{kind=\"set\",le=\"1\"} 0\n"
+                      "probe_seconds_bucket{kind=\"set\",le=\"2\"} 1\n"
+                      "probe_seconds_bucket{kind=\"set\",le=\"+Inf\"} 1\n"
+                      "probe_seconds_sum{kind=\"set\"} 1.5\n"
+                      "probe_seconds_count{kind=\"set\"} 1\n"),
+            std::string::npos);
+  // The host's own metrics are there too.
+  EXPECT_NE(text.find("# TYPE process_resident_memory_bytes gauge\n"), std::string::npos);
+
+  context_->init_thread = std::thread::id();  // init is over
+  EXPECT_EQ(api_->metric_collector_add(
+                host_, [](void*) {}, nullptr),
+            SR_ERR_FAILED_PRECONDITION);
+}
+
+}  // namespace
+}  // namespace sr::host

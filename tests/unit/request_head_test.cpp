@@ -33,9 +33,21 @@ TEST(RequestHead, IncompleteUntilTheBlankLine) {
   EXPECT_EQ(Parse("GE", head).status, ParseStatus::kIncomplete);
 }
 
+TEST(RequestHead, Http11NeedsExactlyOneHost) {
+  RequestHead head;
+  auto missing = Parse("GET / HTTP/1.1\r\nX: y\r\n\r\n", head);
+  EXPECT_EQ(missing.status, ParseStatus::kError);
+  EXPECT_EQ(missing.error_status, 400);
+  EXPECT_EQ(missing.error, "an HTTP/1.1 request needs a Host header");
+  EXPECT_EQ(Parse("GET / HTTP/1.1\r\nHost: a\r\nhost: b\r\n\r\n", head).error_status, 400);
+  EXPECT_EQ(Parse("GET / HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n", head).error_status, 400);
+  EXPECT_EQ(Parse("GET / HTTP/1.0\r\n\r\n", head).status, ParseStatus::kComplete);
+  EXPECT_EQ(Parse("GET / HTTP/1.1\r\nhOsT: a\r\n\r\n", head).status, ParseStatus::kComplete);
+}
+
 TEST(RequestHead, TooLargeHeadIs431) {
   RequestHead head;
-  std::string big = "GET / HTTP/1.1\r\nX: " + std::string(2000, 'a');
+  std::string big = "GET / HTTP/1.1\r\nHost: t\r\nX: " + std::string(2000, 'a');
   auto result = Parse(big, head, 1024);
   EXPECT_EQ(result.status, ParseStatus::kError);
   EXPECT_EQ(result.error_status, 431);
@@ -45,19 +57,19 @@ TEST(RequestHead, RejectsMalformedInput) {
   const char* cases[] = {
       "GET\r\n\r\n",
       "GET / HTTP/1.1 extra\r\n\r\n",
-      "G(T / HTTP/1.1\r\n\r\n",
-      "GET relative HTTP/1.1\r\n\r\n",
-      "GET / HTTP/1.1\r\nBad Header: x\r\n\r\n",
-      "GET / HTTP/1.1\r\n folded: x\r\n\r\n",
-      "GET / HTTP/1.1\r\nNoColon\r\n\r\n",
-      "GET /a%zz HTTP/1.1\r\n\r\n",
-      "GET /a%00b HTTP/1.1\r\n\r\n",
-      "GET /a/../b HTTP/1.1\r\n\r\n",
-      "GET /a/%2e%2e/b HTTP/1.1\r\n\r\n",
-      "POST / HTTP/1.1\r\nContent-Length: 12x\r\n\r\n",
-      "POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
-      "POST / HTTP/1.1\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n",
-      "GET / HTTP/1.1\r\nX: a\x01b\r\n\r\n",
+      "G(T / HTTP/1.1\r\nHost: t\r\n\r\n",
+      "GET relative HTTP/1.1\r\nHost: t\r\n\r\n",
+      "GET / HTTP/1.1\r\nHost: t\r\nBad Header: x\r\n\r\n",
+      "GET / HTTP/1.1\r\nHost: t\r\n folded: x\r\n\r\n",
+      "GET / HTTP/1.1\r\nHost: t\r\nNoColon\r\n\r\n",
+      "GET /a%zz HTTP/1.1\r\nHost: t\r\n\r\n",
+      "GET /a%00b HTTP/1.1\r\nHost: t\r\n\r\n",
+      "GET /a/../b HTTP/1.1\r\nHost: t\r\n\r\n",
+      "GET /a/%2e%2e/b HTTP/1.1\r\nHost: t\r\n\r\n",
+      "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 12x\r\n\r\n",
+      "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
+      "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n",
+      "GET / HTTP/1.1\r\nHost: t\r\nX: a\x01b\r\n\r\n",
       "GET / FTP/1.0\r\n\r\n",
   };
   for (const char* text : cases) {
@@ -71,13 +83,15 @@ TEST(RequestHead, RejectsMalformedInput) {
 TEST(RequestHead, VersionsAndCodings) {
   RequestHead head;
   EXPECT_EQ(Parse("GET / HTTP/2.0\r\n\r\n", head).error_status, 505);
-  EXPECT_EQ(Parse("POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", head).error_status, 501);
-  EXPECT_EQ(Parse("POST / HTTP/1.1\r\nExpect: 200-ok\r\n\r\n", head).error_status, 417);
+  EXPECT_EQ(
+      Parse("POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip\r\n\r\n", head).error_status,
+      501);
+  EXPECT_EQ(Parse("POST / HTTP/1.1\r\nHost: t\r\nExpect: 200-ok\r\n\r\n", head).error_status, 417);
 }
 
 TEST(RequestHead, ConnectionSemantics) {
   RequestHead head;
-  ASSERT_EQ(Parse("GET / HTTP/1.1\r\nConnection: close\r\n\r\n", head).status,
+  ASSERT_EQ(Parse("GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", head).status,
             ParseStatus::kComplete);
   EXPECT_FALSE(head.keep_alive);
   ASSERT_EQ(Parse("GET / HTTP/1.0\r\n\r\n", head).status, ParseStatus::kComplete);
@@ -86,7 +100,8 @@ TEST(RequestHead, ConnectionSemantics) {
             ParseStatus::kComplete);
   EXPECT_TRUE(head.keep_alive);
   ASSERT_EQ(
-      Parse("POST / HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n", head).status,
+      Parse("POST / HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n", head)
+          .status,
       ParseStatus::kComplete);
   EXPECT_TRUE(head.expect_continue);
   EXPECT_EQ(head.content_length, 3u);
@@ -94,7 +109,7 @@ TEST(RequestHead, ConnectionSemantics) {
 
 TEST(RequestHead, AbsoluteFormAndLeadingBlankLines) {
   RequestHead head;
-  ASSERT_EQ(Parse("\r\nGET http://example.com/health?a=b HTTP/1.1\r\n\r\n", head).status,
+  ASSERT_EQ(Parse("\r\nGET http://example.com/health?a=b HTTP/1.1\r\nHost: t\r\n\r\n", head).status,
             ParseStatus::kComplete);
   EXPECT_EQ(head.path, "/health");
   EXPECT_EQ(head.query, "a=b");

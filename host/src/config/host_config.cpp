@@ -34,7 +34,10 @@ ServerConfig ReadServer(const ConfigValue* section, const HostConfig& config) {
   out.max_header_bytes = server.GetBytes("max_header_bytes", out.max_header_bytes, 1024, 1 << 20);
   out.header_timeout_ms =
       server.GetDurationMs("header_timeout", out.header_timeout_ms, 100, 3600000);
-  out.body_timeout_ms = server.GetDurationMs("body_timeout", out.body_timeout_ms, 100, 3600000);
+  out.body_timeout_ms = server.GetDurationMs("body_timeout", out.body_timeout_ms, 0, 3600000);
+  out.body_min_rate = server.GetBytes("body_min_rate", out.body_min_rate, 0, 1ull << 30);
+  out.body_rate_window_ms =
+      server.GetDurationMs("body_rate_window", out.body_rate_window_ms, 250, 3600000);
   out.idle_timeout_ms = server.GetDurationMs("idle_timeout", out.idle_timeout_ms, 100, 86400000);
   out.write_timeout_ms = server.GetDurationMs("write_timeout", out.write_timeout_ms, 100, 3600000);
   out.shutdown_deadline_ms =

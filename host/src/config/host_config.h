@@ -34,7 +34,12 @@ struct ServerConfig {
   std::uint64_t max_body_bytes = 1 << 20;     // default per-route body limit
   std::uint64_t max_header_bytes = 16 << 10;  // request line + headers
   std::int64_t header_timeout_ms = 10000;     // to receive a whole request head
-  std::int64_t body_timeout_ms = 30000;       // to receive a whole body
+  // A body slower than body_min_rate bytes/s over any body_rate_window is cut (408); a stall
+  // is cut after one window, whatever the body's size. body_timeout caps the whole body
+  // (0: no cap, the rate decides).
+  std::uint64_t body_min_rate = 1024;
+  std::int64_t body_rate_window_ms = 5000;
+  std::int64_t body_timeout_ms = 0;
   std::int64_t idle_timeout_ms = 60000;       // keep-alive connection without a request
   std::int64_t write_timeout_ms = 30000;      // a client that reads nothing for this long
   std::int64_t shutdown_deadline_ms = 10000;  // to finish in-flight requests at shutdown

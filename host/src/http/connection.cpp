@@ -292,10 +292,7 @@ void Connection::OnTick(SteadyClock::time_point now) {
       }
       return;
     case State::kReadingBody:
-      if (elapsed_ms(body_started_) > config.body_timeout_ms) {
-        state_ = State::kAwaitingResponse;
-        FinishWithError(408, "the request body was not received in time");
-      }
+      CheckBodyProgress(now);
       return;
     case State::kClosing:
       if (write_shut_ && now - closing_since_ > kLingerTime) Close();
@@ -304,6 +301,34 @@ void Connection::OnTick(SteadyClock::time_point now) {
     case State::kStreaming:
       return;
   }
+}
+
+void Connection::CheckBodyProgress(SteadyClock::time_point now) {
+  const ServerConfig& config = core_.config();
+  auto since = [&](SteadyClock::time_point start) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(now - start).count();
+  };
+  if (config.body_timeout_ms > 0 && since(body_started_) > config.body_timeout_ms) {
+    state_ = State::kAwaitingResponse;
+    FinishWithError(408, "the request body was not received in time");
+    return;
+  }
+  if (since(body_window_started_) < config.body_rate_window_ms) return;
+  // One window is over: it must have brought at least the minimum rate's worth. A large
+  // upload on a slow link keeps going; a client that stalls is cut after one window.
+  std::uint64_t received = current_->body.size() - body_window_bytes_;
+  std::uint64_t needed =
+      config.body_min_rate * static_cast<std::uint64_t>(since(body_window_started_)) / 1000;
+  if (received < needed) {
+    state_ = State::kAwaitingResponse;
+    FinishWithError(408, "the request body arrived slower than " +
+                             std::to_string(config.body_min_rate) + " bytes/s (" +
+                             std::to_string(received) + " bytes in the last " +
+                             std::to_string(since(body_window_started_)) + " ms)");
+    return;
+  }
+  body_window_started_ = now;
+  body_window_bytes_ = current_->body.size();
 }
 
 void Connection::Close() {

@@ -96,10 +96,15 @@ class Connection {
   void FinishWithError(int status, const std::string& message);
   void RespondEarlyError(int status, const std::string& message);
   void QueueResponse(Exchange& exchange, bool keep_alive);
+  // Counts the answered request and its duration under its route's pattern.
+  void RecordRequestMetrics(const Exchange& exchange, int status);
   void Flush();
   void CloseAfterWrite();
   void Close();
   void RequestDone();
+  // A body that exceeded body_timeout, or fell below body_min_rate over a body_rate_window,
+  // gets 408.
+  void CheckBodyProgress(SteadyClock::time_point now);
 
   HostTransport& transport_;
   ServerCore& core_;
@@ -128,6 +133,8 @@ class Connection {
   SteadyClock::time_point head_started_;
   bool head_timer_running_ = false;
   SteadyClock::time_point body_started_;
+  SteadyClock::time_point body_window_started_;  // the current rate window
+  std::uint64_t body_window_bytes_ = 0;          // body bytes when it started
   SteadyClock::time_point last_activity_;
   SteadyClock::time_point last_write_progress_;
   SteadyClock::time_point closing_since_;

@@ -9,6 +9,7 @@
 
 #include "http/request_head.h"
 #include "http/router.h"
+#include "util/time.h"
 #include "util/unique_fd.h"
 
 namespace sr::host {
@@ -68,6 +69,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
   std::string body;
   std::string client_ip;
   bool secure = false;
+  SteadyClock::time_point started_at;       // the head was parsed (for the duration metric)
   std::shared_ptr<const RouteTable> table;  // keeps `route` alive
   const Route* route = nullptr;
   std::vector<std::pair<std::string, std::string>> path_params;

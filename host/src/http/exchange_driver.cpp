@@ -42,6 +42,7 @@ void Connection::StartExchange(RequestHead head) {
   core_.stats().RequestStarted();
   in_flight_ = true;
   auto exchange = std::make_shared<Exchange>();
+  exchange->started_at = SteadyClock::now();
   exchange->head = std::move(head);
   exchange->client_ip = ResolveClientIp(client_ip_, exchange->head, core_.config().trusted_proxies);
   exchange->secure = channel_->secure();
@@ -90,6 +91,8 @@ void Connection::StartExchange(RequestHead head) {
   reader_.BeginBody(body_limit);
   state_ = State::kReadingBody;
   body_started_ = SteadyClock::now();
+  body_window_started_ = body_started_;
+  body_window_bytes_ = exchange->body.size();
   if (exchange->head.expect_continue && exchange->head.minor_version == 1) {
     output_.Append("HTTP/1.1 100 Continue\r\n\r\n");
     Flush();
@@ -166,9 +169,18 @@ void Connection::RequestDone() {
   ++requests_served_;
 }
 
+void Connection::RecordRequestMetrics(const Exchange& exchange, int status) {
+  HttpMetrics::RouteSlot& slot = exchange.route != nullptr && exchange.route->metrics != nullptr
+                                     ? *exchange.route->metrics
+                                     : core_.http_metrics().unmatched();
+  slot.Record(exchange.head.method, status,
+              std::chrono::duration<double>(SteadyClock::now() - exchange.started_at).count());
+}
+
 void Connection::FinishExchange(const std::shared_ptr<Exchange>& exchange) {
   RunResponseFilters(core_, *exchange);
   int status = exchange->response.status;
+  RecordRequestMetrics(*exchange, status);
   if (status >= 400) core_.RecordError(*exchange, status, ErrorMessageOf(*exchange));
   bool keep_alive = exchange->head.keep_alive && body_complete_ && !core_.draining() &&
                     !close_after_write_ && !peer_closed_;
@@ -245,6 +257,7 @@ void Connection::QueueResponse(Exchange& exchange, bool keep_alive) {
 
 void Connection::RespondEarlyError(int status, const std::string& message) {
   core_.stats().CountRequest();
+  core_.http_metrics().unmatched().Record("other", status, -1);  // no head: no duration
   core_.RecordError("", "", status, message, client_ip_);
   std::string body = JsonError(message);
   std::string response =

@@ -146,6 +146,17 @@ HeadParseResult ParseRequestHead(std::string_view input, const HeadLimits& limit
     head.headers.push_back(HeaderField{std::string(name), std::string(value)});
   }
 
+  // RFC 9112 §3.2: a server MUST answer 400 to an HTTP/1.1 request without a Host header,
+  // and to any request with more than one.
+  std::size_t hosts = 0;
+  for (const auto& header : head.headers) {
+    if (EqualsIgnoreCase(header.name, "Host")) ++hosts;
+  }
+  if (hosts > 1) return Error(400, "more than one Host header");
+  if (hosts == 0 && head.minor_version == 1) {
+    return Error(400, "an HTTP/1.1 request needs a Host header");
+  }
+
   // Framing: Content-Length and Transfer-Encoding.
   for (const auto& header : head.headers) {
     if (EqualsIgnoreCase(header.name, "Content-Length")) {

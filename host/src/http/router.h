@@ -8,6 +8,7 @@
 #include <sr/http/route_table.hpp>
 
 #include "http/guard_expression.h"
+#include "metrics/http_metrics.h"
 
 namespace sr::host {
 
@@ -28,6 +29,8 @@ struct Route {
   std::uint64_t max_body_bytes = 0;
   std::string owner_id;                  // empty for the host's own routes
   std::vector<std::string> param_names;  // in path order
+  // Its request counters and duration histogram (labelled with `pattern`).
+  std::shared_ptr<HttpMetrics::RouteSlot> metrics;
 };
 
 // The routing rules are the SDK's (sr/http/route_table.hpp), shared with the fake host.

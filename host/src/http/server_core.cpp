@@ -13,12 +13,13 @@
 namespace sr::host {
 
 ServerCore::ServerCore(const ServerConfig& config, HostStats& stats, ErrorLog& errors,
-                       EventBus& events, TaskScheduler& scheduler)
+                       EventBus& events, TaskScheduler& scheduler, HttpMetrics& http_metrics)
     : config_(config),
       stats_(stats),
       errors_(errors),
       events_(events),
       scheduler_(scheduler),
+      http_metrics_(http_metrics),
       routes_(std::make_shared<const RouteTable>()),
       addresses_(config.max_connections_per_address) {}
 
@@ -28,6 +29,7 @@ std::shared_ptr<const RouteTable> ServerCore::routes() const {
 }
 
 std::string ServerCore::AddRoute(Route route) {
+  route.metrics = http_metrics_.ForRoute(route.pattern);
   std::lock_guard<std::mutex> lock(mutex_);
   auto next = std::make_shared<RouteTable>(*routes_);
   std::string problem = next->Add(std::move(route));

@@ -12,6 +12,7 @@
 #include "config/host_config.h"
 #include "http/connection_limits.h"
 #include "http/router.h"
+#include "metrics/http_metrics.h"
 
 namespace sr::host {
 
@@ -44,13 +45,14 @@ struct FilterEntry {
 class ServerCore {
  public:
   ServerCore(const ServerConfig& config, HostStats& stats, ErrorLog& errors, EventBus& events,
-             TaskScheduler& scheduler);
+             TaskScheduler& scheduler, HttpMetrics& http_metrics);
 
   const ServerConfig& config() const { return config_; }
   HostStats& stats() { return stats_; }
   ErrorLog& errors() { return errors_; }
   EventBus& events() { return events_; }
   TaskScheduler& scheduler() { return scheduler_; }
+  HttpMetrics& http_metrics() { return http_metrics_; }
 
   std::shared_ptr<const RouteTable> routes() const;
   // Empty on success, else why the route was refused.
@@ -91,6 +93,7 @@ class ServerCore {
   ErrorLog& errors_;
   EventBus& events_;
   TaskScheduler& scheduler_;
+  HttpMetrics& http_metrics_;
 
   mutable std::mutex mutex_;
   std::shared_ptr<const RouteTable> routes_;

@@ -85,6 +85,7 @@ Connection::StreamStart Connection::BeginStream(Exchange& exchange,
   exchange.phase.store(Exchange::Phase::kStreaming);
   client = joined;
   state_ = State::kStreaming;
+  RecordRequestMetrics(exchange, 200);
   current_.reset();
   RequestDone();
   core_.stats().StreamOpened();

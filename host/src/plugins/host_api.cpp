@@ -746,6 +746,45 @@ sr_str DataDir(sr_host* host) {
   return Str(dir);
 }
 
+// ---- 1.3: metrics (the rules and the text format are sr/metric_store.hpp's) ----------------
+
+sr_status MetricRegister(sr_host* host, const sr_metric_spec* spec, sr_metric_family** out) {
+  std::string problem;
+  sr_status status =
+      sr::metrics::RegisterFromC(Runtime(host).metrics, Context(host).id(), spec, out, problem);
+  if (status != SR_OK) spdlog::error("[{}] metric_register: {}", Context(host).id(), problem);
+  return status;
+}
+sr_status MetricSeries(sr_metric_family* family, const sr_str* values, size_t count,
+                       sr_metric** out) {
+  return sr::metrics::SeriesFromC(family, values, count, out);
+}
+void MetricAdd(sr_metric* metric, double delta) {
+  if (metric != nullptr) sr::metrics::SeriesOf(metric)->Add(delta);
+}
+void MetricSet(sr_metric* metric, double value) {
+  if (metric != nullptr) sr::metrics::SeriesOf(metric)->Set(value);
+}
+void MetricObserve(sr_metric* metric, double value) {
+  if (metric != nullptr) sr::metrics::SeriesOf(metric)->Observe(value);
+}
+sr_status MetricCollectorAdd(sr_host* host, sr_task_fn fn, void* ctx) {
+  if (!DuringInit(host, "metric_collector_add")) return SR_ERR_FAILED_PRECONDITION;
+  if (fn == nullptr) return SR_ERR_INVALID_ARGUMENT;
+  std::string id = Context(host).id();
+  Runtime(host).metrics.AddCollector(id, [fn, ctx, id] {
+    try {
+      fn(ctx);
+    } catch (...) {
+      spdlog::error("[{}] a metrics collector threw", id);
+    }
+  });
+  return SR_OK;
+}
+sr_status MetricsRender(sr_host* host, sr_text_fn fn, void* ctx) {
+  return sr::metrics::RenderToC(Runtime(host).metrics, fn, ctx);
+}
+
 // Wraps a table entry so that no C++ exception can reach the plugin. `kFailure` is what the
 // entry answers if the host fails inside it: an error status for sr_status entries, "absent"
 // (0) for lookups, an empty view for accessors.
@@ -836,6 +875,13 @@ const sr_host_api kHostApi = {
     .stream_close = SR_BARRIER(StreamClose),
     .config_map_keys = SR_BARRIER(ConfigMapKeys),
     .config_error = SR_BARRIER(ConfigErrorAt),
+    .metric_register = SR_BARRIER(MetricRegister),
+    .metric_series = SR_BARRIER(MetricSeries),
+    .metric_add = SR_BARRIER(MetricAdd),
+    .metric_set = SR_BARRIER(MetricSet),
+    .metric_observe = SR_BARRIER(MetricObserve),
+    .metric_collector_add = SR_BARRIER(MetricCollectorAdd),
+    .metrics_render = SR_BARRIER(MetricsRender),
 };
 
 #undef SR_BARRIER

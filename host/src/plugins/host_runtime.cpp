@@ -1,5 +1,7 @@
 #include "plugins/host_runtime.h"
 
+#include "metrics/process_metrics.h"
+
 namespace sr::host {
 
 namespace {
@@ -11,7 +13,10 @@ HostRuntime::HostRuntime(HostConfig config_in)
       errors(static_cast<size_t>(config.server.error_log_capacity)),
       events(kEventQueueCapacity),
       scheduler(config.server.worker_threads),
-      core(config.server, stats, errors, events, scheduler) {}
+      http_metrics(metrics),
+      core(config.server, stats, errors, events, scheduler, http_metrics) {
+  RegisterProcessMetrics(metrics, stats);
+}
 
 std::string_view HostVersion() { return "1.0.0"; }
 

@@ -5,6 +5,7 @@
 
 #include "config/host_config.h"
 #include "http/server_core.h"
+#include "metrics/http_metrics.h"
 #include "runtime/error_log.h"
 #include "runtime/event_bus.h"
 #include "runtime/host_stats.h"
@@ -26,6 +27,8 @@ struct HostRuntime {
   TaskScheduler scheduler;
   ServiceRegistry services;
   StreamHub streams;
+  sr::metrics::Store metrics;  // ABI 1.3: every plugin's metrics and the host's
+  HttpMetrics http_metrics;
   ServerCore core;
 };
 

@@ -198,6 +198,7 @@ void PluginManager::InitOne(PluginContext& context) {
 void PluginManager::Withdraw(PluginContext& context) {
   runtime_.scheduler.CancelOwner(context.id());
   runtime_.events.UnsubscribeOwner(context.id());
+  runtime_.metrics.RemoveCollectors(context.id());
   runtime_.services.RemoveProvider(context.id());
   runtime_.streams.RemoveOwner(context.id());
   runtime_.core.RemoveOwner(context.id());
@@ -266,6 +267,7 @@ void PluginManager::StopAll() {
     context.stopping = true;
     runtime_.scheduler.CancelOwner(context.id());
     runtime_.events.UnsubscribeOwner(context.id());
+    runtime_.metrics.RemoveCollectors(context.id());
     if (context.started && context.plugin.descriptor.on_plugin_stop != nullptr) {
       try {
         context.plugin.descriptor.on_plugin_stop(context.instance);

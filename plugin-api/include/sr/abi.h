@@ -42,7 +42,7 @@ extern "C" {
 #endif
 
 #define SR_ABI_MAJOR 1
-#define SR_ABI_MINOR 2
+#define SR_ABI_MINOR 3
 
 /* The oldest host ABI minor this plugin needs: the minor of the newest sr_host_api entry it
  * calls without checking SR_HOST_API_HAS first. It goes into the descriptor's abi_minor, and a
@@ -112,13 +112,15 @@ typedef struct sr_str {
 enum { SR_LOG_DEBUG = 0, SR_LOG_INFO = 1, SR_LOG_WARN = 2, SR_LOG_ERROR = 3 };
 
 /* Opaque handles. Their layout is private to the host. */
-typedef struct sr_host sr_host;                 /* one per loaded plugin */
-typedef struct sr_request sr_request;           /* one HTTP request */
-typedef struct sr_response sr_response;         /* the response being built for it */
-typedef struct sr_stream sr_stream;             /* one open server-sent-events client */
-typedef struct sr_stream_group sr_stream_group; /* a set of streams fed by one broadcast */
-typedef struct sr_task sr_task;                 /* a scheduled background task */
-typedef struct sr_subscription sr_subscription; /* an event subscription */
+typedef struct sr_host sr_host;                   /* one per loaded plugin */
+typedef struct sr_request sr_request;             /* one HTTP request */
+typedef struct sr_response sr_response;           /* the response being built for it */
+typedef struct sr_stream sr_stream;               /* one open server-sent-events client */
+typedef struct sr_stream_group sr_stream_group;   /* a set of streams fed by one broadcast */
+typedef struct sr_task sr_task;                   /* a scheduled background task */
+typedef struct sr_subscription sr_subscription;   /* an event subscription */
+typedef struct sr_metric_family sr_metric_family; /* a registered metric (1.3) */
+typedef struct sr_metric sr_metric;               /* one labelled series of a metric (1.3) */
 
 typedef struct sr_host_api sr_host_api;
 
@@ -311,6 +313,33 @@ typedef struct sr_error_entry {
 /* Receives error-log entries. LIFETIME of the entry and its views: the call. Return 0 to stop
  * early, non-zero to continue. */
 typedef int32_t (*sr_error_entry_fn)(void* ctx, const sr_error_entry* entry);
+
+/* Kinds of metric (1.3), as in the Prometheus text format. */
+enum {
+  SR_METRIC_COUNTER = 0,  /* only goes up; its name ends in "_total" */
+  SR_METRIC_GAUGE = 1,    /* goes up and down */
+  SR_METRIC_HISTOGRAM = 2 /* counts observations into buckets; keeps their sum */
+};
+
+/* A metric to register (1.3). `name` follows Prometheus: [a-zA-Z_:][a-zA-Z0-9_:]*, a counter's
+ * ends in "_total". Label names: [a-zA-Z_][a-zA-Z0-9_]*, not starting with "__", at most 16,
+ * no duplicates, and "le" is reserved for histograms. `buckets` (histograms only) are finite
+ * upper bounds in increasing order, at most 64; the "+Inf" bucket is implicit. A histogram
+ * with bucket_count 0 gets the default buckets (5 ms .. 10 s, for durations in seconds). */
+typedef struct sr_metric_spec {
+  uint32_t struct_size;
+  uint32_t type; /* SR_METRIC_* */
+  sr_str name;
+  sr_str help; /* one line of text for # HELP */
+  const sr_str* label_names;
+  size_t label_count;
+  const double* buckets;
+  size_t bucket_count;
+} sr_metric_spec;
+
+/* Receives rendered text (see metrics_render). LIFETIME of the view: the call. Return 0 to
+ * stop early, non-zero to continue. */
+typedef int32_t (*sr_text_fn)(void* ctx, sr_str text);
 
 /* Receives the keys of a configuration mapping (see config_map_keys). Return 0 to stop
  * early, non-zero to continue. */
@@ -538,6 +567,43 @@ struct sr_host_api {
    * Returns SR_ERR_INVALID_ARGUMENT, so that `return api->config_error(...)` fails the init.
    * OWNERSHIP: copied. THREAD: main thread, during on_plugin_init. */
   sr_status (*config_error)(sr_host* host, sr_str key, sr_str message);
+
+  /* ---- 1.3: metrics ---- */
+  /* Plugins register counters, gauges and histograms (sr_metric_spec) that the host renders
+   * in the Prometheus text format 0.0.4 with its own (HTTP requests, process_*). A plugin
+   * takes a series handle once per label set and updates it from any thread: an update is a
+   * few atomic instructions, with no lock and no allocation. LIFETIME of families and
+   * series: the process (they survive the plugin's stop; updating them afterwards is
+   * harmless). Updates that do not fit the kind (metric_set on a counter, a negative counter
+   * increment, a NaN) are ignored. */
+
+  /* Registers a metric. SR_ERR_INVALID_ARGUMENT for a spec that breaks the rules above (the
+   * reason is logged), SR_ERR_ALREADY_EXISTS when the name is taken (by any plugin or the
+   * host). OWNERSHIP: the spec and its views are copied. THREAD: any. */
+  sr_status (*metric_register)(sr_host* host, const sr_metric_spec* spec, sr_metric_family** out);
+  /* The series of `family` for these label values (`count` equals the family's label_count,
+   * in the same order), created at zero on first use; the same values give the same handle.
+   * Values are any UTF-8 text. SR_ERR_TOO_LARGE past 10000 series in one family: keep label
+   * values bounded (a route's pattern, never a raw path or an id). OWNERSHIP: copied.
+   * THREAD: any (takes the family's lock: keep the handle, do not call this per update). */
+  sr_status (*metric_series)(sr_metric_family* family, const sr_str* label_values, size_t count,
+                             sr_metric** out);
+  /* Counter: adds `delta` (>= 0). Gauge: adds `delta` (any sign). THREAD: any. */
+  void (*metric_add)(sr_metric* metric, double delta);
+  /* Gauge: sets the value. THREAD: any. */
+  void (*metric_set)(sr_metric* metric, double value);
+  /* Histogram: records one observation. THREAD: any. */
+  void (*metric_observe)(sr_metric* metric, double value);
+  /* Calls `fn(ctx)` at the start of every metrics_render, one render at a time, on the
+   * rendering thread: the place to set gauges that are cheaper to read than to follow (a
+   * count of connected clients, a directory's totals). Must be quick and must not call
+   * metrics_render. Collectors stop being called before the plugin's on_plugin_stop.
+   * THREAD: main thread, during on_plugin_init. `ctx` must outlive the plugin's stop. */
+  sr_status (*metric_collector_add)(sr_host* host, sr_task_fn fn, void* ctx);
+  /* Renders every metric of the host and its plugins in the Prometheus text format 0.0.4
+   * (families by name, series by label values), after running the collectors. `fn` receives
+   * the text in one or more pieces, in order. THREAD: any, not from inside a collector. */
+  sr_status (*metrics_render)(sr_host* host, sr_text_fn fn, void* ctx);
 };
 
 #ifdef __cplusplus

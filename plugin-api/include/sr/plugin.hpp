@@ -570,6 +570,10 @@ class Host {
     return stats;
   }
 
+  // Keeps `fn` until the plugin is destroyed; the pointer is a ctx for C callbacks that other
+  // SDK headers register (sr/metrics.hpp's collectors).
+  std::function<void()>* KeepCallback(std::function<void()> fn) { return &Keep(std::move(fn)).fn; }
+
   std::vector<ErrorEntry> Errors(std::uint64_t after_sequence, std::size_t limit,
                                  bool newest_first) const {
     std::vector<ErrorEntry> entries;

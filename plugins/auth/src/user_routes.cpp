@@ -16,7 +16,8 @@ constexpr std::string_view kLastAdmin =
 
 std::optional<std::uint64_t> ParseId(std::string_view text) {
   std::uint64_t id = 0;
-  if (text.empty() || text.size() > 20) return std::nullopt;
+  // Canonical form only: "01" names no user, as "+1" does not (one spelling per id).
+  if (text.empty() || text.size() > 20 || text.front() == '0') return std::nullopt;
   auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
   if (error != std::errc() || end != text.data() + text.size() || id == 0) return std::nullopt;
   return id;

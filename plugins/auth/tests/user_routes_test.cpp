@@ -75,6 +75,8 @@ TEST_F(UserRoutesTest, ValidatesInput) {
   EXPECT_EQ(routes_.Update(caller_, "ip", "1", R"({"password":"x"})").status, 400);
   EXPECT_EQ(routes_.Update(caller_, "ip", "1", R"({})").status, 400);
   EXPECT_EQ(routes_.Update(caller_, "ip", "abc", R"({"role":"viewer"})").status, 404);
+  EXPECT_EQ(routes_.Update(caller_, "ip", "01", R"({"role":"viewer"})").status, 404);
+  EXPECT_EQ(routes_.Update(caller_, "ip", "+1", R"({"role":"viewer"})").status, 404);
   EXPECT_EQ(routes_.Update(caller_, "ip", "99", R"({"role":"viewer"})").status, 404);
   EXPECT_EQ(routes_.Delete(caller_, "ip", "99").status, 404);
   EXPECT_EQ(routes_.ResetPassword(caller_, "ip", "99", R"({"password":"long enough pw"})").status,

@@ -242,9 +242,12 @@ Parsed<HeartbeatUpdate> ParseHeartbeat(std::string_view body) {
 Parsed<SpawnerId> ParseSpawnerId(std::string_view text) {
   auto refuse = [&] {
     return Parsed<SpawnerId>(tl::make_unexpected("invalid spawner id '" + Shorten(text) +
-                                                 "': expected a positive integer"));
+                                                 "': expected a positive integer in canonical "
+                                                 "form (digits only, no leading zero)"));
   };
-  if (text.empty()) return refuse();
+  // One spelling per id, like "+1" and " 1": "01" is refused, not taken for spawner 1, so
+  // logs, audit targets and caches never see two names for one spawner.
+  if (text.empty() || text.front() == '0') return refuse();
   for (char c : text) {
     if (c < '0' || c > '9') return refuse();
   }

@@ -39,13 +39,18 @@ TEST(CompressedList, CompressesEachListOnceAndServesWaiters) {
   bool must_compress = false;
   int served = 0;
   CompressedList::Source got;
-  EXPECT_EQ(cache.GetOrWait(first, [&](const CompressedList::Source& gzip) {
-    ++served;
-    got = gzip;
-  }, must_compress), nullptr);
+  EXPECT_EQ(cache.GetOrWait(
+                first,
+                [&](const CompressedList::Source& gzip) {
+                  ++served;
+                  got = gzip;
+                },
+                must_compress),
+            nullptr);
   EXPECT_TRUE(must_compress);
   bool second_must = true;
-  cache.GetOrWait(first, [&](const CompressedList::Source&) { ++served; }, second_must);
+  cache.GetOrWait(
+      first, [&](const CompressedList::Source&) { ++served; }, second_must);
   EXPECT_FALSE(second_must);  // one compression at a time
   std::thread worker([&] { cache.Compress(); });
   worker.join();

@@ -114,7 +114,8 @@ TEST_F(SpawnerRegistryValidationTest, HeartbeatBodiesAreValidated) {
 }
 
 TEST_F(SpawnerRegistryValidationTest, BadIdsAre400OnEveryRoute) {
-  for (const std::string id : {"abc", "0", "-1", "1.5", "99999999999999999999999"}) {
+  for (const std::string id :
+       {"abc", "0", "-1", "+1", "01", "007", "1.5", "99999999999999999999999"}) {
     for (auto [method, suffix] : std::vector<std::pair<std::string, std::string>>{
              {"GET", ""}, {"DELETE", ""}, {"POST", "/heartbeat"}, {"POST", "/spawn"}}) {
       std::string error = BadRequest(method, "/api/spawners/" + id + suffix, "{}");

@@ -1,5 +1,6 @@
 #include "group_commit_writer.h"
 
+#include <chrono>
 #include <exception>
 
 namespace sr::sqlite_store {
@@ -29,7 +30,8 @@ GroupCommitWriter::GroupCommitWriter(std::unique_ptr<Connection> db, const Store
       rollback_to_(db_->get(), "ROLLBACK TO batch"),
       health_(health),
       max_pending_(options.max_pending_batches),
-      max_ops_per_commit_(options.max_ops_per_commit) {
+      max_ops_per_commit_(options.max_ops_per_commit),
+      on_commit_(options.on_commit) {
   thread_ = std::thread([this] { Run(); });
 }
 
@@ -62,7 +64,9 @@ void GroupCommitWriter::Run() {
     if (queue_.empty()) return;  // stopping, and everything queued is committed
     std::vector<Pending> group = TakeGroup(lock);
     lock.unlock();
+    auto started = std::chrono::steady_clock::now();
     Commit(group);
+    if (on_commit_) on_commit_(std::chrono::steady_clock::now() - started);
     for (Pending& pending : group) Notify(pending);
     lock.lock();
   }

@@ -67,6 +67,7 @@ class GroupCommitWriter {
   StoreHealth& health_;
   std::size_t max_pending_;
   std::size_t max_ops_per_commit_;
+  std::function<void(std::chrono::duration<double>)> on_commit_;
 
   std::mutex queue_mutex_;
   std::condition_variable queue_ready_;

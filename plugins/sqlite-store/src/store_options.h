@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 namespace sr::sqlite_store {
@@ -23,6 +24,8 @@ struct StoreOptions {
   std::size_t max_pending_batches = 100000;
   // Upper bound on operations committed in one transaction (group commit).
   std::size_t max_ops_per_commit = 20000;
+  // Told how long each group commit took, on the writer thread (for a metric); may be empty.
+  std::function<void(std::chrono::duration<double> took)> on_commit;
 };
 
 }  // namespace sr::sqlite_store

@@ -676,6 +676,40 @@ struct Abi {
     return ToStr("");
   }
 
+  // ---- 1.3: metrics (sr/metric_store.hpp, shared with the host) ----
+
+  static sr_status MetricRegister(sr_host* host, const sr_metric_spec* spec,
+                                  sr_metric_family** out) {
+    std::string problem;
+    sr_status status =
+        sr::metrics::RegisterFromC(HostOf(host).metrics, SlotOf(host).id, spec, out, problem);
+    if (status != SR_OK)
+      HostOf(host).AddLog(SlotOf(host).id, SR_LOG_ERROR, "metric_register: " + problem);
+    return status;
+  }
+  static sr_status MetricSeries(sr_metric_family* family, const sr_str* values, size_t count,
+                                sr_metric** out) {
+    return sr::metrics::SeriesFromC(family, values, count, out);
+  }
+  static void MetricAdd(sr_metric* metric, double delta) {
+    if (metric != nullptr) sr::metrics::SeriesOf(metric)->Add(delta);
+  }
+  static void MetricSet(sr_metric* metric, double value) {
+    if (metric != nullptr) sr::metrics::SeriesOf(metric)->Set(value);
+  }
+  static void MetricObserve(sr_metric* metric, double value) {
+    if (metric != nullptr) sr::metrics::SeriesOf(metric)->Observe(value);
+  }
+  static sr_status MetricCollectorAdd(sr_host* host, sr_task_fn fn, void* ctx) {
+    if (!DuringInit(host, "metric_collector_add")) return SR_ERR_FAILED_PRECONDITION;
+    if (fn == nullptr) return SR_ERR_INVALID_ARGUMENT;
+    HostOf(host).metrics.AddCollector(SlotOf(host).id, [fn, ctx] { fn(ctx); });
+    return SR_OK;
+  }
+  static sr_status MetricsRender(sr_host* host, sr_text_fn fn, void* ctx) {
+    return sr::metrics::RenderToC(HostOf(host).metrics, fn, ctx);
+  }
+
   static const sr_host_api* Table() {
 #define SR_FAKE_ENTRY(fn) &Barrier<&Abi::fn, false>::Call
 #define SR_FAKE_STATUS(fn) &Barrier<&Abi::fn, true>::Call
@@ -743,6 +777,13 @@ struct Abi {
       api.stream_close = SR_FAKE_STATUS(StreamClose);
       api.config_map_keys = SR_FAKE_STATUS(ConfigMapKeys);
       api.config_error = SR_FAKE_STATUS(ConfigErrorAt);
+      api.metric_register = SR_FAKE_STATUS(MetricRegister);
+      api.metric_series = SR_FAKE_STATUS(MetricSeries);
+      api.metric_add = SR_FAKE_ENTRY(MetricAdd);
+      api.metric_set = SR_FAKE_ENTRY(MetricSet);
+      api.metric_observe = SR_FAKE_ENTRY(MetricObserve);
+      api.metric_collector_add = SR_FAKE_STATUS(MetricCollectorAdd);
+      api.metrics_render = SR_FAKE_STATUS(MetricsRender);
       return api;
     }();
 #undef SR_FAKE_ENTRY
@@ -755,8 +796,10 @@ struct Abi {
   static const sr_host_api* TableOfMinor(std::uint16_t minor) {
     static const sr_host_api kMinor0 = Cut(offsetof(sr_host_api, data_dir), 0);
     static const sr_host_api kMinor1 = Cut(offsetof(sr_host_api, stream_close), 1);
+    static const sr_host_api kMinor2 = Cut(offsetof(sr_host_api, metric_register), 2);
     if (minor == 0) return &kMinor0;
     if (minor == 1) return &kMinor1;
+    if (minor == 2) return &kMinor2;
     return Table();
   }
 

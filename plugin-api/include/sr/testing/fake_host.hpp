@@ -181,6 +181,10 @@ class FakeHost {
   std::vector<ErrorEntry> ErrorLog() const { return state_.Copy(state_.errors); }
   // What the plugins logged (instead of printing it).
   std::vector<LogLine> Logs() const { return state_.Copy(state_.logs); }
+  // What metrics_render answers (ABI 1.3): the plugins' metrics in the Prometheus text
+  // format, after their collectors ran. The fake host adds none of its own (no HTTP or
+  // process_* metrics).
+  std::string Metrics() { return state_.metrics.Render(); }
 
  private:
   using Slot = fake_detail::PluginSlot;
@@ -339,6 +343,7 @@ inline void FakeHost::Stop() {
     }
     state_.CancelTasks([&](const fake_detail::TaskEntry& task) { return task.owner == &slot; });
     state_.Unsubscribe([&](const fake_detail::Subscriber& s) { return s.owner == &slot; });
+    state_.metrics.RemoveCollectors(slot.id);
     if (slot.started && slot.descriptor.on_plugin_stop != nullptr) {
       state_.Shielded(slot.id, "stop", [&] { slot.descriptor.on_plugin_stop(slot.instance); });
     }

@@ -6,6 +6,7 @@
 #define SR_TESTING_FAKE_STATE_HPP
 
 #include <sr/abi.h>
+#include <sr/metric_store.hpp>
 #include <sr/plugin.hpp>
 #include <sr/testing/fake_config.hpp>
 #include <sr/testing/fake_http.hpp>
@@ -303,6 +304,7 @@ struct HostState {
   // Error-log timestamps are this plus the fake clock, so that tests are reproducible.
   static constexpr std::int64_t kEpochMs = 1700000000000;  // 2023-11-14T22:13:20Z
 
+  sr::metrics::Store metrics;  // ABI 1.3; has its own locks (not `mutex`)
   mutable std::mutex mutex;
   std::condition_variable idle;  // a task run or an event delivery ended
   std::filesystem::path base_dir = std::filesystem::current_path();
@@ -479,6 +481,7 @@ struct HostState {
 
   // Takes back everything a plugin registered: on a failed init, and after destroy.
   void Withdraw(const PluginSlot& slot) {
+    metrics.RemoveCollectors(slot.id);
     CancelTasks([&](const TaskEntry& task) { return task.owner == &slot; });
     Unsubscribe([&](const Subscriber& subscriber) { return subscriber.owner == &slot; });
     std::lock_guard<std::mutex> lock(mutex);
