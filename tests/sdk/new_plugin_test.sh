@@ -15,7 +15,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-cmake --install "$build_dir" --prefix "$work/prefix" > "$work/install.log"
+cmake --install "$build_dir" --component sdk --prefix "$work/prefix" > "$work/install.log"
 
 "$master" --new-plugin region-quota --dir "$work/region-quota" > "$work/new.log"
 for file in CMakeLists.txt region_quota_plugin.cpp region_quota_test.cpp README.md; do
