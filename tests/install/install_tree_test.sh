@@ -39,7 +39,8 @@ done
 # The repository's plugins.yaml and the installed one load the same plugins.
 ids() { sed -nE 's/^  - id: ([a-z0-9-]+)$/\1/p' "$1"; }
 [[ "$(ids "$config")" == "$(ids "$(dirname "$0")/../../plugins.yaml")" ]] ||
-  fail "the installed plugins.yaml loads other plugins than the repository's"
+  fail "the installed plugins.yaml loads other plugins than the repository's: a plugin added to
+plugins.yaml belongs in packaging/plugins.yaml.in too (with absolute paths for its files)"
 test ! -e "$prefix/include" || fail "the runtime component installs SDK headers"
 
 cmake --install "$build_dir" --component sdk --prefix "$work/sdk" > "$work/install-sdk.log"
