@@ -23,7 +23,7 @@ done
 export CCACHE_NOHASHDIR=1
 if [[ ! -f build-fuzz/build.ninja ]]; then
   CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DSR_BUILD_FUZZERS=ON -DSR_BUILD_TESTS=OFF -DSR_BUILD_BENCH=OFF -DSR_BUILD_EXAMPLES=OFF \
+    -DSR_WERROR=ON -DSR_BUILD_FUZZERS=ON -DSR_BUILD_TESTS=OFF -DSR_BUILD_BENCH=OFF -DSR_BUILD_EXAMPLES=OFF \
     > /dev/null
 fi
 cmake --build build-fuzz --target fuzzers -- -j "$(nproc)"

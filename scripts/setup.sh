@@ -19,9 +19,13 @@ test_packages=(
   prometheus  # promtool, which checks what GET /metrics serves
 )
 
+# The .deb check (tests/install/deb_package_test.sh): cpack's dpkg-shlibdeps step needs
+# `file`; systemd-analyze verifies the unit.
+package_test_packages=(file systemd)
+
 wanted=("${build_packages[@]}")
 if [[ "${1:-}" == "--test" ]]; then
-  wanted+=("${test_packages[@]}")
+  wanted+=("${test_packages[@]}" "${package_test_packages[@]}")
 fi
 
 # Node.js and npm (for the dashboard's front-end packages): any installation will do, for

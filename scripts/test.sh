@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Sets up, builds and runs every test:
-#   1. the release build: unit, loader, end-to-end, SDK out-of-tree and browser tests;
+#   1. the release build (-DCMAKE_BUILD_TYPE=Release, warnings as errors): unit, loader,
+#      end-to-end, SDK out-of-tree, install and browser tests; then the .deb packages from
+#      that same build, unpacked and run in a scratch root;
 #   2. everything again under AddressSanitizer + UndefinedBehaviorSanitizer;
 #   3. the tests labelled "concurrency" (host, streams, shutdown, registry, store, auth, uploads)
 #      under ThreadSanitizer;
@@ -23,9 +25,11 @@ for name in "${stages[@]}"; do
   case "$name" in
     release)
       stage "release build"
-      scripts/build.sh build-release -DCMAKE_BUILD_TYPE=RelWithDebInfo
+      scripts/build.sh build-release -DCMAKE_BUILD_TYPE=Release -DSR_WERROR=ON
       stage "release tests"
       ctest --test-dir build-release -j "$jobs" --timeout 300 --no-tests=error
+      stage "Debian packages (from the release build)"
+      tests/install/deb_package_test.sh build-release
       ;;
     asan)
       stage "ASan+UBSan build"
@@ -40,7 +44,8 @@ for name in "${stages[@]}"; do
     tsan)
       stage "TSan build (concurrency tests only)"
       export CCACHE_NOHASHDIR=1
-      cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSR_SANITIZE=thread \
+      cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSR_WERROR=ON \
+        -DSR_SANITIZE=thread \
         -DSR_BUILD_BENCH=OFF > /dev/null
       cmake --build build-tsan --target tsan_targets -- -j "$jobs"
       stage "TSan tests"

@@ -10,7 +10,7 @@ master="$build_dir/bin/spawner-master"
 # shellcheck source=tests/sdk/lib.sh
 source "$(dirname "$0")/lib.sh"
 
-cmake --install "$build_dir" --prefix "$work/prefix" > "$work/install.log"
+cmake --install "$build_dir" --component sdk --prefix "$work/prefix" > "$work/install.log"
 
 "$master" --new-plugin region-quota --dir "$work/region-quota" > "$work/new.log"
 for file in CMakeLists.txt region_quota_plugin.cpp region_quota_test.cpp README.md; do

@@ -10,7 +10,7 @@ source_dir=$2
 # shellcheck source=tests/sdk/lib.sh
 source "$(dirname "$0")/lib.sh"
 
-cmake --install "$build_dir" --prefix "$work/prefix" > "$work/install.log"
+cmake --install "$build_dir" --component sdk --prefix "$work/prefix" > "$work/install.log"
 test -f "$work/prefix/include/sr/abi.h"
 test -f "$work/prefix/include/sr/plugin.hpp"
 test -f "$work/prefix/lib/cmake/SpawnerRegistry/SpawnerRegistryConfig.cmake"

@@ -8,7 +8,7 @@ build_dir=$1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-cmake --install "$build_dir" --prefix "$work/prefix" > "$work/install.log"
+cmake --install "$build_dir" --component sdk --prefix "$work/prefix" > "$work/install.log"
 abi_h="$work/prefix/include/sr/abi.h"
 major=$(sed -nE 's/^#define SR_ABI_MAJOR ([0-9]+)$/\1/p' "$abi_h")
 minor=$(sed -nE 's/^#define SR_ABI_MINOR ([0-9]+)$/\1/p' "$abi_h")

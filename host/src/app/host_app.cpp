@@ -16,6 +16,8 @@
 #include "config/host_config.h"
 #include "http/http_server.h"
 #include "http/socket_channel.h"
+#include "logging/log_event.h"
+#include "logging/logging.h"
 #include "plugins/host_runtime.h"
 #include "plugins/plugin_manager.h"
 
@@ -40,12 +42,6 @@ void RaiseFileLimit() {
     limit.rlim_cur = limit.rlim_max;
     ::setrlimit(RLIMIT_NOFILE, &limit);
   }
-}
-
-void ConfigureLogging(const std::string& level) {
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%-5l%$ %v");
-  spdlog::set_level(spdlog::level::from_str(level));
-  spdlog::flush_on(spdlog::level::info);
 }
 
 void PrintCheck(const HostRuntime& runtime, const PluginManager& plugins) {
@@ -83,7 +79,7 @@ int RunHost(const CommandLine& command_line) {
   pthread_sigmask(SIG_BLOCK, &shutdown_signals, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
   RaiseFileLimit();
-  ConfigureLogging("info");
+  ConfigureLogging("info", LogFormat::kText);
 
   HostConfig config;
   try {
@@ -93,7 +89,7 @@ int RunHost(const CommandLine& command_line) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return kExitConfigError;
   }
-  ConfigureLogging(config.server.log_level);
+  ConfigureLogging(config.server.log_level, config.server.log_format);
 
   HostRuntime runtime(std::move(config));
   runtime.scheduler.Pause();
@@ -130,15 +126,25 @@ int RunHost(const CommandLine& command_line) {
     return fail(e.what(), kExitStartFailure);
   }
   runtime.scheduler.Resume();
-  spdlog::info("spawner-master {} listening on {}://{}:{} with {} plugin(s)", HostVersion(),
-               runtime.core.tls() != nullptr ? "https" : "http", runtime.config.server.bind,
-               server.port(), plugins.plugins().size());
+  std::string scheme = runtime.core.tls() != nullptr ? "https" : "http";
+  LogEvent(spdlog::level::info, {},
+           fmt::format("spawner-master {} listening on {}://{}:{} with {} plugin(s)", HostVersion(),
+                       scheme, runtime.config.server.bind, server.port(), plugins.plugins().size()),
+           {{"version", std::string(HostVersion())},
+            {"scheme", scheme},
+            {"bind", runtime.config.server.bind},
+            {"port", std::int64_t{server.port()}},
+            {"plugins", static_cast<std::int64_t>(plugins.plugins().size())},
+            {"pid", std::int64_t{::getpid()}}});
   WriteReadyFile(command_line.ready_file, server.port());
 
   int received = 0;
   sigwait(&shutdown_signals, &received);
-  spdlog::info("{} received: draining (deadline {} ms)", received == SIGINT ? "SIGINT" : "SIGTERM",
-               runtime.config.server.shutdown_deadline_ms);
+  std::string signal_name = received == SIGINT ? "SIGINT" : "SIGTERM";
+  LogEvent(spdlog::level::info, {},
+           fmt::format("{} received: draining (deadline {} ms)", signal_name,
+                       runtime.config.server.shutdown_deadline_ms),
+           {{"signal", signal_name}, {"deadline_ms", runtime.config.server.shutdown_deadline_ms}});
   server.BeginDrain();
   if (!server.WaitForInFlight(runtime.config.server.shutdown_deadline_ms)) {
     spdlog::warn("shutdown deadline passed with {} request(s) in flight",

@@ -118,7 +118,8 @@ A Spawner Registry plugin, written by `spawner-master --new-plugin @ID@`.
 
 ## Build and test
 
-Against an installed SDK (`cmake --install <spawner-registry build> --prefix <sdk prefix>`):
+Against an installed SDK (the spawner-registry-dev package, or
+`cmake --install <spawner-registry build> --component sdk --prefix <sdk prefix>`):
 
 ```sh
 cmake -S . -B build -DCMAKE_PREFIX_PATH=<sdk prefix>

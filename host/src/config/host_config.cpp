@@ -63,6 +63,15 @@ ServerConfig ReadServer(const ConfigValue* section, const HostConfig& config) {
     throw ConfigError(config.file_label + ": server: log_level must be one of debug, info, " +
                       "warn, error; got \"" + out.log_level + "\"");
   }
+  std::string log_format = server.GetString("log_format", "text");
+  if (log_format == "text") {
+    out.log_format = LogFormat::kText;
+  } else if (log_format == "json") {
+    out.log_format = LogFormat::kJson;
+  } else {
+    throw ConfigError(config.file_label + ": server: log_format must be text or json; got \"" +
+                      log_format + "\"");
+  }
   out.plugin_dir = server.GetPath("plugin_dir", "");
   out.data_dir = server.GetPath("data_dir", "data");
   std::string policy = server.GetString("missing_guards", "refuse");

@@ -10,6 +10,7 @@
 
 #include "config/config_value.h"
 #include "config/env.h"
+#include "logging/logging.h"
 
 namespace sr::host {
 
@@ -50,6 +51,7 @@ struct ServerConfig {
   sr::net::CidrSet trusted_proxies;
   std::int64_t error_log_capacity = 1000;
   std::string log_level = "info";
+  LogFormat log_format = LogFormat::kText;  // server.log_format: text or json
   std::string plugin_dir;  // where plugins without a `path` are found; empty: next to the host
   std::string data_dir;    // plugins' files; resolved against plugins.yaml's folder
   MissingGuardPolicy missing_guards = MissingGuardPolicy::kRefuse;

@@ -11,16 +11,11 @@
 #include "plugins/dependency_resolver.h"
 #include "plugins/host_api.h"
 #include "plugins/host_runtime.h"
+#include "plugins/plugin_search.h"
 
 namespace sr::host {
 
 namespace {
-
-std::filesystem::path ExecutableDir() {
-  std::error_code error;
-  auto self = std::filesystem::read_symlink("/proc/self/exe", error);
-  return error ? std::filesystem::current_path() : self.parent_path();
-}
 
 std::string StatusName(sr_status status) {
   switch (status) {
@@ -57,13 +52,7 @@ std::string PluginManager::PluginPath(const std::string& id, const std::string& 
   if (!runtime_.config.server.plugin_dir.empty()) {
     return (std::filesystem::path(runtime_.config.server.plugin_dir) / file).string();
   }
-  // Next to the host in a build tree (bin/../plugins), or where `cmake --install` puts them.
-  std::filesystem::path exe_dir = ExecutableDir();
-  for (auto candidate : {exe_dir.parent_path() / "plugins" / file,
-                         exe_dir.parent_path() / "lib" / "spawner-registry" / "plugins" / file}) {
-    if (std::filesystem::exists(candidate)) return candidate.lexically_normal().string();
-  }
-  return (exe_dir.parent_path() / "plugins" / file).lexically_normal().string();
+  return DefaultPluginPath(file);
 }
 
 std::string PluginManager::SuggestProvider(const Capability& capability) const {

@@ -146,7 +146,16 @@ inline std::optional<std::uint64_t> ParseBytes(std::string_view text) {
 
 // A value as a message shows it: strings quoted, other scalars as written, else the type.
 inline std::string Quote(const ValueView& value) {
-  if (value.kind == Kind::kString) return "\"" + std::string(value.text) + "\"";
+  if (value.kind == Kind::kString) {
+    // Appended, not `"\"" + std::string(...)`: GCC 12 at -O3 reports a false -Wrestrict in
+    // that operator+ (GCC PR 105651), which would stop plugins built with -Werror.
+    std::string quoted;
+    quoted.reserve(value.text.size() + 2);
+    quoted += '"';
+    quoted += value.text;
+    quoted += '"';
+    return quoted;
+  }
   if (IsScalar(value.kind) && !value.text.empty()) return std::string(value.text);
   return TypeName(value.kind);
 }

@@ -77,7 +77,13 @@ Status CopyIntoTemp(int from_folder, const std::string& from_name, int to_folder
 
 std::string TempName(std::string_view base) {
   std::string suffix = NewUploadId().value_or(std::to_string(::getpid()));
-  return "." + std::string(base) + std::string(kTempMarker) + suffix;
+  // Appended rather than `"." + std::string(base) + ...`: GCC 12 at -O3 reports a false
+  // -Wrestrict in that operator+ (GCC PR 105651).
+  std::string name = ".";
+  name += base;
+  name += kTempMarker;
+  name += suffix;
+  return name;
 }
 
 bool IsTempName(std::string_view name) {

@@ -34,8 +34,12 @@ TEST_F(UploadStoreConcurrencyTest, ChunksRacingForTheSameOffsetAreWrittenOnce) {
 
 TEST_F(UploadStoreConcurrencyTest, AbortExpiryAndChunksInterleaveSafely) {
   for (int round = 0; round < 20; ++round) {
+    // Appended: `"v" + std::to_string(round)` trips GCC 12's false -Wrestrict at -O3 (GCC
+    // PR 105651).
+    std::string version = "v";
+    version += std::to_string(round);
     Result<UploadProgress> created =
-        uploads_.Create(NewUpload{"v" + std::to_string(round), 1000, std::string(64, 'a'), ""});
+        uploads_.Create(NewUpload{version, 1000, std::string(64, 'a'), ""});
     ASSERT_TRUE(created.has_value());
     const std::string id = created.value().upload_id;
     std::thread writer([&] {
