@@ -16,12 +16,12 @@
 //   GET /api/errors          session:viewer    the host's error log, newest first, filtered
 // Tasks:
 //   "dashboard stats"     every stats_interval: samples host, fleet and machine; `stats`
-//   "dashboard spawners"  every spawners_interval: diffs the spawner list; `spawners`
+//   "dashboard spawners"  every spawners_interval: what changed since the last tick; `spawners`
 //   "dashboard changes"   every flush_interval: coalesced `spawner` and `http_error` events
 //   "dashboard assets"    every assets_reload_interval: reloads web files changed on disk
-// Events consumed: spawner.registered, spawner.removed, http.error, auth.session_ended (closes
-//   the /events streams of that session).
-// Services: uses "spawner-directory" v1 and "kv-store" v1 (for db_connected), both optional.
+// Events consumed: spawner.registered, spawner.updated, spawner.removed, http.error,
+//   auth.session_ended (closes the /events streams of that session).
+// Services: uses "spawner-directory" v2 and "kv-store" v1 (for db_connected), both optional.
 // Config: web_root (web), disk_path (the data folder), stats_interval (1s),
 //   spawners_interval (2s), flush_interval (250ms), history_window (15m),
 //   assets_reload_interval (2s, 0 = never), keepalive (15s), max_clients (10000),
@@ -56,7 +56,7 @@ class DashboardSse final : public sr::Plugin {
   static sr::PluginInfo Info() {
     sr::PluginInfo info{"dashboard-sse", "1.0.0",
                         "Live operations dashboard: pages, server-sent events, statistics"};
-    info.uses = {sr::Service(SR_SPAWNER_DIRECTORY_SERVICE, SR_SPAWNER_DIRECTORY_VERSION),
+    info.uses = {sr::Service(SR_SPAWNER_DIRECTORY_SERVICE, SR_SPAWNER_DIRECTORY_VERSION_2),
                  sr::Service(SR_KV_STORE_SERVICE, SR_KV_STORE_VERSION)};
     return info;
   }
@@ -70,8 +70,8 @@ class DashboardSse final : public sr::Plugin {
               std::to_string(current->total_bytes()) + " bytes) from " + settings.web_root);
     RegisterPageRoutes(host, *files_);
 
-    const auto* directory = host.Lookup<sr_spawner_directory_v1>(SR_SPAWNER_DIRECTORY_SERVICE,
-                                                                 SR_SPAWNER_DIRECTORY_VERSION);
+    const auto* directory = host.Lookup<sr_spawner_directory_v2>(SR_SPAWNER_DIRECTORY_SERVICE,
+                                                                 SR_SPAWNER_DIRECTORY_VERSION_2);
     const auto* store = host.Lookup<sr_kv_store_v1>(SR_KV_STORE_SERVICE, SR_KV_STORE_VERSION);
     if (directory == nullptr) {
       host.Warn("no spawner-directory service (enable spawner-registry): no spawners shown");

@@ -34,7 +34,7 @@ sr_stream_group_options GroupOptions(const DashboardSettings& settings) {
 }  // namespace
 
 LiveFeed::LiveFeed(sr::Host& host, const DashboardSettings& settings,
-                   const sr_spawner_directory_v1* directory, const sr_kv_store_v1* store)
+                   const sr_spawner_directory_v2* directory, const sr_kv_store_v1* store)
     : host_(host),
       settings_(settings),
       store_(store),
@@ -53,7 +53,7 @@ LiveFeed::LiveFeed(sr::Host& host, const DashboardSettings& settings,
 }
 
 void LiveFeed::Start() {
-  spawner_feed_.Prime(UnixMillis());
+  spawner_feed_.Prime();
   stats_.Collect(ReadInputs());
 }
 
@@ -83,14 +83,23 @@ void LiveFeed::RegisterRoutes() {
 }
 
 void LiveFeed::Subscribe() {
+  // Registrations and removals reach clients twice: at once as a `spawner` change event, and
+  // in the next `spawners` delta, which is what keeps versions in step.
+  subscriptions_.push_back(
+      host_.Subscribe("spawner.registered", [this](std::string_view, std::string_view payload) {
+        changes_.AddRegistered(payload);
+        spawner_feed_.OnChanged(payload);
+      }));
+  subscriptions_.push_back(
+      host_.Subscribe("spawner.removed", [this](std::string_view, std::string_view payload) {
+        changes_.AddRemoved(payload);
+        spawner_feed_.OnRemoved(payload);
+      }));
+  // spawner.updated (heartbeats) only updates the feed's mirror: at fleet scale it is most of
+  // the traffic, and the periodic delta sends it once per tick, field by field.
   subscriptions_.push_back(host_.Subscribe(
-      "spawner.registered",
-      [this](std::string_view, std::string_view payload) { changes_.AddRegistered(payload); }));
-  subscriptions_.push_back(host_.Subscribe(
-      "spawner.removed",
-      [this](std::string_view, std::string_view payload) { changes_.AddRemoved(payload); }));
-  // spawner.updated (heartbeats) is left to the periodic delta: at fleet scale it is most of
-  // the traffic, and sending it twice would double what every client receives.
+      "spawner.updated",
+      [this](std::string_view, std::string_view payload) { spawner_feed_.OnChanged(payload); }));
   subscriptions_.push_back(host_.Subscribe(
       "http.error", [this](std::string_view, std::string_view payload) { errors_.Add(payload); }));
   subscriptions_.push_back(

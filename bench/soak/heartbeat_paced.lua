@@ -1,0 +1,33 @@
+-- Heartbeats for spawner ids 1..SPAWNER_IDS, round robin, each connection pausing DELAY_MS
+-- between its requests, so that wrk -cC paces about C * 1000 / DELAY_MS heartbeats per
+-- second (a little less: the answer's own latency adds to the pause). API_KEY is sent as
+-- X-API-Key. Requests are formatted once in init().
+local ids = tonumber(os.getenv("SPAWNER_IDS") or "10000")
+local delay_ms = tonumber(os.getenv("DELAY_MS") or "10")
+local key = os.getenv("API_KEY") or ""
+local requests = {}
+local counter = 0
+
+function init(args)
+  local headers = { ["Content-Type"] = "application/json", ["X-API-Key"] = key }
+  local body = '{"current_instances":3,"max_instances":10,"status":"running"}'
+  for i = 1, ids do
+    requests[i] = wrk.format("POST", "/api/spawners/" .. i .. "/heartbeat", headers, body)
+  end
+  counter = math.random(ids) - 1
+end
+
+function delay()
+  return delay_ms
+end
+
+function request()
+  counter = counter % ids + 1
+  return requests[counter]
+end
+
+function response(status, headers, body)
+  if status ~= 200 then
+    error("heartbeat answered " .. status .. ": " .. body)
+  end
+end
