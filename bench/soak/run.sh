@@ -84,11 +84,11 @@ rss_start=$(rss_now)
 rss_registered=$(rss_now)
 anon_registered=$(anon_now)
 
+curl -sf -c "$WORK/cookies" -H 'Content-Type: application/json' \
+  -d "{\"email\":\"soak@example.com\",\"password\":\"$ADMIN_PASSWORD\"}" "$URL/login" > /dev/null
+COOKIE=$(awk '$6 == "sr_session" {print "sr_session=" $7}' "$WORK/cookies")
+[[ -n "$COOKIE" ]] || { echo "login failed" >&2; exit 1; }
 if ((DASHBOARDS > 0)); then
-  curl -sf -c "$WORK/cookies" -H 'Content-Type: application/json' \
-    -d "{\"email\":\"soak@example.com\",\"password\":\"$ADMIN_PASSWORD\"}" "$URL/login" > /dev/null
-  COOKIE=$(awk '$6 == "sr_session" {print "sr_session=" $7}' "$WORK/cookies")
-  [[ -n "$COOKIE" ]] || { echo "login failed" >&2; exit 1; }
   "$LOAD" stream --port "$HOST_PORT" --cookie "$COOKIE" --clients "$DASHBOARDS" \
     --duration "$DURATION" --host-pid "$HOST_PID" > "$OUT/dashboards.out" 2>&1 &
   STREAM_PID=$!
@@ -124,6 +124,23 @@ wait "$WRK_PID" || true
 WRK_PID=""
 [[ -n "$STREAM_PID" ]] && { wait "$STREAM_PID" || true; STREAM_PID=""; }
 cp "$WORK/wrk.out" "$OUT/wrk.out"
+# Where the memory goes, as the plugins report it (/api/stats "memory").
+curl -sf -H "Cookie: $COOKIE" "$URL/api/stats" > "$OUT/stats.json" || true
+plugin_memory=$(python3 - "$OUT/stats.json" "$SPAWNERS" << 'PY'
+import json, sys
+try:
+    memory = json.load(open(sys.argv[1]))["memory"]
+except Exception:
+    sys.exit(0)
+spawners = int(sys.argv[2])
+for plugin in memory["plugins"]:
+    items = ", ".join(f"{name} {value / 1024:.0f} KiB" for name, value in plugin["items"].items())
+    print(f"plugin_memory {plugin['plugin']}: {plugin['bytes'] / 1048576:.2f} MiB "
+          f"({plugin['bytes'] / spawners:.0f} bytes/spawner; {items})")
+print(f"plugin_memory total: {memory['plugin_bytes'] / 1048576:.2f} MiB, "
+      f"{memory['plugin_bytes'] / spawners:.0f} bytes/spawner")
+PY
+)
 
 rate=$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$OUT/wrk.out")
 errors=$(awk '/Non-2xx|Socket errors/' "$OUT/wrk.out")
@@ -143,6 +160,7 @@ summary=$(awk -v half=$((DURATION / 2)) '
   echo "rss_start_mib: $((rss_start / 1024))"
   echo "rss_registered_mib: $((rss_registered / 1024)) (anonymous $((anon_registered / 1024)))"
   echo "$summary"
+  [[ -n "$plugin_memory" ]] && echo "$plugin_memory"
   echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
   [[ -f "$OUT/dashboards.out" ]] && grep -E '^(clients|stats|reconnects|host_)' "$OUT/dashboards.out" || true
 } | tee "$OUT/summary.txt"

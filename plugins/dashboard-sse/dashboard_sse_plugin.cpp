@@ -87,6 +87,11 @@ class DashboardSse final : public sr::Plugin {
 
   void Start() override { live_->Start(); }
 
+  void ReportMemory(sr::MemoryReport& report) const override {
+    live_->ReportMemory(report);
+    report.Add("web files", files_->Current()->total_bytes());
+  }
+
  private:
   std::unique_ptr<StaticFileCache> files_;
   std::unique_ptr<LiveFeed> live_;

@@ -52,6 +52,10 @@ LiveFeed::LiveFeed(sr::Host& host, const DashboardSettings& settings,
   ScheduleTasks();
 }
 
+void LiveFeed::ReportMemory(sr::MemoryReport& report) const {
+  report.Add("spawner mirror", spawner_feed_.MemoryBytes());
+}
+
 void LiveFeed::Start() {
   spawner_feed_.Prime();
   stats_.Collect(ReadInputs());
@@ -135,6 +139,10 @@ StatsInputs LiveFeed::ReadInputs() {
   }
   inputs.db_connected = store_ != nullptr && store_->healthy(store_->self) != 0;
   inputs.dashboard_clients = group_.Clients();
+  for (sr::PluginMemoryItem& item : host_.PluginMemory()) {
+    inputs.plugin_memory.push_back(
+        PluginMemory{std::move(item.plugin), std::move(item.item), item.bytes});
+  }
   inputs.now_unix_ms = UnixMillis();
   inputs.now = std::chrono::steady_clock::now();
   return inputs;

@@ -32,6 +32,8 @@ class LiveFeed {
   // Learns the current spawner list and takes the first stats sample, so that the first
   // clients see figures at once and the first delta is small.
   void Start();
+  // Its part of the plugin's memory report: the spawner mirror.
+  void ReportMemory(sr::MemoryReport& report) const;
 
  private:
   void RegisterRoutes();

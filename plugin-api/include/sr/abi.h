@@ -42,7 +42,7 @@ extern "C" {
 #endif
 
 #define SR_ABI_MAJOR 1
-#define SR_ABI_MINOR 2
+#define SR_ABI_MINOR 3
 
 /* The oldest host ABI minor this plugin needs: the minor of the newest sr_host_api entry it
  * calls without checking SR_HOST_API_HAS first. It goes into the descriptor's abi_minor, and a
@@ -140,6 +140,10 @@ typedef struct sr_capability {
   uint32_t kind; /* SR_CAPABILITY_* */
 } sr_capability;
 
+/* 1.3: receives one item of a plugin's memory report: what it is ("spawners") and the bytes it
+ * holds. LIFETIME of the view: the call. */
+typedef void (*sr_memory_item_fn)(void* ctx, sr_str item, uint64_t bytes);
+
 /* Returned by the entry symbol. All pointers refer to static storage in the plugin.
  *
  * Lifecycle, driven by the host:
@@ -180,6 +184,17 @@ typedef struct sr_plugin_descriptor {
   void (*on_plugin_stop)(void* instance);
   /* Frees the instance. Optional. THREAD: main thread. */
   void (*on_plugin_destroy)(void* instance);
+
+  /* ---- 1.3 ---- */
+
+  /* Reports the memory the plugin holds: calls `fn(ctx, item, bytes)` once per named item
+   * ("spawners", "mirror", "sessions"), so that operators see where memory goes (/api/stats,
+   * the dashboard). Figures may be estimates from sizes and counts, but should follow what the
+   * plugin keeps per spawner, client or request. Optional (NULL: nothing is reported).
+   * Called only between a successful on_plugin_start and on_plugin_stop. THREAD: any, also
+   * concurrently with the plugin's own work; must not block and must not call
+   * plugin_memory_read. */
+  sr_status (*on_plugin_memory)(void* instance, sr_memory_item_fn fn, void* ctx);
 } sr_plugin_descriptor;
 
 /* The exported entry point, named SR_PLUGIN_ENTRY_SYMBOL. Must return the same static
@@ -319,6 +334,10 @@ typedef int32_t (*sr_config_key_fn)(void* ctx, sr_str name);
 /* ----------------------------------------------------------------------------------------- */
 /* The host API table                                                                         */
 /* ----------------------------------------------------------------------------------------- */
+
+/* 1.3: receives one item of one plugin's memory report (plugin_memory_read). LIFETIME of the
+ * views: the call. */
+typedef void (*sr_plugin_memory_fn)(void* ctx, sr_str plugin_id, sr_str item, uint64_t bytes);
 
 /* Handed to on_plugin_init. Static in the host: valid for the life of the process.
  * Unless stated otherwise, functions may be called from any thread. */
@@ -538,6 +557,13 @@ struct sr_host_api {
    * Returns SR_ERR_INVALID_ARGUMENT, so that `return api->config_error(...)` fails the init.
    * OWNERSHIP: copied. THREAD: main thread, during on_plugin_init. */
   sr_status (*config_error)(sr_host* host, sr_str key, sr_str message);
+
+  /* ---- 1.3 ---- */
+
+  /* Reads every running plugin's memory report (sr_plugin_descriptor.on_plugin_memory): calls
+   * `fn` once per item, plugin by plugin in start order; plugins without the hook, or not
+   * running, report nothing. THREAD: any, except from inside an on_plugin_memory hook. */
+  sr_status (*plugin_memory_read)(sr_host* host, sr_plugin_memory_fn fn, void* ctx);
 };
 
 #ifdef __cplusplus

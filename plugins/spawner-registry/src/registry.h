@@ -90,6 +90,7 @@ class Registry {
   std::vector<SpawnerSnapshot> All() const;
   std::uint64_t version() const { return table_.version(); }
   std::size_t size() const { return table_.size(); }
+  std::size_t MemoryBytes() const { return table_.MemoryBytes(); }
   SpawnerListCache& list() { return list_; }
 
   // Publishes spawner.updated for spawners changed since the last call and writes them to

@@ -92,6 +92,10 @@ class SpawnerTable {
   std::vector<std::pair<std::string, Totals>> ComputeRegionTotals(const Liveness& liveness) const;
 
   std::size_t size() const { return size_.load(std::memory_order_relaxed); }
+  // The heap bytes the table holds: entries, buckets, identities and their strings, dirty
+  // lists. Computed from sizes and capacities as glibc's malloc rounds them; each shard is
+  // locked in turn.
+  std::size_t MemoryBytes() const;
   // Grows with every change (the sum of the shards' counters, so that heartbeats to
   // different shards never write a shared cache line); membership_version grows only when
   // spawners come or go.

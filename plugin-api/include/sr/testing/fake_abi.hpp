@@ -641,6 +641,32 @@ struct Abi {
     out->struct_size = caller_size;
     return SR_OK;
   }
+  // 1.3: the started plugins' memory reports, in load order, as the host gives them.
+  static sr_status PluginMemoryRead(sr_host* host, sr_plugin_memory_fn fn, void* ctx) {
+    if (fn == nullptr) return SR_ERR_INVALID_ARGUMENT;
+    std::vector<const PluginSlot*> slots;
+    {
+      std::lock_guard<std::mutex> lock(HostOf(host).mutex);
+      slots = HostOf(host).slots;
+    }
+    for (const PluginSlot* slot : slots) {
+      auto hook = slot->descriptor.on_plugin_memory;
+      if (!slot->started || slot->stopping || hook == nullptr) continue;
+      struct Forward {
+        sr_plugin_memory_fn fn;
+        void* ctx;
+        sr_str plugin;
+      } forward{fn, ctx, sr_str{slot->id.data(), slot->id.size()}};
+      hook(
+          slot->instance,
+          [](void* c, sr_str item, uint64_t bytes) noexcept {
+            auto* f = static_cast<Forward*>(c);
+            f->fn(f->ctx, f->plugin, item, bytes);
+          },
+          &forward);
+    }
+    return SR_OK;
+  }
   static sr_status ErrorLogRead(sr_host* host, uint64_t after, size_t limit, int32_t newest_first,
                                 sr_error_entry_fn fn, void* ctx) {
     if (fn == nullptr) return SR_ERR_INVALID_ARGUMENT;
@@ -743,6 +769,7 @@ struct Abi {
       api.stream_close = SR_FAKE_STATUS(StreamClose);
       api.config_map_keys = SR_FAKE_STATUS(ConfigMapKeys);
       api.config_error = SR_FAKE_STATUS(ConfigErrorAt);
+      api.plugin_memory_read = SR_FAKE_STATUS(PluginMemoryRead);
       return api;
     }();
 #undef SR_FAKE_ENTRY
@@ -755,8 +782,10 @@ struct Abi {
   static const sr_host_api* TableOfMinor(std::uint16_t minor) {
     static const sr_host_api kMinor0 = Cut(offsetof(sr_host_api, data_dir), 0);
     static const sr_host_api kMinor1 = Cut(offsetof(sr_host_api, stream_close), 1);
+    static const sr_host_api kMinor2 = Cut(offsetof(sr_host_api, plugin_memory_read), 2);
     if (minor == 0) return &kMinor0;
     if (minor == 1) return &kMinor1;
+    if (minor == 2) return &kMinor2;
     return Table();
   }
 

@@ -305,6 +305,9 @@ struct HostState {
 
   mutable std::mutex mutex;
   std::condition_variable idle;  // a task run or an event delivery ended
+  // Every plugin loaded, in load order (owned by FakeHost): plugin_memory_read asks the
+  // started ones for their reports.
+  std::vector<const PluginSlot*> slots;
   std::filesystem::path base_dir = std::filesystem::current_path();
   std::string data_dir;
   GuardStandIn missing_guards;
