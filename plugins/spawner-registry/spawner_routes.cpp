@@ -108,8 +108,7 @@ void SpawnerRoutes::Add() {
   host_.Route<&SpawnerRoutes::List>("GET", "/api/spawners", kListGuard, this, small);
   host_.Route<&SpawnerRoutes::GetOne>("GET", "/api/spawners/{id}", kReadOneGuard, this, small);
   host_.Route<&SpawnerRoutes::Delete>("DELETE", "/api/spawners/{id}", kDeleteGuard, this, small);
-  host_.Route<&SpawnerRoutes::Spawn>("POST", "/api/spawners/{id}/spawn", kSpawnGuard, this,
-                                     small);
+  host_.Route<&SpawnerRoutes::Spawn>("POST", "/api/spawners/{id}/spawn", kSpawnGuard, this, small);
 }
 
 Caller SpawnerRoutes::CallerOf(const sr::Request& request) const {

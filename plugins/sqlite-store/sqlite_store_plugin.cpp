@@ -16,9 +16,9 @@
 //   max_size          largest database file; writes beyond fail as "disk full" (0: none)
 // Start-up fails, naming the path, when the file is not a SQLite database, is corrupt, is
 // read-only, belongs to another application or has a newer schema.
+#include <sqlite3.h>
 #include <cstdlib>
 #include <memory>
-#include <sqlite3.h>
 
 #include <sr/plugin.hpp>
 

@@ -46,9 +46,9 @@ void Heartbeats(std::uint16_t port, std::uint64_t count, std::uint64_t& next) {
       for (std::uint64_t i = first + static_cast<std::uint64_t>(c); i < first + count;
            i += kClients) {
         std::string body = R"({"current_instances":)" + std::to_string(i % 7) + "}";
-        auto response = client.Post("/api/spawners/" + std::to_string(i % kSpawners + 1) +
-                                        "/heartbeat",
-                                    body, {{"X-API-Key", kKey}});
+        auto response =
+            client.Post("/api/spawners/" + std::to_string(i % kSpawners + 1) + "/heartbeat", body,
+                        {{"X-API-Key", kKey}});
         if (response.status != 200) ++failures;
       }
     });
@@ -80,11 +80,11 @@ TEST(MemoryGrowth, RssAfter2NHeartbeatsStaysNearRssAfterN) {
   {
     HttpClient client(host.port());
     for (std::uint64_t i = 0; i < kSpawners; ++i) {
-      auto response = client.Post(
-          "/api/spawners",
-          R"({"region":"eu-west","host":"10.0.)" + std::to_string(i / 250) + "." +
-              std::to_string(i % 250 + 1) + R"(","port":7777,"max_instances":8})",
-          {{"X-API-Key", kKey}});
+      auto response =
+          client.Post("/api/spawners",
+                      R"({"region":"eu-west","host":"10.0.)" + std::to_string(i / 250) + "." +
+                          std::to_string(i % 250 + 1) + R"(","port":7777,"max_instances":8})",
+                      {{"X-API-Key", kKey}});
       ASSERT_EQ(response.status, 201) << response.body;
     }
   }

@@ -269,7 +269,7 @@ void PluginManager::AddMemoryReporter(PluginContext& context) {
     auto forward = [](void* ctx, sr_str name, uint64_t bytes) noexcept {
       try {
         (*static_cast<const MemoryReports::Item*>(ctx))(std::string_view(name.data, name.size),
-                                                         bytes);
+                                                        bytes);
       } catch (...) {
         // A report that cannot be recorded (out of memory) is left out.
       }

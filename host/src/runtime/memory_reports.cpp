@@ -19,9 +19,8 @@ void MemoryReports::Remove(std::string_view plugin) {
 void MemoryReports::Read(const Visit& visit) const {
   std::lock_guard<std::mutex> lock(mutex_);
   for (const Entry& entry : entries_) {
-    entry.reporter([&](std::string_view item, std::uint64_t bytes) {
-      visit(entry.plugin, item, bytes);
-    });
+    entry.reporter(
+        [&](std::string_view item, std::uint64_t bytes) { visit(entry.plugin, item, bytes); });
   }
 }
 

@@ -15,8 +15,8 @@ class MemoryReports {
  public:
   using Item = std::function<void(std::string_view item, std::uint64_t bytes)>;
   using Reporter = std::function<void(const Item& item)>;
-  using Visit = std::function<void(std::string_view plugin, std::string_view item,
-                                   std::uint64_t bytes)>;
+  using Visit =
+      std::function<void(std::string_view plugin, std::string_view item, std::uint64_t bytes)>;
 
   // After the plugin started. Reports come in the order plugins were added.
   void Add(std::string plugin, Reporter reporter);

@@ -17,7 +17,8 @@ void WriteMemory(JsonWriter& writer, const StatsSample& sample) {
   for (std::size_t begin = 0; begin < items.size();) {
     std::size_t end = begin;
     std::uint64_t bytes = 0;
-    while (end < items.size() && items[end].plugin == items[begin].plugin) bytes += items[end++].bytes;
+    while (end < items.size() && items[end].plugin == items[begin].plugin)
+      bytes += items[end++].bytes;
     writer.StartObject();
     WriteString(writer, "plugin", items[begin].plugin);
     WriteUint(writer, "bytes", bytes);

@@ -178,9 +178,12 @@ std::optional<SpawnerSnapshot> SpawnerTable::FinishRemoval(SpawnerId id, const L
   return removed;
 }
 
-std::vector<SpawnerSnapshot> SpawnerTable::TakeDirty(const Liveness& liveness) {
+std::vector<SpawnerSnapshot> SpawnerTable::TakeDirty(const Liveness& liveness, std::size_t limit) {
   std::vector<SpawnerSnapshot> taken;
-  for (std::size_t i = 0; i < shard_count_; ++i) {
+  const std::size_t first = next_dirty_shard_.load(std::memory_order_relaxed) % shard_count_;
+  for (std::size_t n = 0; n < shard_count_ && taken.size() < limit; ++n) {
+    const std::size_t i = (first + n) % shard_count_;
+    next_dirty_shard_.store(i + 1, std::memory_order_relaxed);
     Shard& shard = shards_[i];
     std::lock_guard<std::mutex> lock(shard.mutex);
     if (shard.dirty.empty()) continue;

@@ -77,7 +77,9 @@ class SpawnerTable {
   std::optional<SpawnerSnapshot> FinishRemoval(SpawnerId id, const Liveness& liveness);
 
   // The spawners changed since the last call (not those being removed); clears their marks.
-  std::vector<SpawnerSnapshot> TakeDirty(const Liveness& liveness);
+  // At most about `limit` of them (whole shards: a shard is never left half taken), starting
+  // after the shard where the previous limited call stopped, so that batches go round.
+  std::vector<SpawnerSnapshot> TakeDirty(const Liveness& liveness, std::size_t limit = SIZE_MAX);
   // Marks spawners dirty again (a write-behind batch failed).
   void MarkDirty(const std::vector<SpawnerId>& ids);
 
@@ -125,6 +127,7 @@ class SpawnerTable {
   std::unique_ptr<Shard[]> shards_;
   std::atomic<std::size_t> size_{0};
   std::atomic<std::uint64_t> membership_version_{0};
+  std::atomic<std::size_t> next_dirty_shard_{0};  // where the next TakeDirty starts
 };
 
 }  // namespace sr::spawner_registry
