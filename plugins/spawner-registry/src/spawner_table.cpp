@@ -46,8 +46,7 @@ std::size_t SpawnerTable::MemoryBytes() const {
     for (const auto& [id, entry] : shard.entries) {
       const SpawnerIdentity& identity = *entry.identity;
       bytes += kIdentity + StringHeap(identity.region) + StringHeap(identity.host) +
-               StringHeap(identity.registered_from) + StringHeap(identity.json_prefix) +
-               StringHeap(entry.load.status);
+               StringHeap(identity.registered_from) + StringHeap(entry.load.status);
     }
   }
   return bytes;
