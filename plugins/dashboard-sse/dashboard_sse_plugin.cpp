@@ -25,7 +25,7 @@
 // Config: web_root (web), disk_path (the data folder), stats_interval (1s),
 //   spawners_interval (2s), flush_interval (250ms), history_window (15m),
 //   assets_reload_interval (2s, 0 = never), keepalive (15s), max_clients (10000),
-//   replay_events (256), max_queued_bytes (8MiB), max_pending_changes (500),
+//   replay_events (256), replay_bytes (1MiB), max_queued_bytes (8MiB), max_pending_changes (500),
 //   max_pending_errors (100).
 #include <sr/services/kv_store.h>
 #include <sr/services/spawner_directory.h>

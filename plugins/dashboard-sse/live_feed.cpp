@@ -25,6 +25,7 @@ sr_stream_group_options GroupOptions(const DashboardSettings& settings) {
   sr_stream_group_options options{};
   options.struct_size = sizeof(options);
   options.replay_events = settings.replay_events;
+  options.replay_bytes = settings.replay_bytes;
   options.max_queued_bytes = settings.max_queued_bytes;
   options.keepalive_ms = static_cast<std::uint32_t>(settings.keepalive.count());
   options.max_clients = settings.max_clients;
