@@ -8,10 +8,7 @@
 #   bench/soak/heartbeat_vs_health.sh <build-dir> [seconds=10] [spawners=10000]
 set -euo pipefail
 
-if [[ $# -lt 1 ]]; then
-  echo "usage: $0 <build-dir> [seconds] [spawners]" >&2
-  exit 2
-fi
+[[ $# -ge 1 ]] || { echo "usage: $0 <build-dir> [seconds] [spawners]" >&2; exit 2; }
 source "$(dirname "$0")/../lib/common.sh"
 BUILD_DIR=$(cd "$1" && pwd)
 DURATION=${2:-10}
@@ -33,33 +30,15 @@ trap cleanup EXIT
 
 mkdir -p "$WORK/files"
 ADMIN_PASSWORD=bench-admin-password MASTER_API_KEY=$API_KEY \
-  start_host "$BUILD_DIR" "$WORK" "$(cat << YAML
-server:
-  bind: 127.0.0.1
-  port: 0
-  log_level: warn
-plugins:
-  - id: sqlite-store
-    config:
-      path: bench.db
-  - id: spawner-registry
-    config:
-      ttl: 60s
-  - id: auth
-  - id: dashboard-sse
-    config:
-      web_root: $ROOT/web
-  - id: file-distribution
-YAML
-)"
+  start_host "$BUILD_DIR" "$WORK" "$(default_deployment_yaml "$ROOT")"
 URL="http://127.0.0.1:$HOST_PORT/"
 "$BUILD_DIR/bin/sse_load" register --port "$HOST_PORT" --api-key "$API_KEY" --count "$SPAWNERS" \
   --threads 4 > /dev/null
 
-health() { API_KEY=$API_KEY wrk_rate "${WRK_ARGS[@]}" -s "$SCRIPTS/health_keyed.lua" "$URL"; }
+health() { API_KEY=$API_KEY wrk_rate "${WRK_ARGS[@]}" -s "$SCRIPTS/../registry/health.lua" "$URL"; }
 health_before=$(health)
 heartbeats=$(SPAWNER_IDS=$SPAWNERS API_KEY=$API_KEY \
-  wrk_rate "${WRK_ARGS[@]}" -s "$SCRIPTS/heartbeat_unpaced.lua" "$URL")
+  wrk_rate "${WRK_ARGS[@]}" -s "$SCRIPTS/../registry/heartbeat.lua" "$URL")
 health_after=$(health)
 health_mean=$(( (health_before + health_after) / 2 ))
 echo "wrk ${WRK_ARGS[*]}, $SPAWNERS spawners, persistence on (sqlite-store, synchronous full)"

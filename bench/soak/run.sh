@@ -53,27 +53,8 @@ trap cleanup EXIT
 
 mkdir -p "$WORK/files"
 ADMIN_EMAIL=soak@example.com ADMIN_PASSWORD=$ADMIN_PASSWORD MASTER_API_KEY=$API_KEY \
-  start_host "$BUILD_DIR" "$WORK" "$(cat << YAML
-server:
-  bind: 127.0.0.1
-  port: 0
-  log_level: warn
-  max_connections_per_address: $((DASHBOARDS + CONNECTIONS + 100))
-plugins:
-  - id: sqlite-store
-    config:
-      path: soak.db
-  - id: spawner-registry
-    config:
-      ttl: 60s
-  - id: auth
-  - id: dashboard-sse
-    config:
-      web_root: $ROOT/web
-      max_clients: $((DASHBOARDS + 100))
-  - id: file-distribution
-YAML
-)"
+  start_host "$BUILD_DIR" "$WORK" \
+  "$(default_deployment_yaml "$ROOT" $((DASHBOARDS + CONNECTIONS + 100)) $((DASHBOARDS + 100)))"
 URL="http://127.0.0.1:$HOST_PORT"
 rss_now() { awk '/^VmRSS:/ {print $2}' "/proc/$HOST_PID/status"; }
 anon_now() { awk '/^RssAnon:/ {print $2}' "/proc/$HOST_PID/status"; }
@@ -97,7 +78,7 @@ fi
 
 DELAY_MS=$((CONNECTIONS * 1000 / RATE))
 SPAWNER_IDS=$SPAWNERS DELAY_MS=$DELAY_MS API_KEY=$API_KEY \
-  wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -s "$SCRIPTS/heartbeat_paced.lua" "$URL/" \
+  wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -s "$SCRIPTS/../registry/heartbeat.lua" "$URL/" \
   > "$WORK/wrk.out" 2>&1 &
 WRK_PID=$!
 
