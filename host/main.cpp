@@ -11,8 +11,10 @@
 #include "app/host_app.h"
 #include "app/plugin_template.h"
 #include "plugins/host_runtime.h"
+#include "runtime/allocator_tuning.h"
 
 int main(int argc, char** argv) {
+  sr::host::TuneAllocator();  // before any thread (and so any arena) exists
   // Least privilege for files: everything the host and its plugins create (the database and
   // its -wal/-shm, builds, uploads, secrets, the data folder) is private to this user. Set
   // first, before anything can create a file.

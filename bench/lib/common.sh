@@ -78,3 +78,30 @@ stop_nginx() {
     NGINX_PID=""
   fi
 }
+
+# default_deployment_yaml <repository root> [max connections per address] [dashboard clients]:
+# plugins.yaml of the default deployment (sqlite-store, spawner-registry with a 60 s TTL, auth,
+# dashboard-sse, file-distribution) on a free loopback port, logging warnings only.
+default_deployment_yaml() {
+  local root=$1 per_address=${2:-256} clients=${3:-10000}
+  cat << YAML
+server:
+  bind: 127.0.0.1
+  port: 0
+  log_level: warn
+  max_connections_per_address: $per_address
+plugins:
+  - id: sqlite-store
+    config:
+      path: bench.db
+  - id: spawner-registry
+    config:
+      ttl: 60s
+  - id: auth
+  - id: dashboard-sse
+    config:
+      web_root: $root/web
+      max_clients: $clients
+  - id: file-distribution
+YAML
+}

@@ -204,7 +204,8 @@ class AuthPlugin final : public sr::Plugin {
   void RegisterGuards(sr::Host& host) {
     host.RegisterGuard(
         "api-key", [this](sr::Request& request, sr::Response& response, std::string_view argument) {
-          return ApplyVerdict(api_key_guard_->Check(Facts(request), argument), request, response);
+          return ApplyVerdict(api_key_guard_->Check(ApiKeyFactsOf(request), argument), request,
+                              response);
         });
     host.RegisterGuard(
         "session", [this](sr::Request& request, sr::Response& response, std::string_view argument) {

@@ -26,6 +26,13 @@ RequestFacts FactsOf(const sr::Request& request, bool secure_cookies) {
   return facts;
 }
 
+RequestFacts ApiKeyFactsOf(const sr::Request& request) {
+  RequestFacts facts;
+  facts.client_ip = request.ClientIp();
+  facts.api_key = PresentedApiKey(request.Header("X-API-Key"), request.Header("Authorization"));
+  return facts;
+}
+
 Caller CallerOf(const sr::Request& request) {
   Caller caller;
   caller.user = std::string(request.Attribute("user").value_or(""));

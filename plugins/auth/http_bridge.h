@@ -10,6 +10,9 @@ namespace sr::auth {
 
 // `secure_cookies`: the configuration's; with it (or over TLS) only the "__Host-" cookie counts.
 RequestFacts FactsOf(const sr::Request& request, bool secure_cookies);
+// Only what ApiKeyGuard::Check reads (the presented key and the client address): the guard of
+// every spawner call reads two headers instead of nine and a cookie.
+RequestFacts ApiKeyFactsOf(const sr::Request& request);
 Caller CallerOf(const sr::Request& request);
 // Writes the reply at once, ignoring reply.delay_ms.
 void WriteReply(const HttpReply& reply, sr::Response& response);

@@ -27,6 +27,8 @@ DashboardSettings ReadDashboardSettings(sr::Host& host) {
       static_cast<std::uint32_t>(config.Int("max_clients", settings.max_clients, 1, 1000000));
   settings.replay_events =
       static_cast<std::uint32_t>(config.Int("replay_events", settings.replay_events, 1, 100000));
+  settings.replay_bytes =
+      config.Bytes("replay_bytes", settings.replay_bytes, 64 << 10, std::uint64_t{1} << 30);
   settings.max_queued_bytes =
       config.Bytes("max_queued_bytes", settings.max_queued_bytes, 64u << 10, 1u << 30);
   settings.max_pending_changes = static_cast<std::uint32_t>(

@@ -22,6 +22,9 @@ struct DashboardSettings {
   std::chrono::milliseconds keepalive{15000};
   std::uint32_t max_clients = 10000;
   std::uint32_t replay_events = 256;
+  // The replay buffer's byte cap: at 10,000 heartbeats a second one `spawners` delta is about
+  // 150 KB, and the host's default of 4 MiB would be a fifth of the master's memory.
+  std::uint64_t replay_bytes = 1 << 20;
   std::uint64_t max_queued_bytes = 8u << 20;
   std::uint32_t max_pending_changes = 500;
   std::uint32_t max_pending_errors = 100;

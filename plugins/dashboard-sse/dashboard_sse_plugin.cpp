@@ -18,18 +18,18 @@
 //   GET /api/errors          session:viewer    the host's error log, newest first, filtered
 // Tasks:
 //   "dashboard stats"     every stats_interval: samples host, fleet and machine; `stats`
-//   "dashboard spawners"  every spawners_interval: diffs the spawner list; `spawners`
+//   "dashboard spawners"  every spawners_interval: what changed since the last tick; `spawners`
 //   "dashboard changes"   every flush_interval: coalesced `spawner`, `http_error`,
 //                         `instances` and `allocation_failed` events
 //   "dashboard assets"    every assets_reload_interval: reloads web files changed on disk
-// Events consumed: spawner.registered, spawner.removed, http.error, auth.session_ended (closes
-//   the /events streams of that session), instance.started, instance.stopped,
-//   allocation.failed (forwarded, and counted into the allocation stats).
-// Services: uses "spawner-directory" v1 and "kv-store" v1 (for db_connected), both optional.
+// Events consumed: spawner.registered, spawner.updated, spawner.removed, http.error,
+//   auth.session_ended (closes the /events streams of that session), instance.started,
+//   instance.stopped, allocation.failed (forwarded, and counted into the allocation stats).
+// Services: uses "spawner-directory" v2 and "kv-store" v1 (for db_connected), both optional.
 // Config: web_root (web), disk_path (the data folder), stats_interval (1s),
 //   spawners_interval (2s), flush_interval (250ms), history_window (15m),
 //   assets_reload_interval (2s, 0 = never), keepalive (15s), max_clients (10000),
-//   replay_events (256), max_queued_bytes (8MiB), max_pending_changes (500),
+//   replay_events (256), replay_bytes (1MiB), max_queued_bytes (8MiB), max_pending_changes (500),
 //   max_pending_errors (100).
 #include <sr/services/kv_store.h>
 #include <sr/services/spawner_directory.h>
@@ -60,7 +60,7 @@ class DashboardSse final : public sr::Plugin {
   static sr::PluginInfo Info() {
     sr::PluginInfo info{"dashboard-sse", "1.0.0",
                         "Live operations dashboard: pages, server-sent events, statistics"};
-    info.uses = {sr::Service(SR_SPAWNER_DIRECTORY_SERVICE, SR_SPAWNER_DIRECTORY_VERSION),
+    info.uses = {sr::Service(SR_SPAWNER_DIRECTORY_SERVICE, SR_SPAWNER_DIRECTORY_VERSION_2),
                  sr::Service(SR_KV_STORE_SERVICE, SR_KV_STORE_VERSION)};
     return info;
   }
@@ -74,8 +74,8 @@ class DashboardSse final : public sr::Plugin {
               std::to_string(current->total_bytes()) + " bytes) from " + settings.web_root);
     RegisterPageRoutes(host, *files_);
 
-    const auto* directory = host.Lookup<sr_spawner_directory_v1>(SR_SPAWNER_DIRECTORY_SERVICE,
-                                                                 SR_SPAWNER_DIRECTORY_VERSION);
+    const auto* directory = host.Lookup<sr_spawner_directory_v2>(SR_SPAWNER_DIRECTORY_SERVICE,
+                                                                 SR_SPAWNER_DIRECTORY_VERSION_2);
     const auto* store = host.Lookup<sr_kv_store_v1>(SR_KV_STORE_SERVICE, SR_KV_STORE_VERSION);
     if (directory == nullptr) {
       host.Warn("no spawner-directory service (enable spawner-registry): no spawners shown");
@@ -90,6 +90,11 @@ class DashboardSse final : public sr::Plugin {
   }
 
   void Start() override { live_->Start(); }
+
+  void ReportMemory(sr::MemoryReport& report) const override {
+    live_->ReportMemory(report);
+    report.Add("web files", files_->Current()->total_bytes());
+  }
 
  private:
   std::unique_ptr<StaticFileCache> files_;

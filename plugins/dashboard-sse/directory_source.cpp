@@ -6,15 +6,43 @@ namespace sr::dashboard {
 
 namespace {
 
-using SnapshotFn = std::function<void(std::string_view, std::uint64_t)>;
+struct VisitContext {
+  const std::function<void(const SpawnerState&)>* fn;
+  bool failed = false;
+};
 
-void ForwardSnapshot(void* ctx, sr_str json, std::uint64_t version) noexcept {
-  (*static_cast<const SnapshotFn*>(ctx))(sr::View(json), version);
+// The callback runs inside visit, so the context outlives it; an exception thrown by `fn`
+// must not cross the C boundary, hence the barrier (it stops the visit).
+int32_t ForwardRecord(void* ctx, const sr_spawner_record* record) noexcept {
+  auto& context = *static_cast<VisitContext*>(ctx);
+  try {
+    SpawnerState state;
+    state.id = record->id;
+    state.revision = record->revision;
+    state.last_seen_ms = record->last_seen_ms;
+    state.max_instances = record->max_instances;
+    state.current_instances = record->current_instances;
+    state.status = sr::View(record->status);
+    state.suspect = record->suspect != 0;
+    (*context.fn)(state);
+    return 1;
+  } catch (...) {
+    context.failed = true;
+    return 0;
+  }
+}
+
+void CopyJson(void* ctx, sr_str json, std::uint64_t) noexcept {
+  try {
+    static_cast<std::string*>(ctx)->assign(json.data, json.size);
+  } catch (...) {
+    static_cast<std::string*>(ctx)->clear();
+  }
 }
 
 }  // namespace
 
-DirectorySource::DirectorySource(const sr_spawner_directory_v1* directory)
+DirectorySource::DirectorySource(const sr_spawner_directory_v2* directory)
     : directory_(directory) {}
 
 std::optional<FleetTotals> DirectorySource::Totals() {
@@ -31,19 +59,18 @@ std::optional<FleetTotals> DirectorySource::Totals() {
   return out;
 }
 
-bool DirectorySource::Snapshot(const SnapshotFn& fn) {
-  // The callback runs inside the call, so `fn` outlives it; an exception thrown by `fn` must
-  // not cross the C boundary, hence the barrier.
-  bool failed = false;
-  SnapshotFn guarded = [&](std::string_view json, std::uint64_t version) {
-    try {
-      fn(json, version);
-    } catch (...) {
-      failed = true;
-    }
-  };
-  sr_status status = directory_->snapshot(directory_->self, &ForwardSnapshot, &guarded);
-  return status == SR_OK && !failed;
+bool DirectorySource::Visit(const std::function<void(const SpawnerState&)>& fn) {
+  VisitContext context{&fn};
+  sr_status status = directory_->visit(directory_->self, &ForwardRecord, &context);
+  return status == SR_OK && !context.failed;
+}
+
+std::optional<std::string> DirectorySource::Get(std::uint64_t id) {
+  std::string json;
+  if (directory_->get(directory_->self, id, &CopyJson, &json) != SR_OK || json.empty()) {
+    return std::nullopt;
+  }
+  return json;
 }
 
 }  // namespace sr::dashboard

@@ -6,17 +6,18 @@
 
 namespace sr::dashboard {
 
-// SpawnerSource over the registry's spawner-directory service (v1).
+// SpawnerSource over the registry's spawner-directory service (v2: visit gives C structs, so
+// the fleet is never parsed from JSON).
 class DirectorySource final : public SpawnerSource {
  public:
-  explicit DirectorySource(const sr_spawner_directory_v1* directory);
+  explicit DirectorySource(const sr_spawner_directory_v2* directory);
 
   std::optional<FleetTotals> Totals() override;
-  bool Snapshot(
-      const std::function<void(std::string_view json, std::uint64_t version)>& fn) override;
+  bool Visit(const std::function<void(const SpawnerState&)>& fn) override;
+  std::optional<std::string> Get(std::uint64_t id) override;
 
  private:
-  const sr_spawner_directory_v1* directory_;
+  const sr_spawner_directory_v2* directory_;
 };
 
 }  // namespace sr::dashboard

@@ -26,6 +26,7 @@ sr_stream_group_options GroupOptions(const DashboardSettings& settings) {
   sr_stream_group_options options{};
   options.struct_size = sizeof(options);
   options.replay_events = settings.replay_events;
+  options.replay_bytes = settings.replay_bytes;
   options.max_queued_bytes = settings.max_queued_bytes;
   options.keepalive_ms = static_cast<std::uint32_t>(settings.keepalive.count());
   options.max_clients = settings.max_clients;
@@ -35,7 +36,7 @@ sr_stream_group_options GroupOptions(const DashboardSettings& settings) {
 }  // namespace
 
 LiveFeed::LiveFeed(sr::Host& host, const DashboardSettings& settings,
-                   const sr_spawner_directory_v1* directory, const sr_kv_store_v1* store)
+                   const sr_spawner_directory_v2* directory, const sr_kv_store_v1* store)
     : host_(host),
       settings_(settings),
       store_(store),
@@ -59,8 +60,12 @@ LiveFeed::LiveFeed(sr::Host& host, const DashboardSettings& settings,
   ScheduleTasks();
 }
 
+void LiveFeed::ReportMemory(sr::MemoryReport& report) const {
+  report.Add("spawner mirror", spawner_feed_.MemoryBytes());
+}
+
 void LiveFeed::Start() {
-  spawner_feed_.Prime(UnixMillis());
+  spawner_feed_.Prime();
   stats_.Collect(ReadInputs());
 }
 
@@ -90,14 +95,23 @@ void LiveFeed::RegisterRoutes() {
 }
 
 void LiveFeed::Subscribe() {
+  // Registrations and removals reach clients twice: at once as a `spawner` change event, and
+  // in the next `spawners` delta, which is what keeps versions in step.
+  subscriptions_.push_back(
+      host_.Subscribe("spawner.registered", [this](std::string_view, std::string_view payload) {
+        changes_.AddRegistered(payload);
+        spawner_feed_.OnChanged(payload);
+      }));
+  subscriptions_.push_back(
+      host_.Subscribe("spawner.removed", [this](std::string_view, std::string_view payload) {
+        changes_.AddRemoved(payload);
+        spawner_feed_.OnRemoved(payload);
+      }));
+  // spawner.updated (heartbeats) only updates the feed's mirror: at fleet scale it is most of
+  // the traffic, and the periodic delta sends it once per tick, field by field.
   subscriptions_.push_back(host_.Subscribe(
-      "spawner.registered",
-      [this](std::string_view, std::string_view payload) { changes_.AddRegistered(payload); }));
-  subscriptions_.push_back(host_.Subscribe(
-      "spawner.removed",
-      [this](std::string_view, std::string_view payload) { changes_.AddRemoved(payload); }));
-  // spawner.updated (heartbeats) is left to the periodic delta: at fleet scale it is most of
-  // the traffic, and sending it twice would double what every client receives.
+      "spawner.updated",
+      [this](std::string_view, std::string_view payload) { spawner_feed_.OnChanged(payload); }));
   subscriptions_.push_back(host_.Subscribe(
       "http.error", [this](std::string_view, std::string_view payload) { errors_.Add(payload); }));
   // The game-instances plugin's events (absent without it: then nothing arrives).
@@ -146,6 +160,10 @@ StatsInputs LiveFeed::ReadInputs() {
   inputs.allocations = AllocationTotals{allocations_.allocations(), allocations_.failures()};
   inputs.db_connected = store_ != nullptr && store_->healthy(store_->self) != 0;
   inputs.dashboard_clients = group_.Clients();
+  for (sr::PluginMemoryItem& item : host_.PluginMemory()) {
+    inputs.plugin_memory.push_back(
+        PluginMemory{std::move(item.plugin), std::move(item.item), item.bytes});
+  }
   inputs.now_unix_ms = UnixMillis();
   inputs.now = std::chrono::steady_clock::now();
   return inputs;

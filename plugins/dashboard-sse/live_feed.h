@@ -26,13 +26,15 @@ class LiveFeed {
   // Registers routes, the stream group, subscriptions and tasks. `directory` and `store` may
   // be null (services not enabled).
   LiveFeed(sr::Host& host, const DashboardSettings& settings,
-           const sr_spawner_directory_v1* directory, const sr_kv_store_v1* store);
+           const sr_spawner_directory_v2* directory, const sr_kv_store_v1* store);
   LiveFeed(const LiveFeed&) = delete;
   LiveFeed& operator=(const LiveFeed&) = delete;
 
   // Learns the current spawner list and takes the first stats sample, so that the first
   // clients see figures at once and the first delta is small.
   void Start();
+  // Its part of the plugin's memory report: the spawner mirror.
+  void ReportMemory(sr::MemoryReport& report) const;
 
  private:
   void RegisterRoutes();

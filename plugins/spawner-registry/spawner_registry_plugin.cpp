@@ -186,6 +186,11 @@ class SpawnerRegistryPlugin final : public sr::Plugin {
     }
   }
 
+  void ReportMemory(sr::MemoryReport& report) const override {
+    report.Add("spawners", registry_->MemoryBytes());
+    report.Add("list cache", registry_->list().CachedBytes() + routes_->CompressedListBytes());
+  }
+
   // The host has cancelled and joined our tasks: write the last heartbeats.
   void Stop() override {
     registry_->FlushDirty();

@@ -101,18 +101,14 @@ SpawnerRoutes::SpawnerRoutes(sr::Host& host, Registry& registry, SpawnClient& sp
 
 void SpawnerRoutes::Add() {
   sr::RouteOptions small{.blocking = false, .max_body_bytes = options_.max_body_bytes};
-  auto bind = [this](void (SpawnerRoutes::*handler)(sr::Request&, sr::Response&)) {
-    return [this, handler](sr::Request& request, sr::Response& response) {
-      (this->*handler)(request, response);
-    };
-  };
-  host_.Route("POST", "/api/spawners", kSpawnerGuard, bind(&SpawnerRoutes::Register), small);
-  host_.Route("POST", "/api/spawners/{id}/heartbeat", kSpawnerGuard,
-              bind(&SpawnerRoutes::Heartbeat), small);
-  host_.Route("GET", "/api/spawners", kListGuard, bind(&SpawnerRoutes::List), small);
-  host_.Route("GET", "/api/spawners/{id}", kReadOneGuard, bind(&SpawnerRoutes::GetOne), small);
-  host_.Route("DELETE", "/api/spawners/{id}", kDeleteGuard, bind(&SpawnerRoutes::Delete), small);
-  host_.Route("POST", "/api/spawners/{id}/spawn", kSpawnGuard, bind(&SpawnerRoutes::Spawn), small);
+  // Member routes: the host reaches each handler through one trampoline (no std::function).
+  host_.Route<&SpawnerRoutes::Register>("POST", "/api/spawners", kSpawnerGuard, this, small);
+  host_.Route<&SpawnerRoutes::Heartbeat>("POST", "/api/spawners/{id}/heartbeat", kSpawnerGuard,
+                                         this, small);
+  host_.Route<&SpawnerRoutes::List>("GET", "/api/spawners", kListGuard, this, small);
+  host_.Route<&SpawnerRoutes::GetOne>("GET", "/api/spawners/{id}", kReadOneGuard, this, small);
+  host_.Route<&SpawnerRoutes::Delete>("DELETE", "/api/spawners/{id}", kDeleteGuard, this, small);
+  host_.Route<&SpawnerRoutes::Spawn>("POST", "/api/spawners/{id}/spawn", kSpawnGuard, this, small);
 }
 
 Caller SpawnerRoutes::CallerOf(const sr::Request& request) const {

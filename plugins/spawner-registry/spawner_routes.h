@@ -32,6 +32,8 @@ class SpawnerRoutes {
 
   // Adds every route to the host.
   void Add();
+  // The gzip copy of the list it keeps for clients that accept it.
+  std::size_t CompressedListBytes() { return compressed_.CachedBytes(); }
 
  private:
   void Register(sr::Request& request, sr::Response& response);

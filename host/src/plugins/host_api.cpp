@@ -714,6 +714,16 @@ sr_status StatsRead(sr_host* host, sr_host_stats* out) {
   return SR_OK;
 }
 
+// ---- 1.3: plugins' memory reports ----------------------------------------------------------
+
+sr_status PluginMemoryRead(sr_host* host, sr_plugin_memory_fn fn, void* ctx) {
+  if (fn == nullptr) return SR_ERR_INVALID_ARGUMENT;
+  Runtime(host).memory.Read([&](std::string_view plugin, std::string_view item, uint64_t bytes) {
+    fn(ctx, Str(plugin), Str(item), bytes);
+  });
+  return SR_OK;
+}
+
 sr_status ErrorLogRead(sr_host* host, uint64_t after, size_t limit, int32_t newest_first,
                        sr_error_entry_fn fn, void* ctx) {
   if (fn == nullptr) return SR_ERR_INVALID_ARGUMENT;
@@ -882,6 +892,7 @@ const sr_host_api kHostApi = {
     .metric_observe = SR_BARRIER(MetricObserve),
     .metric_collector_add = SR_BARRIER(MetricCollectorAdd),
     .metrics_render = SR_BARRIER(MetricsRender),
+    .plugin_memory_read = SR_BARRIER(PluginMemoryRead),
 };
 
 #undef SR_BARRIER

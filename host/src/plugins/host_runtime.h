@@ -9,6 +9,7 @@
 #include "runtime/error_log.h"
 #include "runtime/event_bus.h"
 #include "runtime/host_stats.h"
+#include "runtime/memory_reports.h"
 #include "runtime/service_registry.h"
 #include "runtime/task_scheduler.h"
 #include "streams/stream_hub.h"
@@ -23,6 +24,7 @@ struct HostRuntime {
   HostConfig config;
   HostStats stats;
   ErrorLog errors;
+  MemoryReports memory;  // plugins' own reports (ABI 1.3)
   EventBus events;
   TaskScheduler scheduler;
   ServiceRegistry services;

@@ -247,13 +247,36 @@ void PluginManager::StartAll() {
                         "' failed to start: " + (error.empty() ? StatusName(status) : error));
     }
     context->started = true;
+    AddMemoryReporter(*context);
   }
+}
+
+void PluginManager::AddMemoryReporter(PluginContext& context) {
+  auto hook = context.plugin.descriptor.on_plugin_memory;
+  if (hook == nullptr) return;
+  void* instance = context.instance;
+  runtime_.memory.Add(context.id(), [hook, instance](const MemoryReports::Item& item) {
+    auto forward = [](void* ctx, sr_str name, uint64_t bytes) noexcept {
+      try {
+        (*static_cast<const MemoryReports::Item*>(ctx))(std::string_view(name.data, name.size),
+                                                        bytes);
+      } catch (...) {
+        // A report that cannot be recorded (out of memory) is left out.
+      }
+    };
+    try {
+      hook(instance, forward, const_cast<MemoryReports::Item*>(&item));
+    } catch (...) {
+      // A plugin without the SDK's barrier: its report ends where it threw.
+    }
+  });
 }
 
 void PluginManager::StopAll() {
   for (auto it = plugins_.rbegin(); it != plugins_.rend(); ++it) {
     PluginContext& context = **it;
     context.stopping = true;
+    runtime_.memory.Remove(context.id());
     runtime_.scheduler.CancelOwner(context.id());
     runtime_.events.UnsubscribeOwner(context.id());
     runtime_.metrics.RemoveCollectors(context.id());

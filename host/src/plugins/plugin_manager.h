@@ -36,6 +36,8 @@ class PluginManager {
   void InitOne(PluginContext& context);
   void Withdraw(PluginContext& context);
   void CheckGuards();
+  // Lets the host read the plugin's memory report (ABI 1.3) while it runs.
+  void AddMemoryReporter(PluginContext& context);
 
   HostRuntime& runtime_;
   std::vector<std::unique_ptr<PluginContext>> plugins_;  // in init order

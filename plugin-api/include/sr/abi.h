@@ -142,6 +142,10 @@ typedef struct sr_capability {
   uint32_t kind; /* SR_CAPABILITY_* */
 } sr_capability;
 
+/* 1.3: receives one item of a plugin's memory report: what it is ("spawners") and the bytes it
+ * holds. LIFETIME of the view: the call. */
+typedef void (*sr_memory_item_fn)(void* ctx, sr_str item, uint64_t bytes);
+
 /* Returned by the entry symbol. All pointers refer to static storage in the plugin.
  *
  * Lifecycle, driven by the host:
@@ -182,6 +186,17 @@ typedef struct sr_plugin_descriptor {
   void (*on_plugin_stop)(void* instance);
   /* Frees the instance. Optional. THREAD: main thread. */
   void (*on_plugin_destroy)(void* instance);
+
+  /* ---- 1.3 ---- */
+
+  /* Reports the memory the plugin holds: calls `fn(ctx, item, bytes)` once per named item
+   * ("spawners", "mirror", "sessions"), so that operators see where memory goes (/api/stats,
+   * the dashboard). Figures may be estimates from sizes and counts, but should follow what the
+   * plugin keeps per spawner, client or request. Optional (NULL: nothing is reported).
+   * Called only between a successful on_plugin_start and on_plugin_stop. THREAD: any, also
+   * concurrently with the plugin's own work; must not block and must not call
+   * plugin_memory_read. */
+  sr_status (*on_plugin_memory)(void* instance, sr_memory_item_fn fn, void* ctx);
 } sr_plugin_descriptor;
 
 /* The exported entry point, named SR_PLUGIN_ENTRY_SYMBOL. Must return the same static
@@ -348,6 +363,10 @@ typedef int32_t (*sr_config_key_fn)(void* ctx, sr_str name);
 /* ----------------------------------------------------------------------------------------- */
 /* The host API table                                                                         */
 /* ----------------------------------------------------------------------------------------- */
+
+/* 1.3: receives one item of one plugin's memory report (plugin_memory_read). LIFETIME of the
+ * views: the call. */
+typedef void (*sr_plugin_memory_fn)(void* ctx, sr_str plugin_id, sr_str item, uint64_t bytes);
 
 /* Handed to on_plugin_init. Static in the host: valid for the life of the process.
  * Unless stated otherwise, functions may be called from any thread. */
@@ -604,6 +623,13 @@ struct sr_host_api {
    * (families by name, series by label values), after running the collectors. `fn` receives
    * the text in one or more pieces, in order. THREAD: any, not from inside a collector. */
   sr_status (*metrics_render)(sr_host* host, sr_text_fn fn, void* ctx);
+
+  /* ---- 1.3: memory reports ---- */
+
+  /* Reads every running plugin's memory report (sr_plugin_descriptor.on_plugin_memory): calls
+   * `fn` once per item, plugin by plugin in start order; plugins without the hook, or not
+   * running, report nothing. THREAD: any, except from inside an on_plugin_memory hook. */
+  sr_status (*plugin_memory_read)(sr_host* host, sr_plugin_memory_fn fn, void* ctx);
 };
 
 #ifdef __cplusplus

@@ -432,6 +432,24 @@ struct RouteOptions {
 // The host, as seen by one plugin
 // ---------------------------------------------------------------------------------------
 
+// One item of a plugin's memory report (ABI 1.3): Host::PluginMemory() lists them.
+struct PluginMemoryItem {
+  std::string plugin;
+  std::string item;
+  std::uint64_t bytes = 0;
+};
+
+// What Plugin::ReportMemory fills: one Add per named item.
+class MemoryReport {
+ public:
+  MemoryReport(sr_memory_item_fn fn, void* ctx) : fn_(fn), ctx_(ctx) {}
+  void Add(std::string_view item, std::uint64_t bytes) { fn_(ctx_, ToStr(item), bytes); }
+
+ private:
+  sr_memory_item_fn fn_;
+  void* ctx_;
+};
+
 class Host {
  public:
   using Handler = std::function<void(Request&, Response&)>;
@@ -456,19 +474,18 @@ class Host {
   void Route(std::string_view method, std::string_view pattern, std::string_view guard,
              Handler handler, RouteOptions options = {}) {
     auto& stored = Keep(std::move(handler));
-    sr_route route{};
-    route.struct_size = sizeof(route);
-    route.flags = options.blocking ? static_cast<std::uint32_t>(SR_ROUTE_BLOCKING) : 0u;
-    route.method = ToStr(method);
-    route.pattern = ToStr(pattern);
-    route.guard = ToStr(guard);
-    route.handler = &Host::HandlerTrampoline;
-    route.ctx = &stored;
-    route.max_body_bytes = options.max_body_bytes;
-    sr_status status = api_->route_add(raw_, &route);
-    if (status != SR_OK) {
-      throw Error("cannot add route " + std::string(method) + " " + std::string(pattern), status);
-    }
+    AddRoute(method, pattern, guard, &Host::HandlerTrampoline, &stored, options);
+  }
+
+  // A route answered by a member function, `host.Route<&Routes::Heartbeat>("POST", ..., this)`:
+  // the host's call reaches `(object->*Method)(request, response)` through one trampoline,
+  // with no std::function or lambda in between (for hot routes). Same barrier as above.
+  // `object` must stay valid until the plugin's on_plugin_stop returns.
+  template <auto Method, typename Object>
+  void Route(std::string_view method, std::string_view pattern, std::string_view guard,
+             Object* object, RouteOptions options = {}) {
+    auto& stored = Keep(object);
+    AddRoute(method, pattern, guard, &Host::MemberTrampoline<Method, Object>, &stored, options);
   }
 
   void RegisterGuard(std::string_view name, Guard guard) {
@@ -596,6 +613,30 @@ class Host {
     return entries;
   }
 
+  // Every running plugin's memory report (ABI 1.3), item by item in start order. Empty on a
+  // host older than 1.3, which has no reports to give.
+  std::vector<PluginMemoryItem> PluginMemory() const {
+    std::vector<PluginMemoryItem> items;
+    if (!SR_HOST_API_HAS(api_, plugin_memory_read)) return items;
+    bool failed = false;
+    auto state = std::make_pair(&items, &failed);
+    sr_status status = api_->plugin_memory_read(
+        raw_,
+        [](void* ctx, sr_str plugin, sr_str item, uint64_t bytes) noexcept {
+          auto* out = static_cast<std::pair<std::vector<PluginMemoryItem>*, bool*>*>(ctx);
+          try {
+            out->first->push_back(
+                PluginMemoryItem{std::string(View(plugin)), std::string(View(item)), bytes});
+          } catch (...) {
+            *out->second = true;
+          }
+        },
+        &state);
+    detail::ThrowIfFailed(status, "cannot read the plugins' memory reports");
+    if (failed) throw Error("out of memory reading the plugins' memory reports");
+    return items;
+  }
+
  private:
   // A callback together with the Host it belongs to; the host passes a pointer to it back
   // as the callback's ctx.
@@ -604,6 +645,26 @@ class Host {
     Host* host;
     Fn fn;
   };
+
+  void AddRoute(std::string_view method, std::string_view pattern, std::string_view guard,
+                sr_handler_fn handler, void* ctx, const RouteOptions& options) {
+    sr_route route{};
+    route.struct_size = sizeof(route);
+    route.flags = options.blocking ? static_cast<std::uint32_t>(SR_ROUTE_BLOCKING) : 0u;
+    route.method = ToStr(method);
+    route.pattern = ToStr(pattern);
+    route.guard = ToStr(guard);
+    route.handler = handler;
+    route.ctx = ctx;
+    route.max_body_bytes = options.max_body_bytes;
+    sr_status status = api_->route_add(raw_, &route);
+    if (status != SR_OK) {
+      throw Error("cannot add route " + std::string(method) + " " + std::string(pattern), status);
+    }
+  }
+
+  // What a route handler's exception becomes (see HandlerTrampoline).
+  static sr_status HandlerFailed(Host* host, sr_response* resp) noexcept;
 
   template <typename Fn>
   Bound<Fn>& Keep(Fn fn) {
@@ -652,6 +713,8 @@ class Host {
   void Check(sr_status status, const std::string& what) { detail::ThrowIfFailed(status, what); }
 
   static sr_status HandlerTrampoline(void* ctx, sr_request* req, sr_response* resp) noexcept;
+  template <auto Method, typename Object>
+  static sr_status MemberTrampoline(void* ctx, sr_request* req, sr_response* resp) noexcept;
   static int32_t GuardTrampoline(void* ctx, sr_request* req, sr_response* resp,
                                  sr_str argument) noexcept;
   static void FilterTrampoline(void* ctx, const sr_request* req, sr_response* resp) noexcept;
@@ -709,6 +772,10 @@ class Plugin {
   virtual void Start() {}
   // At shutdown, after the plugin's tasks were joined. Flush what must be kept.
   virtual void Stop() {}
+  // The memory the plugin holds, by named item (ABI 1.3): shown in /api/stats and on the
+  // dashboard. Called from any thread while the plugin runs, concurrently with its work:
+  // read only what is safe to read there, and do not block. Reports nothing by default.
+  virtual void ReportMemory(MemoryReport& report) const { (void)report; }
 };
 
 namespace detail {
@@ -775,6 +842,16 @@ struct PluginGlue {
       detail::LogException(instance->host.api(), instance->host.raw(), "Stop");
     }
   }
+  static sr_status Memory(void* ctx, sr_memory_item_fn fn, void* fn_ctx) noexcept {
+    auto* instance = static_cast<detail::Instance<T>*>(ctx);
+    try {
+      MemoryReport report(fn, fn_ctx);
+      instance->plugin.ReportMemory(report);
+      return SR_OK;
+    } catch (...) {
+      return SR_ERR_INTERNAL;  // the items reported so far stand
+    }
+  }
   static void Destroy(void* ctx) noexcept {
     std::unique_ptr<detail::Instance<T>> instance(static_cast<detail::Instance<T>*>(ctx));
     try {
@@ -812,6 +889,7 @@ struct DescriptorHolder {
     descriptor.on_plugin_start = &PluginGlue<T>::Start;
     descriptor.on_plugin_stop = &PluginGlue<T>::Stop;
     descriptor.on_plugin_destroy = &PluginGlue<T>::Destroy;
+    descriptor.on_plugin_memory = &PluginGlue<T>::Memory;
   }
   static void Fill(const std::vector<Capability>& from, std::vector<sr_capability>& to) {
     for (const auto& capability : from) {
@@ -841,6 +919,23 @@ const sr_plugin_descriptor* DescriptorFor() noexcept {
 // Trampolines: the noexcept barrier between the host and plugin code
 // ---------------------------------------------------------------------------------------
 
+inline sr_status Host::HandlerFailed(Host* host, sr_response* resp) noexcept {
+  const sr_host_api* api = host->api_;
+  // The response may no longer be the handler's to answer: it may have deferred it (another
+  // thread now completes it) or turned it into an event stream. Claiming it with
+  // response_defer tells which: only when the host agrees is the 500 written, and the
+  // response completed here; otherwise the exception is only logged.
+  if (api->response_defer(resp) == SR_OK) {
+    detail::LogException(api, host->raw_, "route handler");
+    api->response_error(resp, 500, ToStr("internal error"));
+    api->response_complete(resp);
+  } else {
+    detail::LogException(api, host->raw_,
+                         "route handler (after handing its response off, which stays as is)");
+  }
+  return SR_ERR_INTERNAL;
+}
+
 inline sr_status Host::HandlerTrampoline(void* ctx, sr_request* req, sr_response* resp) noexcept {
   auto& bound = *static_cast<Bound<Handler>*>(ctx);
   const sr_host_api* api = bound.host->api_;
@@ -850,19 +945,21 @@ inline sr_status Host::HandlerTrampoline(void* ctx, sr_request* req, sr_response
     bound.fn(request, response);
     return SR_OK;
   } catch (...) {
-    // The response may no longer be the handler's to answer: it may have deferred it (another
-    // thread now completes it) or turned it into an event stream. Claiming it with
-    // response_defer tells which: only when the host agrees is the 500 written, and the
-    // response completed here; otherwise the exception is only logged.
-    if (api->response_defer(resp) == SR_OK) {
-      detail::LogException(api, bound.host->raw_, "route handler");
-      api->response_error(resp, 500, ToStr("internal error"));
-      api->response_complete(resp);
-    } else {
-      detail::LogException(api, bound.host->raw_,
-                           "route handler (after handing its response off, which stays as is)");
-    }
-    return SR_ERR_INTERNAL;
+    return HandlerFailed(bound.host, resp);
+  }
+}
+
+template <auto Method, typename Object>
+sr_status Host::MemberTrampoline(void* ctx, sr_request* req, sr_response* resp) noexcept {
+  auto& bound = *static_cast<Bound<Object*>*>(ctx);
+  const sr_host_api* api = bound.host->api_;
+  try {
+    Request request(api, req);
+    Response response(api, resp);
+    (bound.fn->*Method)(request, response);
+    return SR_OK;
+  } catch (...) {
+    return HandlerFailed(bound.host, resp);
   }
 }
 

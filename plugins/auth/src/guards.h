@@ -42,6 +42,7 @@ class ApiKeyGuard {
   // keys are accepted.
   ApiKeyGuard(const ApiKeyVerifier& verifier, AuthCore& core,
               SpawnerTokenCheck spawner_tokens = {});
+  // Reads only request.api_key and request.client_ip (the shim fills no more: ApiKeyFactsOf).
   GuardVerdict Check(const RequestFacts& request, std::string_view argument);
 
  private:

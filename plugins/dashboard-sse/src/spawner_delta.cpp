@@ -1,7 +1,5 @@
 #include "spawner_delta.h"
 
-#include <rapidjson/document.h>
-
 #include <algorithm>
 #include <charconv>
 #include <chrono>
@@ -11,29 +9,6 @@
 namespace sr::dashboard {
 
 namespace {
-
-// Fields sent as millisecond offsets instead of RFC 3339 strings.
-bool IsTimeField(std::string_view name) { return name == "last_seen"; }
-
-std::string Serialize(const rapidjson::Value& value, JsonBuffer& buffer) {
-  buffer.Clear();
-  JsonWriter writer(buffer);
-  value.Accept(writer);
-  return std::string(buffer.GetString(), buffer.GetSize());
-}
-
-// The whole object again, from its fields.
-std::string ObjectJson(const std::vector<std::pair<std::string, std::string>>& fields) {
-  JsonBuffer buffer;
-  JsonWriter writer(buffer);
-  writer.StartObject();
-  for (const auto& [name, value] : fields) {
-    WriteKey(writer, name);
-    writer.RawValue(value.data(), value.size(), rapidjson::kObjectType);
-  }
-  writer.EndObject();
-  return std::string(buffer.GetString(), buffer.GetSize());
-}
 
 template <typename T>
 bool Digits(std::string_view text, std::size_t at, std::size_t count, T& out) {
@@ -73,93 +48,6 @@ std::optional<std::int64_t> ParseRfc3339Utc(std::string_view text) {
   auto days = std::chrono::sys_days(date).time_since_epoch();
   return std::chrono::duration_cast<std::chrono::milliseconds>(days).count() +
          ((static_cast<std::int64_t>(hour) * 60 + minute) * 60 + second) * 1000 + millis;
-}
-
-std::optional<SpawnerDelta> SpawnerDeltaTracker::Update(std::string_view list_json,
-                                                        std::uint64_t version,
-                                                        std::int64_t now_ms) {
-  std::string list(list_json);  // parsed in place: strings point into this copy
-  rapidjson::Document document;
-  document.ParseInsitu(list.data());
-  if (document.HasParseError() || !document.IsArray()) return std::nullopt;
-
-  SpawnerDelta delta;
-  delta.base = version_;
-  delta.version = version;
-  delta.time_base_ms = now_ms;
-  std::unordered_map<std::uint64_t, Fields> next;
-  next.reserve(document.Size());
-  std::uint64_t suspect = 0;
-  JsonBuffer buffer;
-  // Changed fields per changed spawner, before they are laid out in columns.
-  std::vector<std::pair<std::uint64_t, std::vector<std::pair<std::string, std::string>>>> changed;
-
-  for (const auto& spawner : document.GetArray()) {
-    if (!spawner.IsObject()) return std::nullopt;
-    auto id_member = spawner.FindMember("id");
-    if (id_member == spawner.MemberEnd() || !id_member->value.IsUint64()) return std::nullopt;
-    std::uint64_t id = id_member->value.GetUint64();
-    Fields fields;
-    fields.reserve(spawner.MemberCount());
-    std::vector<std::optional<std::int64_t>> times;  // of the time fields, by position
-    times.reserve(spawner.MemberCount());
-    for (const auto& member : spawner.GetObject()) {
-      std::string_view name(member.name.GetString(), member.name.GetStringLength());
-      std::string_view text =
-          member.value.IsString()
-              ? std::string_view(member.value.GetString(), member.value.GetStringLength())
-              : std::string_view();
-      if (name == "health" && text == "suspect") ++suspect;
-      times.push_back(IsTimeField(name) && member.value.IsString() ? ParseRfc3339Utc(text)
-                                                                   : std::nullopt);
-      fields.push_back(Field{std::string(name), Serialize(member.value, buffer)});
-    }
-
-    auto known = known_.find(id);
-    bool same_shape = known != known_.end() && known->second.size() == fields.size();
-    std::vector<std::pair<std::string, std::string>> differences;
-    for (std::size_t i = 0; same_shape && i < fields.size(); ++i) {
-      if (known->second[i].name != fields[i].name) {
-        same_shape = false;
-      } else if (known->second[i].value == fields[i].value) {
-        continue;
-      } else if (!IsTimeField(fields[i].name)) {
-        differences.emplace_back(fields[i].name, fields[i].value);
-      } else if (times[i]) {
-        differences.emplace_back(fields[i].name, std::to_string(*times[i] - now_ms));
-      } else {
-        same_shape = false;  // not a time after all: send the whole object
-      }
-    }
-    if (!same_shape) {
-      std::vector<std::pair<std::string, std::string>> whole;
-      whole.reserve(fields.size());
-      for (const Field& field : fields) whole.emplace_back(field.name, field.value);
-      delta.upserts.push_back(ObjectJson(whole));
-    } else if (!differences.empty()) {
-      changed.emplace_back(id, std::move(differences));
-    }
-    next.emplace(id, std::move(fields));
-  }
-  for (const auto& [id, fields] : known_) {
-    if (next.count(id) == 0) delta.removed.push_back(id);
-  }
-  std::sort(delta.removed.begin(), delta.removed.end());
-
-  // Columns: one per field that changed anywhere, null where that spawner's did not.
-  for (std::size_t row = 0; row < changed.size(); ++row) {
-    delta.changes.ids.push_back(changed[row].first);
-    for (auto& [name, value] : changed[row].second) {
-      auto& column = delta.changes.fields[name];
-      column.resize(changed.size());
-      column[row] = std::move(value);
-    }
-  }
-
-  known_ = std::move(next);
-  version_ = version;
-  suspect_ = suspect;
-  return delta;
 }
 
 std::string SpawnerDeltaJson(const SpawnerDelta& delta, const FleetTotals& totals,

@@ -5,7 +5,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "stats.h"
@@ -21,7 +20,7 @@ struct SpawnerChanges {
   std::map<std::string, std::vector<std::optional<std::string>>> fields;
 };
 
-// What changed in the spawner list between two versions.
+// What changed in the spawner list between two versions of the dashboard's feed.
 struct SpawnerDelta {
   std::uint64_t base = 0;              // the version the change applies to
   std::uint64_t version = 0;           // the version it produces
@@ -29,35 +28,6 @@ struct SpawnerDelta {
   std::vector<std::string> upserts;    // whole objects of spawners not known before, list order
   SpawnerChanges changes;              // changed fields of known spawners
   std::vector<std::uint64_t> removed;  // ids, ascending
-};
-
-// Remembers the last spawner list (id -> fields) and diffs each new list against it, so that a
-// `spawners` event carries only what changed instead of the whole fleet, and for a spawner
-// that sent a heartbeat only its changed fields. Not thread-safe: one task owns it.
-class SpawnerDeltaTracker {
- public:
-  // Makes `list_json` (a JSON array of objects with an unsigned "id", as GET /api/spawners
-  // returns it) the known list at `version`, and returns how it differs from the previous
-  // one; time offsets count from `now_ms`. nullopt, with the known list kept, when the text
-  // does not have that shape.
-  std::optional<SpawnerDelta> Update(std::string_view list_json, std::uint64_t version,
-                                     std::int64_t now_ms);
-
-  std::uint64_t version() const { return version_; }
-  std::size_t size() const { return known_.size(); }
-  // Spawners whose "health" was "suspect" in the known list.
-  std::uint64_t suspect() const { return suspect_; }
-
- private:
-  struct Field {
-    std::string name;
-    std::string value;  // serialized JSON
-  };
-  using Fields = std::vector<Field>;
-
-  std::unordered_map<std::uint64_t, Fields> known_;
-  std::uint64_t version_ = 0;
-  std::uint64_t suspect_ = 0;
 };
 
 // Unix ms of "2026-11-25T21:01:11.123Z" (fraction optional, UTC only); nullopt otherwise.

@@ -4,6 +4,44 @@
 
 namespace sr::dashboard {
 
+namespace {
+
+void WriteMemory(JsonWriter& writer, const StatsSample& sample) {
+  WriteKey(writer, "memory");
+  writer.StartObject();
+  WriteUint(writer, "rss", sample.host.memory_rss_bytes);
+  WriteKey(writer, "plugins");
+  writer.StartArray();
+  std::uint64_t total = 0;
+  const auto& items = sample.plugin_memory;
+  for (std::size_t begin = 0; begin < items.size();) {
+    std::size_t end = begin;
+    std::uint64_t bytes = 0;
+    while (end < items.size() && items[end].plugin == items[begin].plugin)
+      bytes += items[end++].bytes;
+    writer.StartObject();
+    WriteString(writer, "plugin", items[begin].plugin);
+    WriteUint(writer, "bytes", bytes);
+    WriteKey(writer, "items");
+    writer.StartObject();
+    for (std::size_t i = begin; i < end; ++i) WriteUint(writer, items[i].item, items[i].bytes);
+    writer.EndObject();
+    writer.EndObject();
+    total += bytes;
+    begin = end;
+  }
+  writer.EndArray();
+  WriteUint(writer, "plugin_bytes", total);
+  WriteNumber(writer, "plugin_bytes_per_spawner",
+              sample.fleet.spawners > 0
+                  ? std::optional<double>(static_cast<double>(total) /
+                                          static_cast<double>(sample.fleet.spawners))
+                  : std::nullopt);
+  writer.EndObject();
+}
+
+}  // namespace
+
 std::string StatsJson(const StatsSample& sample) {
   JsonBuffer buffer;
   JsonWriter writer(buffer);
@@ -44,6 +82,7 @@ std::string StatsJson(const StatsSample& sample) {
   WriteNumber(writer, "net_tx_bytes_per_second", sample.machine.net_tx_bytes_per_second);
   writer.EndObject();
 
+  WriteMemory(writer, sample);
   writer.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "machine_sampler.h"
 
@@ -38,6 +39,13 @@ struct AllocationTotals {
   std::uint64_t failures = 0;
 };
 
+// One item of a plugin's memory report (ABI 1.3), as the host lists them.
+struct PluginMemory {
+  std::string plugin;
+  std::string item;
+  std::uint64_t bytes = 0;
+};
+
 // Everything one stats tick shows.
 struct StatsSample {
   std::uint64_t tick = 0;  // increases by one per sample: clients notice a gap
@@ -52,10 +60,13 @@ struct StatsSample {
   AllocationTotals allocation_totals;
   std::optional<double> allocations_per_second;
   std::optional<double> allocation_failures_per_second;
+  std::vector<PluginMemory> plugin_memory;  // in plugin order, items in report order
 };
 
 // The /api/stats body and `stats` event payload. The first eight members are the original
 // dashboard's (docs/wire-contract.md, "The dashboard's JSON") and keep their names and units.
+// "memory" shows where memory goes: {"rss", "plugins": [{"plugin", "bytes", "items":
+// {"<item>": bytes}}], "plugin_bytes", "plugin_bytes_per_spawner" (null without spawners)}.
 std::string StatsJson(const StatsSample& sample);
 
 // Turns a growing counter into a rate per second between consecutive readings.

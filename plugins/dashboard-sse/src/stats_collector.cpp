@@ -13,6 +13,7 @@ std::shared_ptr<const std::string> StatsCollector::Collect(const StatsInputs& in
   sample.fleet = inputs.fleet;
   sample.db_connected = inputs.db_connected;
   sample.dashboard_clients = inputs.dashboard_clients;
+  sample.plugin_memory = inputs.plugin_memory;
   sample.requests_per_second = requests_rate_.Update(inputs.host.total_requests, inputs.now);
   sample.errors_per_second = errors_rate_.Update(inputs.host.total_errors, inputs.now);
   sample.machine = sampler_.Sample(inputs.now);

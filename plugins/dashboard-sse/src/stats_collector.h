@@ -19,6 +19,7 @@ struct StatsInputs {
   AllocationTotals allocations;
   bool db_connected = false;
   std::uint64_t dashboard_clients = 0;
+  std::vector<PluginMemory> plugin_memory;
   std::int64_t now_unix_ms = 0;
   std::chrono::steady_clock::time_point now{};
 };

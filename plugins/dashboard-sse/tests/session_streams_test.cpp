@@ -143,4 +143,20 @@ TEST(SessionStreams, KeepsPrunesAndForgets) {
   keeper_streams = nullptr;
 }
 
+TEST(DashboardSettings, ReplayBytesIsReadAndBounded) {
+  const std::string web_root = "\"web_root\": \"" + ::testing::TempDir() + "\"";
+  {
+    FakeHost host;
+    EXPECT_TRUE(
+        host.Load(sr_plugin_entry_v1(), "{" + web_root + ", \"replay_bytes\": \"2MiB\"}").ok());
+  }
+  {
+    FakeHost host;
+    auto refused =
+        host.Load(sr_plugin_entry_v1(), "{" + web_root + ", \"replay_bytes\": \"1KiB\"}");
+    EXPECT_FALSE(refused.ok());
+    EXPECT_NE(refused.error.find("replay_bytes"), std::string::npos) << refused.error;
+  }
+}
+
 }  // namespace

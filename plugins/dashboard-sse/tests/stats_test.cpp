@@ -11,6 +11,27 @@ namespace {
 using namespace std::chrono_literals;
 using testing::Parse;
 
+TEST(StatsJson, MemoryGroupsEachPluginsItemsAndDividesByTheFleet) {
+  StatsSample sample;
+  sample.host.memory_rss_bytes = 30 << 20;
+  sample.fleet = FleetTotals{true, 10, 0, 0, 0, 1};
+  sample.plugin_memory = {{"spawner-registry", "spawners", 4000},
+                          {"spawner-registry", "list cache", 1000},
+                          {"dashboard-sse", "spawner mirror", 1000}};
+  auto json = Parse(StatsJson(sample));
+  const auto& memory = json["memory"];
+  EXPECT_EQ(memory["rss"].GetUint64(), 30u << 20);
+  ASSERT_EQ(memory["plugins"].Size(), 2u);
+  EXPECT_STREQ(memory["plugins"][0]["plugin"].GetString(), "spawner-registry");
+  EXPECT_EQ(memory["plugins"][0]["bytes"].GetUint64(), 5000u);
+  EXPECT_EQ(memory["plugins"][0]["items"]["list cache"].GetUint64(), 1000u);
+  EXPECT_EQ(memory["plugins"][1]["items"]["spawner mirror"].GetUint64(), 1000u);
+  EXPECT_EQ(memory["plugin_bytes"].GetUint64(), 6000u);
+  EXPECT_DOUBLE_EQ(memory["plugin_bytes_per_spawner"].GetDouble(), 600.0);
+  sample.fleet.spawners = 0;
+  EXPECT_TRUE(Parse(StatsJson(sample))["memory"]["plugin_bytes_per_spawner"].IsNull());
+}
+
 TEST(StatsJson, KeepsTheOriginalFieldsAndAddsTheNewOnes) {
   StatsSample sample;
   sample.tick = 3;

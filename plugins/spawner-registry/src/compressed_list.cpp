@@ -75,6 +75,11 @@ std::string Gzip(std::string_view data) {
   return out;
 }
 
+std::size_t CompressedList::CachedBytes() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return gzip_ != nullptr ? gzip_->capacity() : 0;
+}
+
 bool AcceptsGzip(std::string_view accept_encoding) {
   size_t start = 0;
   while (start <= accept_encoding.size()) {

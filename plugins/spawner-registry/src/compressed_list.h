@@ -23,6 +23,8 @@ class CompressedList {
   Source Ready(const Source& source);
   // The gzip of `source` if it is ready. Otherwise queues `waiter` and returns null;
   // `must_compress` then says whether the caller must arrange a Compress() off the I/O thread.
+  // The bytes of the compressed copy held (0 when none).
+  std::size_t CachedBytes();
   Source GetOrWait(const Source& source, Waiter waiter, bool& must_compress);
   // Compresses every list a waiter needs and serves the waiters.
   void Compress();

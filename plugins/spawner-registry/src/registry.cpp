@@ -221,12 +221,23 @@ void Registry::Removed(SpawnerId id, std::string_view reason) {
 }
 
 void Registry::FlushDirty() {
+  // In batches of about kFlushBatch: each batch's writes and events are built, handed over
+  // and freed before the next is built, so that 10,000 heartbeats a second never hold 10,000
+  // encoded records and 10,000 event payloads at once. Bounded, so that a flush ends even
+  // while heartbeats keep marking spawners dirty.
+  const std::size_t max_batches = table_.size() / kFlushBatch + 2;
+  for (std::size_t batch = 0; batch < max_batches; ++batch) {
+    if (!FlushBatch()) return;
+  }
+}
+
+bool Registry::FlushBatch() {
   std::vector<SpawnerSnapshot> dirty;
   std::future<CommitResult> committed;
   {
     std::lock_guard<std::mutex> lock(order_mutex_);
-    dirty = table_.TakeDirty(Now());
-    if (dirty.empty()) return;
+    dirty = table_.TakeDirty(Now(), kFlushBatch);
+    if (dirty.empty()) return false;
     if (store_ != nullptr) {
       std::vector<Write> writes;
       writes.reserve(dirty.size());
@@ -239,12 +250,13 @@ void Registry::FlushDirty() {
       events_.Publish("spawner.updated", SpawnerEventJson(spawner));
     }
   }
-  if (store_ == nullptr || committed.get().ok) return;
-  // Kept dirty, they go with the next batch; the store has logged why this one failed.
+  if (store_ == nullptr || committed.get().ok) return true;
+  // Kept dirty, they go with the next flush; the store has logged why this batch failed.
   std::vector<SpawnerId> ids;
   ids.reserve(dirty.size());
   for (const SpawnerSnapshot& spawner : dirty) ids.push_back(spawner.identity->id);
   table_.MarkDirty(ids);
+  return false;
 }
 
 SweepSummary Registry::SweepExpired() {

@@ -90,11 +90,14 @@ class Registry {
   std::vector<SpawnerSnapshot> All() const;
   std::uint64_t version() const { return table_.version(); }
   std::size_t size() const { return table_.size(); }
+  std::size_t MemoryBytes() const { return table_.MemoryBytes(); }
   SpawnerListCache& list() { return list_; }
 
   // Publishes spawner.updated for spawners changed since the last call and writes them to
-  // the store in one batch; waits for the commit. For the write-behind task.
+  // the store, in batches of about kFlushBatch; waits for each commit. For the write-behind
+  // task.
   void FlushDirty();
+  static constexpr std::size_t kFlushBatch = 2000;
   // Removes spawners silent for longer than the TTL, in batches; waits for each commit. For
   // the expiry task.
   SweepSummary SweepExpired();
@@ -103,6 +106,8 @@ class Registry {
   Liveness Now() const;
   // Commits `writes` and waits. True without a store.
   bool CommitAndWait(std::vector<RegistryStore::Write> writes, std::string& error);
+  // One batch of FlushDirty; false when nothing was dirty or the commit failed.
+  bool FlushBatch();
   // Finishes a committed removal and publishes spawner.removed with the removed record.
   void Removed(SpawnerId id, std::string_view reason);
 

@@ -1,9 +1,5 @@
 #include "spawner.h"
 
-#include <sr/text.hpp>
-
-#include "json_text.h"
-
 namespace sr::spawner_registry {
 
 std::shared_ptr<const SpawnerIdentity> MakeIdentity(SpawnerId id, std::string region,
@@ -17,17 +13,6 @@ std::shared_ptr<const SpawnerIdentity> MakeIdentity(SpawnerId id, std::string re
   identity->region = std::move(region);
   identity->host = std::move(host);
   identity->port = port;
-  std::string& prefix = identity->json_prefix;
-  prefix.reserve(64 + identity->region.size() + identity->host.size());
-  prefix += "{\"id\":";
-  AppendUnsigned(prefix, id);
-  prefix += ",\"region\":";
-  sr::AppendJsonString(prefix, identity->region);
-  prefix += ",\"host\":";
-  sr::AppendJsonString(prefix, identity->host);
-  prefix += ",\"port\":";
-  AppendUnsigned(prefix, port);
-  prefix += ",\"max_instances\":";
   return identity;
 }
 

@@ -9,6 +9,11 @@ namespace sr::spawner_registry {
 
 namespace {
 
+constexpr std::string_view kIdKey = "{\"id\":";
+constexpr std::string_view kRegionKey = ",\"region\":";
+constexpr std::string_view kHostKey = ",\"host\":";
+constexpr std::string_view kPortKey = ",\"port\":";
+constexpr std::string_view kMaxKey = ",\"max_instances\":";
 constexpr std::string_view kCurrentKey = ",\"current_instances\":";
 constexpr std::string_view kStatusKey = ",\"status\":";
 constexpr std::string_view kLastSeenKey = ",\"last_seen\":\"";
@@ -16,17 +21,36 @@ constexpr std::string_view kHealthy = "\",\"health\":\"healthy\"}";
 constexpr std::string_view kSuspect = "\",\"health\":\"suspect\"}";
 static_assert(kHealthy.size() == kSuspect.size());
 
+// The object up to and including "max_instances": what never changes.
+std::size_t PrefixSize(const SpawnerIdentity& identity) {
+  return kIdKey.size() + UnsignedSize(identity.id) + kRegionKey.size() +
+         sr::JsonStringSize(identity.region) + kHostKey.size() + sr::JsonStringSize(identity.host) +
+         kPortKey.size() + UnsignedSize(identity.port) + kMaxKey.size();
+}
+
+void AppendPrefix(std::string& out, const SpawnerIdentity& identity) {
+  out += kIdKey;
+  AppendUnsigned(out, identity.id);
+  out += kRegionKey;
+  sr::AppendJsonString(out, identity.region);
+  out += kHostKey;
+  sr::AppendJsonString(out, identity.host);
+  out += kPortKey;
+  AppendUnsigned(out, identity.port);
+  out += kMaxKey;
+}
+
 }  // namespace
 
 std::size_t SpawnerJsonSize(const SpawnerSnapshot& spawner) {
-  return spawner.identity->json_prefix.size() + SignedSize(spawner.load.max_instances) +
+  return PrefixSize(*spawner.identity) + SignedSize(spawner.load.max_instances) +
          kCurrentKey.size() + SignedSize(spawner.load.current_instances) + kStatusKey.size() +
          sr::JsonStringSize(spawner.load.status) + kLastSeenKey.size() + sr::kRfc3339MillisSize +
          kHealthy.size();
 }
 
 void AppendSpawnerJson(std::string& out, const SpawnerSnapshot& spawner) {
-  out += spawner.identity->json_prefix;
+  AppendPrefix(out, *spawner.identity);
   AppendSigned(out, spawner.load.max_instances);
   out += kCurrentKey;
   AppendSigned(out, spawner.load.current_instances);

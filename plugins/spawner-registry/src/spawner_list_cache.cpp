@@ -104,4 +104,9 @@ SpawnerListCache::Snapshot SpawnerListCache::Get() {
   return Build();
 }
 
+std::size_t SpawnerListCache::CachedBytes() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return current_.json != nullptr ? current_.json->capacity() : 0;
+}
+
 }  // namespace sr::spawner_registry

@@ -47,6 +47,8 @@ class SpawnerListCache {
   Snapshot Build();
   // The fresh list, built on this thread if needed.
   Snapshot Get();
+  // The bytes of the cached list (0 before the first build).
+  std::size_t CachedBytes();
 
  private:
   // What freshness is judged against, read before anything else.

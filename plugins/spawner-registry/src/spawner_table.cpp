@@ -8,6 +8,14 @@ namespace sr::spawner_registry {
 
 namespace {
 
+// What malloc takes for a request of `bytes`: an 8-byte header, rounded to 16.
+constexpr std::size_t Chunk(std::size_t bytes) { return (bytes + 8 + 15) / 16 * 16; }
+
+// A string's heap block, if it outgrew the inline buffer.
+std::size_t StringHeap(const std::string& text) {
+  return text.capacity() > 15 ? Chunk(text.capacity() + 1) : 0;
+}
+
 bool Expired(const SpawnerTable::Entry& entry, const Liveness& liveness) {
   return liveness.now_ms - entry.alive_at_ms > liveness.ttl_ms;
 }
@@ -22,6 +30,26 @@ SpawnerSnapshot SpawnerTable::Snapshot(const Entry& entry, const Liveness& liven
   return SpawnerSnapshot{entry.identity, entry.load, entry.last_seen_ms,
                          liveness.now_ms - entry.alive_at_ms > liveness.suspect_after_ms,
                          entry.revision};
+}
+
+std::size_t SpawnerTable::MemoryBytes() const {
+  // An unordered_map node of an integer key: the next pointer and the value (no cached hash).
+  constexpr std::size_t kNode = Chunk(sizeof(void*) + sizeof(std::pair<const SpawnerId, Entry>));
+  // make_shared: the control block (two counts, a vtable pointer) and the identity together.
+  constexpr std::size_t kIdentity = Chunk(16 + sizeof(SpawnerIdentity));
+  std::size_t bytes = sizeof(Shard) * shard_count_;
+  for (std::size_t i = 0; i < shard_count_; ++i) {
+    const Shard& shard = shards_[i];
+    std::lock_guard<std::mutex> lock(shard.mutex);
+    bytes += shard.entries.bucket_count() * sizeof(void*) +
+             shard.dirty.capacity() * sizeof(SpawnerId) + shard.entries.size() * kNode;
+    for (const auto& [id, entry] : shard.entries) {
+      const SpawnerIdentity& identity = *entry.identity;
+      bytes += kIdentity + StringHeap(identity.region) + StringHeap(identity.host) +
+               StringHeap(identity.registered_from) + StringHeap(entry.load.status);
+    }
+  }
+  return bytes;
 }
 
 std::uint64_t SpawnerTable::version() const {
@@ -149,9 +177,12 @@ std::optional<SpawnerSnapshot> SpawnerTable::FinishRemoval(SpawnerId id, const L
   return removed;
 }
 
-std::vector<SpawnerSnapshot> SpawnerTable::TakeDirty(const Liveness& liveness) {
+std::vector<SpawnerSnapshot> SpawnerTable::TakeDirty(const Liveness& liveness, std::size_t limit) {
   std::vector<SpawnerSnapshot> taken;
-  for (std::size_t i = 0; i < shard_count_; ++i) {
+  const std::size_t first = next_dirty_shard_.load(std::memory_order_relaxed) % shard_count_;
+  for (std::size_t n = 0; n < shard_count_ && taken.size() < limit; ++n) {
+    const std::size_t i = (first + n) % shard_count_;
+    next_dirty_shard_.store(i + 1, std::memory_order_relaxed);
     Shard& shard = shards_[i];
     std::lock_guard<std::mutex> lock(shard.mutex);
     if (shard.dirty.empty()) continue;

@@ -77,7 +77,9 @@ class SpawnerTable {
   std::optional<SpawnerSnapshot> FinishRemoval(SpawnerId id, const Liveness& liveness);
 
   // The spawners changed since the last call (not those being removed); clears their marks.
-  std::vector<SpawnerSnapshot> TakeDirty(const Liveness& liveness);
+  // At most about `limit` of them (whole shards: a shard is never left half taken), starting
+  // after the shard where the previous limited call stopped, so that batches go round.
+  std::vector<SpawnerSnapshot> TakeDirty(const Liveness& liveness, std::size_t limit = SIZE_MAX);
   // Marks spawners dirty again (a write-behind batch failed).
   void MarkDirty(const std::vector<SpawnerId>& ids);
 
@@ -92,6 +94,10 @@ class SpawnerTable {
   std::vector<std::pair<std::string, Totals>> ComputeRegionTotals(const Liveness& liveness) const;
 
   std::size_t size() const { return size_.load(std::memory_order_relaxed); }
+  // The heap bytes the table holds: entries, buckets, identities and their strings, dirty
+  // lists. Computed from sizes and capacities as glibc's malloc rounds them; each shard is
+  // locked in turn.
+  std::size_t MemoryBytes() const;
   // Grows with every change (the sum of the shards' counters, so that heartbeats to
   // different shards never write a shared cache line); membership_version grows only when
   // spawners come or go.
@@ -121,6 +127,7 @@ class SpawnerTable {
   std::unique_ptr<Shard[]> shards_;
   std::atomic<std::size_t> size_{0};
   std::atomic<std::uint64_t> membership_version_{0};
+  std::atomic<std::size_t> next_dirty_shard_{0};  // where the next TakeDirty starts
 };
 
 }  // namespace sr::spawner_registry

@@ -203,6 +203,24 @@ TEST_F(SpawnerRegistryRegistryTest, HeartbeatsAreWrittenBehindInOneBatch) {
   EXPECT_EQ(store.commits(), commits + 1);  // nothing new
 }
 
+TEST_F(SpawnerRegistryRegistryTest, ALargeWriteBehindGoesInBoundedBatchesAndMissesNobody) {
+  auto registry = Open(&store);
+  const std::size_t count = Registry::kFlushBatch * 2 + 500;
+  for (std::size_t i = 0; i < count; ++i) Register(*registry);
+  events.Take();
+  int commits = store.commits();
+  for (SpawnerId id = 1; id <= count; ++id) registry->Heartbeat(id, Current(9));
+  registry->FlushDirty();
+  // Whole shards per batch: a batch may pass kFlushBatch by less than one shard's share.
+  EXPECT_GE(store.commits(), commits + 3);
+  EXPECT_LE(store.commits(), commits + 4);
+  EXPECT_EQ(events.Count("spawner.updated"), count);
+  for (SpawnerId id : {SpawnerId{1}, SpawnerId{count / 2}, SpawnerId{count}}) {
+    auto stored = DecodeStoredSpawner(id, store.table(Table::kSpawners).at(SpawnerKey(id)));
+    EXPECT_EQ(stored->load.current_instances, 9) << id;
+  }
+}
+
 TEST_F(SpawnerRegistryRegistryTest, AFailedWriteBehindIsRetried) {
   auto registry = Open(&store);
   Register(*registry);

@@ -641,6 +641,32 @@ struct Abi {
     out->struct_size = caller_size;
     return SR_OK;
   }
+  // 1.3: the started plugins' memory reports, in load order, as the host gives them.
+  static sr_status PluginMemoryRead(sr_host* host, sr_plugin_memory_fn fn, void* ctx) {
+    if (fn == nullptr) return SR_ERR_INVALID_ARGUMENT;
+    std::vector<const PluginSlot*> slots;
+    {
+      std::lock_guard<std::mutex> lock(HostOf(host).mutex);
+      slots = HostOf(host).slots;
+    }
+    for (const PluginSlot* slot : slots) {
+      auto hook = slot->descriptor.on_plugin_memory;
+      if (!slot->started || slot->stopping || hook == nullptr) continue;
+      struct Forward {
+        sr_plugin_memory_fn fn;
+        void* ctx;
+        sr_str plugin;
+      } forward{fn, ctx, sr_str{slot->id.data(), slot->id.size()}};
+      hook(
+          slot->instance,
+          [](void* c, sr_str item, uint64_t bytes) noexcept {
+            auto* f = static_cast<Forward*>(c);
+            f->fn(f->ctx, f->plugin, item, bytes);
+          },
+          &forward);
+    }
+    return SR_OK;
+  }
   static sr_status ErrorLogRead(sr_host* host, uint64_t after, size_t limit, int32_t newest_first,
                                 sr_error_entry_fn fn, void* ctx) {
     if (fn == nullptr) return SR_ERR_INVALID_ARGUMENT;
@@ -784,6 +810,7 @@ struct Abi {
       api.metric_observe = SR_FAKE_ENTRY(MetricObserve);
       api.metric_collector_add = SR_FAKE_STATUS(MetricCollectorAdd);
       api.metrics_render = SR_FAKE_STATUS(MetricsRender);
+      api.plugin_memory_read = SR_FAKE_STATUS(PluginMemoryRead);
       return api;
     }();
 #undef SR_FAKE_ENTRY

@@ -269,6 +269,10 @@ inline LifecycleResult FakeHost::Load(const sr_plugin_descriptor* descriptor,
   }
   Slot& loaded = *slot;
   plugins_.push_back(std::move(slot));  // kept even on failure: handles may point to it
+  {
+    std::lock_guard<std::mutex> lock(state_.mutex);
+    state_.slots.push_back(&loaded);
+  }
   sr_status status = SR_ERR_INTERNAL;
   sr_host* handle = fake_detail::Abi::HandleOf(loaded);
   loaded.init_thread = std::this_thread::get_id();

@@ -307,6 +307,9 @@ struct HostState {
   sr::metrics::Store metrics;  // ABI 1.3; has its own locks (not `mutex`)
   mutable std::mutex mutex;
   std::condition_variable idle;  // a task run or an event delivery ended
+  // Every plugin loaded, in load order (owned by FakeHost): plugin_memory_read asks the
+  // started ones for their reports.
+  std::vector<const PluginSlot*> slots;
   std::filesystem::path base_dir = std::filesystem::current_path();
   std::string data_dir;
   GuardStandIn missing_guards;

@@ -4,6 +4,7 @@ import {
   formatBytes, formatBytesPerSecond, formatDateTime, formatDuration, formatInteger, formatPercent,
   formatRate, formatTime,
 } from '../lib/format.js';
+import { pluginMemorySummary } from '../lib/plugin-memory.js';
 
 function ratio(part, whole) {
   return Number.isFinite(part) && Number.isFinite(whole) && whole > 0 ? part / whole : NaN;
@@ -63,6 +64,7 @@ const CARDS = [
     key: 'memory', label: 'Master memory',
     fill: (s) => ({ value: formatBytes(s.memory_usage), sub: `CPU ${formatPercent(s.process_cpu_percent)}` }),
   },
+  { key: 'plugin-memory', label: 'Plugin memory', fill: (s) => pluginMemorySummary(s.memory) },
   {
     key: 'traffic', label: 'Traffic',
     fill: (s) => ({ value: `↑ ${formatBytes(s.bytes_sent)}`, sub: `↓ ${formatBytes(s.bytes_received)} received` }),
