@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <set>
+#include <sr/config_cidr.hpp>
 
 namespace sr::auth {
 
@@ -51,22 +52,13 @@ FailurePolicy ReadFailurePolicy(sr::Config& config, const std::string& prefix,
 
 sr::net::CidrSet ReadNetworks(sr::Config& config, const std::string& prefix) {
   std::string key = prefix + ".networks";
-  std::vector<std::string> texts;
-  std::size_t count = config.ArrayLength(key);
-  for (std::size_t i = 0; i < count; ++i)
-    texts.push_back(config.String(key + "." + std::to_string(i)));
-  std::string bad;
-  auto networks = sr::net::CidrSet::Parse(texts, &bad);
-  if (!networks) {
-    throw sr::Error(key + " has '" + bad + "', which is not an address or CIDR range",
-                    SR_ERR_INVALID_ARGUMENT);
-  }
-  if (config.Has(key) && count == 0) {
+  sr::net::CidrSet networks = sr::net::ReadCidrList(config, key);
+  if (config.Has(key) && config.ArrayLength(key) == 0) {
     // An empty list would be a key valid from nowhere: surely a mistake, so say so.
     throw sr::Error(key + " is empty: list CIDR ranges, or drop it to allow any address",
                     SR_ERR_INVALID_ARGUMENT);
   }
-  return std::move(*networks);
+  return networks;
 }
 
 void ReadEnvironmentKey(const char* variable, const char* name, Role role, AuthOptions& options) {

@@ -17,6 +17,7 @@
 #include <sr/services/spawner_directory.h>
 
 #include <memory>
+#include <sr/config_cidr.hpp>
 #include <sr/plugin.hpp>
 
 #include "agent_calls.h"
@@ -57,20 +58,6 @@ class HostEvents final : public EventSink {
   sr::Host& host_;
 };
 
-sr::net::CidrSet ReadCidrList(sr::Config& config, const std::string& key) {
-  std::vector<std::string> texts;
-  std::size_t count = config.ArrayLength(key);
-  for (std::size_t i = 0; i < count; ++i)
-    texts.push_back(config.String(key + "." + std::to_string(i)));
-  std::string bad;
-  std::optional<sr::net::CidrSet> set = sr::net::CidrSet::Parse(texts, &bad);
-  if (!set) {
-    throw sr::Error(key + ": '" + bad + "' is not an address or a CIDR range (like 10.0.0.0/8)",
-                    SR_ERR_INVALID_ARGUMENT);
-  }
-  return *set;
-}
-
 struct Settings {
   FleetOptions fleet;
   AgentClientOptions agents;
@@ -105,8 +92,9 @@ Settings ReadSettings(sr::Config& config) {
   agents.total_timeout = config.Duration("agent_timeout", 5s, 10ms, 10min);
   agents.max_in_flight = static_cast<std::size_t>(config.Int("max_agent_calls", 4096, 1, 1000000));
   agents.max_response_bytes = 4 << 20;  // GET /instances of a busy agent
-  agents.targets = sr::spawner_registry::SpawnTargetPolicy(
-      ReadCidrList(config, "spawn_targets.allow"), ReadCidrList(config, "spawn_targets.deny"));
+  agents.targets =
+      sr::spawner_registry::SpawnTargetPolicy(sr::net::ReadCidrList(config, "spawn_targets.allow"),
+                                              sr::net::ReadCidrList(config, "spawn_targets.deny"));
   settings.routes.retry_after =
       std::chrono::duration_cast<std::chrono::seconds>(config.Duration("retry_after", 5s, 1s, 1h));
   config.Finish();

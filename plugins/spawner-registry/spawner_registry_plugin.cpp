@@ -32,6 +32,7 @@
 #include <sr/services/spawner_directory.h>
 
 #include <memory>
+#include <sr/config_cidr.hpp>
 #include <sr/plugin.hpp>
 
 #include "kv_registry_store.h"
@@ -88,21 +89,6 @@ struct Settings {
 };
 
 // One list of spawn_targets: every entry a CIDR or a bare address.
-sr::net::CidrSet ReadCidrList(sr::Config& config, const std::string& key) {
-  std::vector<std::string> texts;
-  std::size_t count = config.ArrayLength(key);
-  for (std::size_t i = 0; i < count; ++i) {
-    texts.push_back(config.String(key + "." + std::to_string(i)));
-  }
-  std::string bad;
-  std::optional<sr::net::CidrSet> set = sr::net::CidrSet::Parse(texts, &bad);
-  if (!set) {
-    throw sr::Error(key + ": '" + bad + "' is not an address or a CIDR range (like 10.0.0.0/8)",
-                    SR_ERR_INVALID_ARGUMENT);
-  }
-  return *set;
-}
-
 Settings ReadSettings(sr::Config& config) {
   Settings settings;
   RegistryOptions& registry = settings.registry;
@@ -131,8 +117,8 @@ Settings ReadSettings(sr::Config& config) {
   routes.max_body_bytes = config.Bytes("max_body_bytes", routes.max_body_bytes, 1 << 10, 1 << 20);
   routes.bind_shared_key_to_address =
       config.Bool("bind_shared_key_to_address", routes.bind_shared_key_to_address);
-  spawn.targets = SpawnTargetPolicy(ReadCidrList(config, "spawn_targets.allow"),
-                                    ReadCidrList(config, "spawn_targets.deny"));
+  spawn.targets = SpawnTargetPolicy(sr::net::ReadCidrList(config, "spawn_targets.allow"),
+                                    sr::net::ReadCidrList(config, "spawn_targets.deny"));
   routes.targets = spawn.targets;
   config.Finish();
   return settings;

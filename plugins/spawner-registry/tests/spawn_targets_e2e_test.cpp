@@ -89,7 +89,7 @@ TEST_F(SpawnerRegistryTargetsE2eTest, ANameResolvingToADeniedAddressIsRefusedWit
 TEST_F(SpawnerRegistryTargetsE2eTest, AnUnreadableRangeStopsTheStart) {
   TestHost host(RegistryYaml(false, "      spawn_targets:\n        deny: [10.0.0.0/33]\n"));
   EXPECT_FALSE(host.Start());
-  EXPECT_NE(host.Output().find("spawn_targets.deny: '10.0.0.0/33' is not an address"),
+  EXPECT_NE(host.Output().find("key 'spawn_targets.deny': '10.0.0.0/33' is not an address"),
             std::string::npos)
       << host.Output();
 }
