@@ -11,6 +11,7 @@
 #include <sr/cidr.hpp>
 #include "crypto.h"
 #include "roles.h"
+#include "verified_key_cache.h"
 
 namespace sr::auth {
 
@@ -42,8 +43,13 @@ class ApiKeyVerifier {
   void AddKey(std::string name, std::string_view key, Role role, sr::net::CidrSet networks = {});
   void AddDigest(std::string name, const Digest& digest, Role role, sr::net::CidrSet networks = {});
 
-  // The key that `presented` equals, if any. Always compares against every stored digest.
+  // The key that `presented` equals, if any. A value not seen verified before is always
+  // compared against every stored digest; one that was is answered from `verified_`.
   std::optional<ApiKeyMatch> Verify(std::string_view presented) const;
+  // The same check without copying the key's record (name, networks): the guard runs it on
+  // every request, where those copies were allocations. Valid until the next AddKey/AddDigest.
+  // A key that verified before is found through `verified_` (one SipHash, no BLAKE2b).
+  const ApiKeyMatch* Find(std::string_view presented) const;
 
   const DigestComparator& comparator() const { return compare_; }
   bool empty() const { return entries_.empty(); }
@@ -51,14 +57,14 @@ class ApiKeyVerifier {
 
  private:
   struct Entry {
-    std::string name;
+    ApiKeyMatch key;
     Digest digest;
-    Role role;
-    sr::net::CidrSet networks;
   };
 
   DigestComparator compare_;
   std::vector<Entry> entries_;
+  // Holds at most one tag per configured key; cleared whenever a key is added.
+  mutable VerifiedKeyCache verified_;
 };
 
 }  // namespace sr::auth

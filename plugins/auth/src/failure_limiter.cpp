@@ -18,6 +18,8 @@ std::int64_t FailureLimiter::LockoutFor(std::uint32_t failures) const {
 
 std::optional<std::int64_t> FailureLimiter::LockedForMs(std::string_view key, std::int64_t now_ms) {
   std::lock_guard lock(mutex_);
+  // The usual case on every API-key request: nobody has failed, so skip hashing the key.
+  if (entries_.empty()) return std::nullopt;
   auto it = entries_.find(std::string(key));
   if (it == entries_.end() || it->second.locked_until_ms <= now_ms) return std::nullopt;
   return it->second.locked_until_ms - now_ms;

@@ -57,14 +57,15 @@ GuardVerdict ApiKeyGuard::Check(const RequestFacts& request, std::string_view ar
   }
   FailureLimiter& failures = core_.api_key_failures_by_ip();
   std::int64_t now_ms = core_.Now();
-  std::string ip_key(request.client_ip);
+  // The address as a view: the limiter copies it only when it records a failure.
+  std::string_view ip_key = request.client_ip;
   // A locked-out address learns nothing, not even whether its next guess is right.
   if (auto wait_ms = failures.LockedForMs(ip_key, now_ms)) {
     return GuardVerdict::Deny(
         HttpReply::Error(429, "too many invalid API keys from this address; retry later")
             .With("Retry-After", std::to_string(RetryAfterSeconds(*wait_ms))));
   }
-  auto match = verifier_.Verify(*request.api_key);
+  const ApiKeyMatch* match = verifier_.Find(*request.api_key);
   if (!match) {
     // Configured keys first: only a presented value that is no key reaches the registry.
     std::optional<std::uint64_t> spawner_id;

@@ -65,6 +65,34 @@ TEST(ApiKeyVerifier, EveryVerificationComparesFixedLengthDigestsOfAllKeys) {
   EXPECT_EQ(calls, 3);
 }
 
+TEST(ApiKeyVerifier, FindReturnsTheStoredRecordWithoutCopyingAndComparesEveryKey) {
+  // Find is what the guard calls on every request: the same constant-time walk as Verify,
+  // answering with the stored record itself.
+  int calls = 0;
+  ApiKeyVerifier verifier([&calls](const Digest& left, const Digest& right) {
+    ++calls;
+    return SodiumDigestEqual(left, right);
+  });
+  verifier.AddKey("one", "first-key-0123456789", Role::kSpawner,
+                  *sr::net::CidrSet::Parse({"10.0.0.0/8"}));
+  verifier.AddKey("two", "second-key-0123456789", Role::kOperator);
+
+  const ApiKeyMatch* first = verifier.Find("first-key-0123456789");
+  ASSERT_NE(first, nullptr);
+  EXPECT_EQ(calls, 2);
+  EXPECT_EQ(first->name, "one");
+  EXPECT_EQ(first->role, Role::kSpawner);
+  EXPECT_TRUE(first->ValidFrom("10.1.2.3"));
+  EXPECT_FALSE(first->ValidFrom("192.168.1.1"));
+  EXPECT_EQ(verifier.Find("first-key-0123456789"), first);  // the same record, not a copy
+  calls = 0;
+  EXPECT_EQ(verifier.Find("first-key-012345678"), nullptr);
+  EXPECT_EQ(calls, 2);
+  EXPECT_EQ(verifier.Find(""), nullptr);
+  ASSERT_NE(verifier.Find("second-key-0123456789"), nullptr);
+  EXPECT_EQ(verifier.Find("second-key-0123456789")->role, Role::kOperator);
+}
+
 TEST(ApiKeyVerifier, DefaultComparatorIsTheSodiumOne) {
   // sodium_compare_test.cpp proves that SodiumDigestEqual reaches sodium_memcmp.
   using Fn = bool (*)(const Digest&, const Digest&);
