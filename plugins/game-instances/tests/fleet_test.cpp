@@ -59,8 +59,11 @@ TEST(Fleet, ConcurrentReservationsNeverExceedTheCapacity) {
           fleet.Abandon(*reservation, false, 0);
           --granted;
         } else {
-          fleet.Confirm(*reservation, Started("t" + std::to_string(t) + "-" + std::to_string(i)),
-                        "allocation", 0);
+          fleet.Confirm(
+              *reservation,
+              Started(
+                  std::string("t").append(std::to_string(t)).append("-").append(std::to_string(i))),
+              "allocation", 0);
         }
       }
     });

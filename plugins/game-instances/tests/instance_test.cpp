@@ -6,18 +6,17 @@ namespace sr::game_instances {
 namespace {
 
 TEST(Instance, JsonRoundTripsThroughTheStoredForm) {
-  Instance instance;
-  instance.number = 42;
-  instance.spawner_id = 3;
-  instance.agent_instance_id = "a\"b";
-  instance.region = "eu";
-  instance.host = "::1";
-  instance.port = 7000;
-  instance.status = "gone";
-  instance.started_at = "2026-12-06T10:00:00Z";
-  instance.source = "adopted";
-  instance.recorded_ms = 5;
-  instance.ended_ms = 1700000000000;
+  const Instance instance{.number = 42,
+                          .spawner_id = 3,
+                          .agent_instance_id = "a\"b",
+                          .region = "eu",
+                          .host = "::1",
+                          .port = 7000,
+                          .status = "gone",
+                          .started_at = "2026-12-06T10:00:00Z",
+                          .source = "adopted",
+                          .recorded_ms = 5,
+                          .ended_ms = 1700000000000};
   std::string json = InstanceJson(instance, "gone");
   EXPECT_NE(json.find(R"("id":"i-42")"), std::string::npos);
   EXPECT_NE(json.find(R"("address":"[::1]:7000")"), std::string::npos);

@@ -40,7 +40,7 @@ Instance Running(std::uint64_t number) {
   Instance instance;
   instance.number = number;
   instance.spawner_id = 1;
-  instance.agent_instance_id = "a" + std::to_string(number);
+  instance.agent_instance_id = std::string("a").append(std::to_string(number));
   instance.region = "eu";
   instance.host = "10.0.0.1";
   instance.port = 7000;
