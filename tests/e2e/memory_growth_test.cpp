@@ -59,6 +59,11 @@ void Heartbeats(std::uint16_t port, std::uint64_t count, std::uint64_t& next) {
 }
 
 TEST(MemoryGrowth, RssAfter2NHeartbeatsStaysNearRssAfterN) {
+#if defined(__SANITIZE_ADDRESS__)
+  // AddressSanitizer's quarantine holds freed memory on purpose: RSS would measure it, not
+  // the host. The release stage runs this test.
+  GTEST_SKIP() << "RSS growth is not meaningful under AddressSanitizer";
+#endif
   const char* configured = std::getenv("SR_GROWTH_HEARTBEATS");
   const std::uint64_t n = configured != nullptr ? std::stoull(configured) : 100000;
   // Short intervals, so that the write-behind, the events and the dashboard's ticks run

@@ -80,7 +80,7 @@ TEST(Allocator, ConcurrentAllocationsWhileAgentsArePolledNeitherOversubscribeNor
   std::atomic<int> refused{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 8; ++t) {
-    threads.emplace_back([&] {
+    threads.emplace_back([&, t] {
       for (int i = 0; i < 6; ++i) {
         std::promise<AllocationOutcome> outcome;
         allocator.Allocate(
