@@ -8,6 +8,11 @@
 //
 // Failures throw sr::KvStoreError, whose message names the operation, the status and the
 // provider's last error. THREAD: any; namespaces are opened once and cached.
+//
+// Against a version 2 provider (several masters over one database, clustered() is true):
+// NextId draws cluster-wide ids, Watch follows the other masters' changes, Lead tells whether
+// this master does the cluster's once-only work, and Update writes only rows that still exist.
+// Against version 1 they fall back to what a single master needs (see each).
 #ifndef SR_SERVICES_KV_STORE_HPP
 #define SR_SERVICES_KV_STORE_HPP
 
@@ -28,6 +33,10 @@
 #include <vector>
 
 namespace sr {
+
+// v2 begins with v1's fields, so a v2 table can be read through the v1 type.
+static_assert(offsetof(sr_kv_store_v2, last_error) == offsetof(sr_kv_store_v1, last_error));
+static_assert(offsetof(sr_kv_store_v2, write_async) == offsetof(sr_kv_store_v1, write_async));
 
 class KvStoreError : public std::runtime_error {
  public:
@@ -55,6 +64,47 @@ class KvStore {
   static Op Delete(sr_kv_namespace* ns, std::string_view key) {
     return Op{SR_KV_DELETE, ns, key, {}};
   }
+  // Version 2 only (see SR_KV_UPDATE); a version 1 provider refuses the batch.
+  static Op Update(sr_kv_namespace* ns, std::string_view key, std::string_view value) {
+    return Op{SR_KV_UPDATE, ns, key, value};
+  }
+
+  // A change made by another master: the new value, or `deleted`.
+  using ChangeVisitor =
+      std::function<void(std::string_view key, std::string_view value, bool deleted)>;
+
+  // A watch of one namespace; ends (waiting for a call in progress) when destroyed.
+  class Watch {
+   public:
+    Watch() = default;
+    Watch(Watch&& other) noexcept { *this = std::move(other); }
+    Watch& operator=(Watch&& other) noexcept {
+      if (this != &other) {
+        Reset();
+        service_ = std::exchange(other.service_, nullptr);
+        handle_ = std::exchange(other.handle_, 0);
+        visitor_ = std::move(other.visitor_);
+      }
+      return *this;
+    }
+    Watch(const Watch&) = delete;
+    Watch& operator=(const Watch&) = delete;
+    ~Watch() { Reset(); }
+
+    bool active() const { return service_ != nullptr; }
+    void Reset() {
+      if (service_ != nullptr) service_->unwatch(service_->self, handle_);
+      service_ = nullptr;
+      handle_ = 0;
+      visitor_.reset();
+    }
+
+   private:
+    friend class KvStore;
+    const sr_kv_store_v2* service_ = nullptr;
+    std::uint64_t handle_ = 0;
+    std::unique_ptr<ChangeVisitor> visitor_;
+  };
 
   // `service` must outlive the client (providers outlive their users). Throws KvStoreError if
   // the provider's table lacks the version 1 functions.
@@ -62,9 +112,57 @@ class KvStore {
     if (service.struct_size < offsetof(sr_kv_store_v1, last_error) + sizeof(service.last_error)) {
       throw KvStoreError("the kv-store service is older than version 1");
     }
+    v2_ = Version2Of(service);
   }
   KvStore(const KvStore&) = delete;
   KvStore& operator=(const KvStore&) = delete;
+
+  // The version 2 table when the provider offers it, else nullptr. A v2 provider answers a
+  // lookup of version 1 with its v2 table, which its struct_size reveals.
+  static const sr_kv_store_v2* Version2Of(const sr_kv_store_v1& service) {
+    if (service.struct_size < offsetof(sr_kv_store_v2, lead) + sizeof(sr_kv_store_v2::lead)) {
+      return nullptr;
+    }
+    return reinterpret_cast<const sr_kv_store_v2*>(&service);
+  }
+  // True when the provider is version 2: other masters may share the database.
+  bool clustered() const { return v2_ != nullptr; }
+
+  // The next number of the cluster-wide sequence `name`. Version 2 only: throws KvStoreError
+  // against version 1 (a single master keeps its own counter).
+  std::uint64_t NextId(std::string_view name) {
+    if (v2_ == nullptr) throw KvStoreError("kv-store: sequences need a version 2 provider");
+    std::uint64_t id = 0;
+    sr_status status = v2_->next_id(v2_->self, Str(name), &id);
+    if (status != SR_OK) Fail("drawing from the sequence '" + std::string(name) + "'", status);
+    return id;
+  }
+
+  // Follows the other masters' changes to `ns`: `visit` runs on the provider's change thread.
+  // Against version 1 there are no other masters: the watch is inactive and never fires.
+  [[nodiscard]] Watch WatchChanges(sr_kv_namespace* ns, ChangeVisitor visit) {
+    Watch watch;
+    if (v2_ == nullptr) return watch;
+    watch.visitor_ = std::make_unique<ChangeVisitor>(std::move(visit));
+    auto change = [](void* ctx, sr_str key, sr_str value, int32_t deleted) {
+      try {
+        (*static_cast<ChangeVisitor*>(ctx))(View(key), View(value), deleted != 0);
+      } catch (...) {  // nothing may unwind through the provider's thread
+      }
+    };
+    std::uint64_t handle = 0;
+    sr_status status = v2_->watch(v2_->self, ns, change, watch.visitor_.get(), &handle);
+    if (status != SR_OK) Fail("watching a namespace", status);
+    watch.service_ = v2_;
+    watch.handle_ = handle;
+    return watch;
+  }
+
+  // True if this master should do the cluster's once-only work named `lease` now. Always
+  // true against version 1 (one master).
+  bool Lead(std::string_view lease) const {
+    return v2_ == nullptr || v2_->lead(v2_->self, Str(lease)) != 0;
+  }
 
   // The namespace `name` (1-64 of [a-z0-9_-]), opened on first use.
   sr_kv_namespace* Open(std::string_view name) {
@@ -191,6 +289,7 @@ class KvStore {
   }
 
   const sr_kv_store_v1& service_;
+  const sr_kv_store_v2* v2_ = nullptr;
   std::mutex mutex_;
   std::map<std::string, sr_kv_namespace*, std::less<>> namespaces_;
 };
