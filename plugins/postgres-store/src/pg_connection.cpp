@@ -48,8 +48,15 @@ std::string EncodeArray(Oid element_type, const std::vector<std::optional<std::s
 }  // namespace
 
 std::string Trimmed(const char* message) {
-  std::string text = message == nullptr ? "" : message;
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  // libpq writes hints on lines of their own ("...refused\n\tIs the server running..."): one
+  // log line, one JSON string.
+  std::string text;
+  for (const char* c = message == nullptr ? "" : message; *c != '\0'; ++c) {
+    bool space = *c == '\n' || *c == '\t' || *c == '\r' || *c == ' ';
+    if (space && (text.empty() || text.back() == ' ')) continue;
+    text.push_back(space ? ' ' : *c);
+  }
+  while (!text.empty() && text.back() == ' ') text.pop_back();
   return text;
 }
 

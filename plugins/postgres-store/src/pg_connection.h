@@ -94,7 +94,7 @@ class PgConnection {
   std::unique_ptr<PGconn, ConnDeleter> conn_;
 };
 
-// libpq's messages end with a newline; log lines do not.
+// A libpq message on one line: line breaks and runs of blanks become one space.
 std::string Trimmed(const char* message);
 
 }  // namespace sr::postgres_store
