@@ -132,6 +132,12 @@ class PostgresStorePlugin final : public sr::Plugin {
   // Users stop first (reverse start order); what they flushed is committed here.
   void Stop() override { store_->Close(); }
 
+  // What waits for the database in this process: the data lives in PostgreSQL. Read
+  // concurrently with the writer, through an atomic counter.
+  void ReportMemory(sr::MemoryReport& report) const override {
+    report.Add("write_queue", store_->queued_write_bytes());
+  }
+
  private:
   std::unique_ptr<KvStore> store_;
   std::unique_ptr<KvStoreService> service_;

@@ -58,7 +58,10 @@ WriteOutcome GroupCommitWriter::Submit(std::vector<WriteOp> ops, WriteCallback d
   if (queue_.size() >= kMaxPending) {
     return {StoreStatus::kUnavailable, "too many writes waiting for the database"};
   }
-  queue_.push_back(Pending{std::move(ops), std::move(done)});
+  std::size_t bytes = 0;
+  for (const WriteOp& op : ops) bytes += op.ns.size() + op.key.size() + op.value.size();
+  queued_bytes_.fetch_add(bytes, std::memory_order_relaxed);
+  queue_.push_back(Pending{std::move(ops), std::move(done), bytes});
   ready_.notify_one();
   return {};
 }
@@ -93,6 +96,7 @@ void GroupCommitWriter::Run() {
     }
     WriteOutcome outcome = Commit(all);
     for (Pending& pending : group) {
+      queued_bytes_.fetch_sub(pending.bytes, std::memory_order_relaxed);
       if (pending.done) pending.done(outcome);
     }
   }
