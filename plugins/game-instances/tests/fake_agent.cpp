@@ -95,6 +95,7 @@ void FakeAgent::Handle(int client) {
   std::string method;
   std::string path;
   if (ReadOne(client, method, path)) {
+    if (method == "POST" && path == "/spawn") ++spawns_received_;
     Gauge* gauge = method == "GET" && path == "/instances" ? gauge_.load() : nullptr;
     if (gauge != nullptr) {
       int now = ++gauge->now;

@@ -50,6 +50,8 @@ class FakeAgent {
   std::vector<std::string> Running() const;
 
   int spawn_requests() const { return spawn_requests_.load(); }
+  // POST /spawn requests read so far, counted before the agent's delay.
+  int spawns_received() const { return spawns_received_.load(); }
   // POST /spawn requests that arrived while the agent was already full.
   int spawns_beyond_max() const { return beyond_max_.load(); }
   int list_requests() const { return list_requests_.load(); }
@@ -71,6 +73,7 @@ class FakeAgent {
   std::uint16_t port_ = 0;
   std::atomic<bool> stopping_{false};
   std::atomic<int> spawn_requests_{0};
+  std::atomic<int> spawns_received_{0};
   std::atomic<int> beyond_max_{0};
   std::atomic<int> list_requests_{0};
   mutable std::mutex mutex_;

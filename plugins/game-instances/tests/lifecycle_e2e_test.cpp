@@ -219,7 +219,9 @@ TEST(LifecycleE2E, AnAllocationCutShortByACrashIsAdoptedAfterTheRestart) {
       }
     });
     ASSERT_TRUE(Eventually([&] { return RegionFree(host.port(), "eu") == 3; },
-                           std::chrono::seconds(5)));  // reserved, the agent is working
+                           std::chrono::seconds(5)));  // reserved
+    // The reservation precedes the call: kill only once the agent is working on it.
+    ASSERT_TRUE(Eventually([&] { return slow.spawns_received() == 1; }, std::chrono::seconds(5)));
     host.Kill();
     allocation.join();
   }
