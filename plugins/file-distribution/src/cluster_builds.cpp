@@ -133,17 +133,16 @@ void ClusterBuilds::ApplyOwn(std::string_view key, const std::string& value) {
 }
 
 std::string ClusterBuilds::Prune(const std::string& keep) {
+  // As a single master's index prunes: the oldest go until keep_builds_ remain, sparing the
+  // current build and the one just stored.
   std::vector<ClusterBuild> builds = catalog_.Builds();  // newest first
   std::optional<CurrentPointer> current = catalog_.Current();
+  std::size_t excess = builds.size() > keep_builds_ ? builds.size() - keep_builds_ : 0;
   std::vector<ClusterBuild> doomed;
-  std::size_t kept = 0;
-  for (const ClusterBuild& build : builds) {
-    bool spared = build.build.version == keep || (current && current->version == build.build.version);
-    if (spared || kept < keep_builds_) {
-      ++kept;
-      continue;
-    }
-    doomed.push_back(build);
+  for (auto it = builds.rbegin(); it != builds.rend() && doomed.size() < excess; ++it) {
+    const std::string& version = it->build.version;
+    if (version == keep || (current && current->version == version)) continue;
+    doomed.push_back(*it);
   }
   if (doomed.empty()) return {};
   std::vector<sr::KvStore::Op> ops;
