@@ -126,6 +126,11 @@ void BuildRoutes::Commit(sr::Request& request, sr::Response& response) {
     };
   }
   Result<CommittedBuild> committed = CommitUpload(uploads_, builds_, id, UnixNow(), mode, publish);
+  if (published) {
+    // Installed here or not, the build is the cluster's now: a copy is fetched on first use.
+    std::string warning = cluster_->Adopt(*published);
+    if (!warning.empty()) host_.Warn(warning);
+  }
   if (!committed.has_value()) {
     const Error& error = committed.error();
     if (error.kind == ErrorKind::kUnprocessable && !error.received) {

@@ -58,6 +58,7 @@ Result<PublishedBuild> ClusterBuilds::Publish(int fd, const BuildRecord& build, 
   Status stored = chunks_.Put(row.id, fd, build.size);
   if (!stored.has_value()) return tl::make_unexpected(stored.error());
   PublishedBuild result;
+  result.version = build.version;
   std::optional<CurrentPointer> current = catalog_.Current();
   if (current) result.previous = current->version;
   const std::string build_json = ClusterBuildJson(row);
@@ -85,11 +86,14 @@ Result<PublishedBuild> ClusterBuilds::Publish(int fd, const BuildRecord& build, 
   } catch (const sr::KvStoreError& error) {
     result.warning = std::string("cannot read back build ") + build.version + ": " + error.what();
   }
-  ApplyOwn(build.version, build_json);
-  if (make_current) ApplyOwn(kCurrentKey, current_json);
-  std::string pruned = Prune(build.version);
-  if (!pruned.empty()) result.warning = pruned;
+  result.rows.emplace_back(build.version, build_json);
+  if (make_current) result.rows.emplace_back(kCurrentKey, current_json);
   return result;
+}
+
+std::string ClusterBuilds::Adopt(const PublishedBuild& published) {
+  for (const auto& [key, value] : published.rows) ApplyOwn(key, value);
+  return Prune(published.version);
 }
 
 Result<CatalogChange> ClusterBuilds::Activate(std::string_view version, std::string_view actor) {

@@ -21,8 +21,11 @@
 namespace sr::file_distribution {
 
 struct PublishedBuild {
+  std::string version;
   std::optional<std::string> previous;  // the cluster's current version before, if any
-  std::string warning;                  // to log: e.g. an old build could not be pruned
+  std::string warning;                  // to log
+  // The rows written to "builds", for Adopt.
+  std::vector<std::pair<std::string, std::string>> rows;
 };
 
 class ClusterBuilds {
@@ -49,8 +52,14 @@ class ClusterBuilds {
   // Stores a verified build (bytes [0, build.size) of `fd`) under a new cluster-wide id, and
   // makes it current when `make_current`. kConflict when the version exists (or another master
   // took it meanwhile), kUnavailable when the store refuses (nothing is left half-written).
+  // This master learns the build only through Adopt, called once its own copy is installed:
+  // until then its downloads serve the build current before, and never start fetching the
+  // build being installed here.
   Result<PublishedBuild> Publish(int fd, const BuildRecord& build, bool make_current,
                                  std::string_view actor);
+  // Applies a published build's rows here, then prunes the oldest builds beyond keep_builds.
+  // Returns a warning, empty if none.
+  std::string Adopt(const PublishedBuild& published);
 
   // Makes a build of the cluster current: kNotFound when the cluster has no such build,
   // kUnavailable when the store refuses. Returns the change (its `previous` equals the build

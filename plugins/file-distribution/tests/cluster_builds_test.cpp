@@ -232,10 +232,12 @@ TEST_F(ClusterBuildsTest, ACommitTheDatabaseRefusesKeepsTheUploadForARetry) {
   const std::string id = created.value().upload_id;
   ASSERT_TRUE(uploads.Append(id, 0, zip).has_value());
   database_.SetReachable(false);
+  std::optional<PublishedBuild> published;
   BuildPublisher publish = [&](int fd, const BuildRecord& build, InstallMode mode) -> Status {
     Result<PublishedBuild> stored =
         a.cluster->Publish(fd, build, mode == InstallMode::kMakeCurrent, "alice");
     if (!stored.has_value()) return tl::make_unexpected(stored.error());
+    published = std::move(stored.value());
     return {};
   };
   Result<CommittedBuild> committed =
@@ -249,6 +251,9 @@ TEST_F(ClusterBuildsTest, ACommitTheDatabaseRefusesKeepsTheUploadForARetry) {
   database_.SetReachable(true);
   committed = CommitUpload(uploads, *a.local, id, 0, InstallMode::kMakeCurrent, publish);
   ASSERT_TRUE(committed.has_value()) << committed.error().message;
+  ASSERT_TRUE(published.has_value());
+  EXPECT_FALSE(a.cluster->catalog().CurrentBuild().has_value()) << "learnt through Adopt only";
+  a.cluster->Adopt(*published);
   EXPECT_EQ(a.ServedBytes(), zip);
   EXPECT_EQ(a.cluster->catalog().CurrentBuild()->build.sha256, Sha256Hex(zip));
 }

@@ -100,6 +100,7 @@ struct Master {
       EXPECT_TRUE(local->Install(folder->uploads_fd(), name, build,
                                  make_current ? InstallMode::kMakeCurrent : InstallMode::kStoreOnly)
                       .has_value());
+      cluster->Adopt(published.value());
     }
     return published;
   }
