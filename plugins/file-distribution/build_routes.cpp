@@ -75,7 +75,8 @@ void BuildRoutes::CreateUpload(sr::Request& request, sr::Response& response) {
   NewUpload& upload = parsed.value();
   if (cluster_ != nullptr && !cluster_->Healthy()) {
     // The build would reach this master only: refuse it before the client sends the bytes.
-    return WriteError(response, Error{ErrorKind::kUnavailable, std::string(kDatabaseDown), std::nullopt});
+    return WriteError(response,
+                      Error{ErrorKind::kUnavailable, std::string(kDatabaseDown), std::nullopt});
   }
   if (builds_.HasVersion(upload.version) ||
       (cluster_ != nullptr && cluster_->catalog().Find(upload.version))) {

@@ -35,16 +35,16 @@ void ClusterMode::OnChanges(const std::vector<CatalogChange>& changes) {
         events_.Uploaded(change.build);
         break;
       case CatalogChange::Kind::kActivated:
-        host_.Info("build " + change.build.version + " was made current by " +
-                   change.activated_by + " through another master");
+        host_.Info("build " + change.build.version + " was made current by " + change.activated_by +
+                   " through another master");
         events_.Activated(change.build, change.previous, change.activated_by);
         break;
       case CatalogChange::Kind::kRemoved:
         host_.Run("build removal", [this, version = change.build.version] {
           Status removed = local_.Remove(version);
           if (!removed.has_value()) {
-            host_.Warn("cannot remove build " + version + ", deleted by another master: " +
-                       removed.error().message);
+            host_.Warn("cannot remove build " + version +
+                       ", deleted by another master: " + removed.error().message);
           }
         });
         break;

@@ -9,9 +9,9 @@ namespace sr::file_distribution {
 namespace {
 
 tl::unexpected<Error> Unavailable(std::string_view what, const sr::KvStoreError& error) {
-  return MakeError(ErrorKind::kUnavailable,
-                   std::string("the database is unreachable, ").append(what).append(": ").append(
-                       error.what()));
+  return MakeError(
+      ErrorKind::kUnavailable,
+      std::string("the database is unreachable, ").append(what).append(": ").append(error.what()));
 }
 
 }  // namespace
@@ -104,8 +104,8 @@ Result<CatalogChange> ClusterBuilds::Activate(std::string_view version, std::str
                        std::string(actor)};
   if (current) change.previous = current->version;
   if (change.previous == found->build.version) return change;
-  const std::string json =
-      CurrentPointerJson(CurrentPointer{found->build.version, change.previous, change.activated_by});
+  const std::string json = CurrentPointerJson(
+      CurrentPointer{found->build.version, change.previous, change.activated_by});
   try {
     store_.Write({sr::KvStore::Put(builds_ns_, kCurrentKey, json)});
   } catch (const sr::KvStoreError& error) {

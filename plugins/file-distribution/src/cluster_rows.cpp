@@ -17,8 +17,9 @@ void WriteString(Writer& writer, const char* key, std::string_view value) {
 }
 
 tl::unexpected<Error> Damaged(std::string_view what, const std::string& why) {
-  return MakeError(ErrorKind::kInternal,
-                   std::string("damaged ").append(what).append(" row in the kv-store: ").append(why));
+  return MakeError(
+      ErrorKind::kInternal,
+      std::string("damaged ").append(what).append(" row in the kv-store: ").append(why));
 }
 
 }  // namespace

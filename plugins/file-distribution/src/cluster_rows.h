@@ -1,10 +1,10 @@
 // The rows file-distribution keeps in a shared kv-store when several masters use one database
-// (README, "Several masters"):
-//   "builds"        "<version>" -> {"id", "version", "size", "sha256", "uploaded_by", "uploaded_at"}
-//                   ".current"  -> {"version", "previous", "activated_by"}: the build every master
-//                                  serves
-//   "build_chunks"  "<id: 20 digits>/<index: 10 digits>" -> bytes [index MiB, index+1 MiB) of build
-//                   `id`: zero-padded, so a build's chunks sort together and in order
+// (README, "Several masters"). Namespace "builds":
+//   "<version>"  {"id", "version", "size", "sha256", "uploaded_by", "uploaded_at"}
+//   ".current"   {"version", "previous", "activated_by"}: the build every master serves
+// Namespace "build_chunks":
+//   "<id: 20 digits>/<index: 10 digits>"  bytes [index MiB, index+1 MiB) of build `id`,
+//   zero-padded so that a build's chunks sort together and in order
 // A build's chunks are committed before its metadata row: a master that sees the row can fetch
 // the bytes. Ids come from the cluster-wide sequence "build_id", so a version deleted and
 // uploaded again never meets its old chunks.

@@ -72,10 +72,10 @@ class FakeMaster {
   FakeClusterKv& kv() { return kv_; }
 
   FakeResponse Upload(const std::string& version, const std::string& zip) {
-    FakeResponse created = host_.Call(
-        "POST", "/api/builds/uploads",
-        R"({"version":")" + version + R"(","size":)" + std::to_string(zip.size()) +
-            R"(,"sha256":")" + Sha256Hex(zip) + R"("})");
+    FakeResponse created =
+        host_.Call("POST", "/api/builds/uploads",
+                   R"({"version":")" + version + R"(","size":)" + std::to_string(zip.size()) +
+                       R"(,"sha256":")" + Sha256Hex(zip) + R"("})");
     if (created.status != 201) return created;
     const std::string id = Member(created.body, "upload_id");
     FakeResponse chunk = host_.Call("PUT", "/api/builds/uploads/" + id + "?offset=0", zip);
