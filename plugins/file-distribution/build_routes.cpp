@@ -171,18 +171,25 @@ void BuildRoutes::AbortUpload(sr::Request& request, sr::Response& response) {
 }
 
 void BuildRoutes::ListBuilds(sr::Request& request, sr::Response& response) {
-  served_.With(request, response, std::bind_front(&BuildRoutes::AnswerList, this));
+  // A cluster's current build is the shared pointer: asking which file this master serves
+  // would start a fetch when it is behind.
+  if (cluster_ != nullptr) {
+    if (std::optional<CurrentPointer> pointer = cluster_->catalog().Current()) {
+      return AnswerList(response, pointer->version);
+    }
+  }
+  served_.With(request, response,
+               [this](sr::Request&, sr::Response& answer, Result<ResolvedBuild> served) {
+                 std::optional<std::string> current;
+                 if (served.has_value()) current = served.value().build.version;
+                 AnswerList(answer, current);
+               });
 }
 
-void BuildRoutes::AnswerList(sr::Request&, sr::Response& response, Result<ResolvedBuild> served) {
-  std::optional<std::string> current;
-  if (served.has_value()) current = served.value().build.version;
+void BuildRoutes::AnswerList(sr::Response& response, const std::optional<std::string>& current) {
   if (cluster_ == nullptr) return response.Json(200, BuildListJson(builds_.Builds(), current));
   std::vector<BuildRecord> builds;
   for (ClusterBuild& build : cluster_->catalog().Builds()) builds.push_back(std::move(build.build));
-  if (std::optional<CurrentPointer> pointer = cluster_->catalog().Current()) {
-    current = pointer->version;
-  }
   response.Json(200, BuildListJson(builds, current));
 }
 

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <sr/plugin.hpp>
 
 #include "build_events.h"
@@ -32,7 +34,7 @@ class BuildRoutes {
   void Commit(sr::Request& request, sr::Response& response);
   void AbortUpload(sr::Request& request, sr::Response& response);
   void ListBuilds(sr::Request& request, sr::Response& response);
-  void AnswerList(sr::Request& request, sr::Response& response, Result<ResolvedBuild> served);
+  void AnswerList(sr::Response& response, const std::optional<std::string>& current);
   void ActivateBuild(sr::Request& request, sr::Response& response);
   Result<Activation> Activate(const std::string& version, const std::string& actor);
 

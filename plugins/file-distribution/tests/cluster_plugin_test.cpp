@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <thread>
@@ -120,6 +121,8 @@ TEST_F(ClusterPluginTest, ABuildUploadedThroughOneMasterIsServedByAnother) {
   FakeResponse list = b.host().Call("GET", "/api/builds");
   EXPECT_EQ(list.status, 200);
   EXPECT_EQ(Member(list.body, "current"), "1.0.0");
+  EXPECT_FALSE(std::filesystem::exists(dir_.path() / "b/builds/1.0.0.zip"))
+      << "listing fetches nothing: the first download does";
 
   FakeResponse download = b.host().Call("GET", "/api/spawners/download");
   ASSERT_EQ(download.status, 200) << download.body;
