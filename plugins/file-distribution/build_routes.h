@@ -6,8 +6,8 @@
 
 #include <cstdint>
 #include <optional>
-#include <string>
 #include <sr/plugin.hpp>
+#include <string>
 
 #include "build_events.h"
 #include "build_store.h"
