@@ -1,6 +1,19 @@
 #include "cluster_mode.h"
 
+#include <chrono>
+
+#include "time_format.h"
+
 namespace sr::file_distribution {
+
+namespace {
+
+// A commit writes its chunks within minutes even for the largest build: an hour-old pending
+// set belongs to a master that died or lost the database half-way.
+constexpr std::int64_t kAbandonedAfterSeconds = 3600;
+constexpr std::chrono::minutes kSweepPeriod{10};
+
+}  // namespace
 
 std::unique_ptr<ClusterMode> ClusterMode::Open(sr::Host& host, const BuildFolder& folder,
                                                BuildStore& local, BuildEvents& events,
@@ -24,6 +37,13 @@ ClusterMode::ClusterMode(sr::Host& host, const sr_kv_store_v1& service, const Bu
       [&host](std::function<void()> job) { host.Run("build fetch", std::move(job)); });
   builds_->Start([this](const std::vector<CatalogChange>& changes) { OnChanges(changes); },
                  [&host](const std::string& warning) { host.Warn(warning); });
+  sweep_task_ = host.Every("abandoned build chunks", kSweepPeriod, [this] {
+    std::string warning;
+    std::size_t swept = builds_->SweepAbandoned(UnixNow(), kAbandonedAfterSeconds, warning);
+    if (swept > 0)
+      host_.Info("deleted the abandoned chunks of " + std::to_string(swept) + " build(s)");
+    if (!warning.empty()) host_.Warn(warning);
+  });
 }
 
 // On the store's change thread: events are queued by the host; disk work goes to a worker.

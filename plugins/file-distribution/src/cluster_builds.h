@@ -66,18 +66,31 @@ class ClusterBuilds {
   // when it was current already).
   Result<CatalogChange> Activate(std::string_view version, std::string_view actor);
 
+  // The cluster's sweeper (on the master holding the lease "file-distribution-sweeper"):
+  // deletes the chunks left by a commit or a pruning that died half-way (pending since before
+  // `now_unix_seconds - max_age_seconds`). Returns how many builds' chunks it deleted; a
+  // warning describes what failed.
+  std::size_t SweepAbandoned(std::int64_t now_unix_seconds, std::int64_t max_age_seconds,
+                             std::string& warning);
+
   // Writes `build`'s bytes into `fd` (empty, opened for reading and writing) and checks them
   // against its SHA-256: kUnavailable, naming both digests, when they differ.
   Status Fetch(const ClusterBuild& build, int fd);
 
  private:
   void ApplyOwn(std::string_view key, const std::string& value);
+  // Names chunks this master wrote but no row owns as pending again (so that the sweeper finds
+  // them if the deletes fail), then deletes them.
+  void Withdraw(std::uint64_t id, std::uint64_t size);
+  // Deletes chunks no metadata row owns, then their pending row; false if the store refused.
+  bool Discard(std::uint64_t id, std::uint64_t size);
   // Deletes the oldest builds beyond keep_builds_ but `keep`; returns a warning, empty if none.
   std::string Prune(const std::string& keep);
 
   sr::KvStore& store_;
   std::size_t keep_builds_;
   sr_kv_namespace* builds_ns_;
+  sr_kv_namespace* pending_ns_;
   BuildChunks chunks_;
   ClusterCatalog catalog_;
   ChangeListener on_change_;
