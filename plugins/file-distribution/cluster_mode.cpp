@@ -41,7 +41,8 @@ ClusterMode::ClusterMode(sr::Host& host, const sr_kv_store_v1& service, const Bu
     std::string warning;
     std::size_t swept = builds_->SweepAbandoned(UnixNow(), kAbandonedAfterSeconds, warning);
     if (swept > 0)
-      host_.Info("deleted the abandoned chunks of " + std::to_string(swept) + " build(s)");
+      host_.Info(std::string("deleted the abandoned chunks of ") + std::to_string(swept) +
+                 " build(s)");
     if (!warning.empty()) host_.Warn(warning);
   });
 }
@@ -51,19 +52,20 @@ void ClusterMode::OnChanges(const std::vector<CatalogChange>& changes) {
   for (const CatalogChange& change : changes) {
     switch (change.kind) {
       case CatalogChange::Kind::kAdded:
-        host_.Info("build " + change.build.version + " was uploaded through another master");
+        host_.Info(std::string("build ") + change.build.version +
+                   " was uploaded through another master");
         events_.Uploaded(change.build);
         break;
       case CatalogChange::Kind::kActivated:
-        host_.Info("build " + change.build.version + " was made current by " + change.activated_by +
-                   " through another master");
+        host_.Info(std::string("build ") + change.build.version + " was made current by " +
+                   change.activated_by + " through another master");
         events_.Activated(change.build, change.previous, change.activated_by);
         break;
       case CatalogChange::Kind::kRemoved:
         host_.Run("build removal", [this, version = change.build.version] {
           Status removed = local_.Remove(version);
           if (!removed.has_value()) {
-            host_.Warn("cannot remove build " + version +
+            host_.Warn(std::string("cannot remove build ") + version +
                        ", deleted by another master: " + removed.error().message);
           }
         });

@@ -141,7 +141,7 @@ class FileDistributionPlugin final : public sr::Plugin {
               std::to_string(store_->Builds().size()) + " kept build(s), " +
               std::to_string(uploads_->Count()) + " upload(s) in progress");
     if (cluster_) {
-      host.Info("cluster mode: builds are shared through the kv-store, " +
+      host.Info(std::string("cluster mode: builds are shared through the kv-store, ") +
                 std::to_string(cluster_->builds().catalog().Builds().size()) +
                 " build(s) in the cluster");
     }

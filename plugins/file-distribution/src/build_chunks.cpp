@@ -74,9 +74,10 @@ Status BuildChunks::Get(std::uint64_t id, std::uint64_t size, int fd) {
     const std::uint64_t expected = ChunkLength(size, index);
     if (!chunk || chunk->size() != expected) {
       return MakeError(ErrorKind::kUnavailable,
-                       "chunk " + std::to_string(index) + " of " + std::to_string(count) +
-                           (chunk ? " has " + std::to_string(chunk->size()) + " bytes instead of " +
-                                        std::to_string(expected)
+                       std::string("chunk ") + std::to_string(index) + " of " +
+                           std::to_string(count) +
+                           (chunk ? std::string(" has ") + std::to_string(chunk->size()) +
+                                        " bytes instead of " + std::to_string(expected)
                                   : " is missing") +
                            " in the database");
     }

@@ -52,7 +52,8 @@ void ClusterBuilds::Stop() { watch_.Reset(); }
 Result<PublishedBuild> ClusterBuilds::Publish(int fd, const BuildRecord& build, bool make_current,
                                               std::string_view actor) {
   if (catalog_.Find(build.version)) {
-    return MakeError(ErrorKind::kConflict, "build " + build.version + " already exists");
+    return MakeError(ErrorKind::kConflict,
+                     std::string("build ") + build.version + " already exists");
   }
   ClusterBuild row{0, build};
   try {
@@ -98,8 +99,8 @@ Result<PublishedBuild> ClusterBuilds::Publish(int fd, const BuildRecord& build, 
         stored_row ? ParseClusterBuild(*stored_row) : MakeError(ErrorKind::kNotFound, "");
     if (winner.has_value() && winner.value().id != row.id) {
       Withdraw(row.id, build.size);
-      return MakeError(ErrorKind::kConflict,
-                       "build " + build.version + " was uploaded through another master meanwhile");
+      return MakeError(ErrorKind::kConflict, std::string("build ") + build.version +
+                                                 " was uploaded through another master meanwhile");
     }
   } catch (const sr::KvStoreError& error) {
     result.warning = std::string("cannot read back build ") + build.version + ": " + error.what();
@@ -116,7 +117,7 @@ std::string ClusterBuilds::Adopt(const PublishedBuild& published) {
 
 Result<CatalogChange> ClusterBuilds::Activate(std::string_view version, std::string_view actor) {
   std::optional<ClusterBuild> found = catalog_.Find(version);
-  if (!found) return MakeError(ErrorKind::kNotFound, "no kept build " + std::string(version));
+  if (!found) return MakeError(ErrorKind::kNotFound, std::string("no kept build ").append(version));
   std::optional<CurrentPointer> current = catalog_.Current();
   CatalogChange change{CatalogChange::Kind::kActivated, found->build, std::nullopt,
                        std::string(actor)};
@@ -140,7 +141,7 @@ Status ClusterBuilds::Fetch(const ClusterBuild& build, int fd) {
   if (!digest.has_value()) return tl::make_unexpected(digest.error());
   if (digest.value() != build.build.sha256) {
     return MakeError(ErrorKind::kUnavailable,
-                     "build " + build.build.version +
+                     std::string("build ") + build.build.version +
                          " fetched from the database does not match its SHA-256 (expected " +
                          build.build.sha256 + ", got " + digest.value() +
                          "): it is not served; upload the build again");
@@ -188,7 +189,7 @@ std::string ClusterBuilds::Prune(const std::string& keep) {
     std::string ignored;
     catalog_.Apply(build.build.version, "", true, ignored);
     if (!Discard(build.id, build.build.size)) {
-      warning = "the bytes of pruned build " + build.build.version +
+      warning = std::string("the bytes of pruned build ") + build.build.version +
                 " stay in the database until the sweeper deletes them: " + store_.LastError();
     }
   }
@@ -260,7 +261,7 @@ std::size_t ClusterBuilds::SweepAbandoned(std::int64_t now_unix_seconds,
     if (Discard(pending.id, pending.size)) {
       ++swept;
     } else {
-      warning = "cannot delete abandoned build chunks: " + store_.LastError();
+      warning = std::string("cannot delete abandoned build chunks: ") + store_.LastError();
     }
   }
   return swept;
