@@ -57,6 +57,13 @@ Result<PublishedBuild> ClusterBuilds::Publish(int fd, const BuildRecord& build, 
   }
   ClusterBuild row{0, build};
   try {
+    // The store itself, not only what this master has seen: another master's row may not have
+    // arrived yet, and a commit whose answer was lost may have written this one.
+    if (std::optional<std::string> existing = store_.Get(builds_ns_, build.version)) {
+      ApplyOwn(build.version, *existing);
+      return MakeError(ErrorKind::kConflict,
+                       std::string("build ") + build.version + " already exists");
+    }
     row.id = store_.NextId(kBuildIdSequence);
   } catch (const sr::KvStoreError& error) {
     return Unavailable("the build was not stored (commit again later)", error);

@@ -82,6 +82,12 @@ TEST_F(ClusterBuildsTest, BuildIdsAreUniqueAcrossMasters) {
   Result<PublishedBuild> again = a.Upload("2.0.0", RandomBytes(1000, 3), false);
   ASSERT_FALSE(again.has_value());
   EXPECT_EQ(again.error().kind, ErrorKind::kConflict);
+  // Also before this master has seen the other's row: the commit asks the database.
+  ASSERT_TRUE(b.Upload("3.0.0", RandomBytes(1000, 4), false).has_value());
+  Result<PublishedBuild> unseen = a.Upload("3.0.0", RandomBytes(1000, 5), false);
+  ASSERT_FALSE(unseen.has_value());
+  EXPECT_EQ(unseen.error().message, "build 3.0.0 already exists");
+  EXPECT_EQ(database_.Rows(kChunksNamespace).size(), 3u) << "nothing written for the refusal";
 }
 
 TEST_F(ClusterBuildsTest, ACorruptedChunkIsRefusedNeverServed) {
