@@ -176,6 +176,23 @@ TEST_F(SpawnerRegistryClusterTest, AHeartbeatOnAnotherMasterReachesTheFirstAfter
   EXPECT_TRUE(a->events.Take().empty());
 }
 
+// A heartbeat may land on a master before the registration's change reaches it.
+TEST_F(SpawnerRegistryClusterTest, AMasterThatDoesNotKnowASpawnerYetReadsItFromTheStore) {
+  ChangeOutcome registered = a->Register();
+  EXPECT_EQ(b->registry->VerifyToken(registered.token), registered.id);  // not synced yet
+  EXPECT_TRUE(b->registry->Heartbeat(registered.id, Current(2)));
+  EXPECT_EQ(b->events.Count("spawner.registered"), 1u);
+  b->kv.Sync();  // the registration arrives later: already known, nothing new
+  EXPECT_EQ(b->events.Count("spawner.registered"), 1u);
+  EXPECT_EQ(b->registry->Get(registered.id)->load.current_instances, 2);
+  EXPECT_FALSE(b->registry->Heartbeat(registered.id + 1, Current(2)));  // nowhere: 404
+  ASSERT_EQ(a->Delete(registered.id).result, Result::kOk);
+  b->kv.Sync();
+  EXPECT_FALSE(b->registry->Heartbeat(registered.id, Current(2)));
+  db.SetReachable(false);  // a miss is answered from memory while the database is away
+  EXPECT_FALSE(b->registry->Heartbeat(registered.id + 1, Current(2)));
+}
+
 TEST_F(SpawnerRegistryClusterTest, AnOlderRecordNeverOverwritesANewerHeartbeat) {
   ChangeOutcome registered = a->Register();
   b->kv.Sync();
