@@ -117,8 +117,11 @@ TEST_F(PgClusterTest, SequencesAreUniqueUnderConcurrentDrawsFromTwoMasters) {
   EXPECT_EQ(unique.size(), ids.size());
   EXPECT_EQ(*unique.begin(), 1u);  // created at 1, never skipping at the start
   EXPECT_EQ(*unique.rbegin(), static_cast<std::uint64_t>(2 * kThreads * kDraws));
-  // Other sequences are independent.
+  // Other sequences are independent, names up to 64 characters included.
   EXPECT_EQ(a->client->NextId("build_id"), 1u);
+  std::string longest(64, 'z');
+  EXPECT_EQ(a->client->NextId(longest), 1u);
+  EXPECT_EQ(b->client->NextId(longest), 2u);
 }
 
 TEST_F(PgClusterTest, ALeaseIsHeldByOneMasterAndTakenOverWhenItDies) {
