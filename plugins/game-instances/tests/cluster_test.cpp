@@ -4,16 +4,20 @@
 // usual events published there. Deliveries are manual (Sync), so the tests are deterministic.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <memory>
+#include <thread>
 #include <string>
 #include <utility>
 #include <vector>
 #include <sr/testing/fake_cluster_kv.hpp>
 
 #include "cluster_follower.h"
+#include "fake_agent.h"
 #include "fleet.h"
 #include "journal.h"
 #include "kv_instance_store.h"
+#include "reconciler.h"
 
 namespace sr::game_instances {
 namespace {
@@ -165,13 +169,61 @@ TEST(GameInstancesCluster, WithoutTheDatabaseNoIdIsDrawnAndTheBookStaysAsItWas) 
   EXPECT_EQ(a.Start("agent-1").id(), "i-1");
 }
 
-TEST(GameInstancesCluster, OnlyOneMasterReconcilesTheAgents) {
+std::int64_t Now() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// An instance started on an agent behind the masters' backs is adopted once, by the master
+// holding the lease, under one id; the other learns of it through the database.
+TEST(GameInstancesCluster, OnlyTheLeaseHolderPollsAndAdopts) {
   FakeClusterDatabase database;
   Master a(database, "a");
   Master b(database, "b");
-  bool a_leads = a.store.Lead("game-instances-reconcile");
-  bool b_leads = b.store.Lead("game-instances-reconcile");
-  EXPECT_NE(a_leads, b_leads);
+  sr::game_instances::testing::FakeAgent agent("us", 4);
+  std::string adopted = agent.StartLocally();
+  AgentClientOptions client_options;
+  client_options.targets = sr::spawner_registry::SpawnTargetPolicy(
+      *sr::net::CidrSet::Parse({"127.0.0.0/8"}, nullptr), {});
+  AgentClient client(client_options);
+  std::vector<std::unique_ptr<Reconciler>> reconcilers;
+  for (Master* master : {&a, &b}) {
+    SpawnerView view;
+    view.id = 8;
+    view.region = "us";
+    view.host = "127.0.0.1";
+    view.port = agent.port();
+    view.max_instances = 4;
+    view.status = "active";
+    view.revision = 1;
+    master->fleet->Upsert(view, Now());
+    ReconcilerOptions options{/*interval_ms=*/20, 4, 0, {}};
+    options.leads = [master] { return master->store.Lead("game-instances-reconcile"); };
+    reconcilers.push_back(
+        std::make_unique<Reconciler>(*master->fleet, client, *master->journal, options, Now));
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (reconcilers[0]->polls_completed() + reconcilers[1]->polls_completed() < 5 &&
+         std::chrono::steady_clock::now() < deadline) {
+    for (auto& reconciler : reconcilers) reconciler->Tick();
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  a.kv.WaitIdle();
+  b.kv.WaitIdle();
+  a.kv.Sync();
+  b.kv.Sync();
+  EXPECT_TRUE((reconcilers[0]->polls_completed() == 0) != (reconcilers[1]->polls_completed() == 0))
+      << "exactly one master polls";
+  Fleet::Filter filter;
+  filter.region = "us";
+  for (Master* master : {&a, &b}) {
+    std::vector<Instance> listed = master->fleet->List(filter);
+    ASSERT_EQ(listed.size(), 1u) << "adopted once, seen by both";
+    EXPECT_EQ(listed[0].agent_instance_id, adopted);
+    EXPECT_EQ(listed[0].source, "adopted");
+  }
+  EXPECT_EQ(a.fleet->List(filter)[0].number, b.fleet->List(filter)[0].number);
 }
 
 }  // namespace
