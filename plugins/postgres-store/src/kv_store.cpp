@@ -137,7 +137,7 @@ WriteOutcome KvStore::WriteAsync(std::vector<WriteOp> ops, WriteCallback done) {
 
 StoreStatus KvStore::NextId(std::string_view name, std::uint64_t& out) {
   if (!IsValidSequenceName(name)) return StoreStatus::kInvalidArgument;
-  std::string sequence = std::string("sr_seq_").append(name);
+  std::string sequence = SequenceName(name);
   std::string next_sql = std::string("SELECT nextval('").append(sequence).append("')");
   std::string create_sql =
       std::string("CREATE SEQUENCE IF NOT EXISTS ").append(sequence).append(" START 1");

@@ -91,10 +91,16 @@ PgParam ByteaArray(const std::vector<std::optional<std::string_view>>& items,
 }
 
 PgConnection::PgConnection(const std::string& conninfo, std::chrono::seconds connect_timeout) {
-  // The timeout comes first so that one in `conninfo` wins (later keywords override).
+  // Defaults come first so that the same keywords in `conninfo` win (later ones override).
+  // TCP keepalives and tcp_user_timeout turn a database host that vanished without closing
+  // the connection (a partition, a powered-off machine) into an error within seconds, rather
+  // than a statement that waits forever.
   std::string timeout = std::to_string(connect_timeout.count());
-  const char* keywords[] = {"connect_timeout", "application_name", "dbname", nullptr};
-  const char* values[] = {timeout.c_str(), "spawner-registry", conninfo.c_str(), nullptr};
+  const char* keywords[] = {"connect_timeout",   "application_name", "keepalives",
+                            "keepalives_idle",   "keepalives_interval", "keepalives_count",
+                            "tcp_user_timeout",  "dbname",           nullptr};
+  const char* values[] = {timeout.c_str(), "spawner-registry", "1", "5", "2", "3", "10000",
+                          conninfo.c_str(), nullptr};
   conn_.reset(PQconnectdbParams(keywords, values, 1));
   if (conn_ == nullptr) throw PgError("out of memory connecting to PostgreSQL", "", true);
   if (PQstatus(conn_.get()) != CONNECTION_OK) {

@@ -1,6 +1,7 @@
 // Two masters over one database: watches, sequences, leases, the hosts table, and a database
 // restart in the middle.
 #include <algorithm>
+#include <atomic>
 #include <mutex>
 #include <set>
 #include <vector>
@@ -117,8 +118,11 @@ TEST_F(PgClusterTest, SequencesAreUniqueUnderConcurrentDrawsFromTwoMasters) {
   EXPECT_EQ(unique.size(), ids.size());
   EXPECT_EQ(*unique.begin(), 1u);  // created at 1, never skipping at the start
   EXPECT_EQ(*unique.rbegin(), static_cast<std::uint64_t>(2 * kThreads * kDraws));
-  // Other sequences are independent.
+  // Other sequences are independent, names up to 64 characters included.
   EXPECT_EQ(a->client->NextId("build_id"), 1u);
+  std::string longest(64, 'z');
+  EXPECT_EQ(a->client->NextId(longest), 1u);
+  EXPECT_EQ(b->client->NextId(longest), 2u);
 }
 
 TEST_F(PgClusterTest, ALeaseIsHeldByOneMasterAndTakenOverWhenItDies) {
@@ -213,6 +217,50 @@ TEST_F(PgClusterTest, ADatabaseRestartFailsWritesFastThenWritesAndWatchesResume)
   EXPECT_TRUE(Eventually([&] { return seen_by_b.size() == 3; }, std::chrono::seconds(8)));
   EXPECT_EQ(seen_by_b.changes(), (std::vector<std::string>{"before=1", "down=x", "after=2"}));
   EXPECT_TRUE(Eventually([&] { return a->client->Healthy() && b->client->Healthy(); }));
+}
+
+// Writes keep coming while the database restarts: each callback runs exactly once, and every
+// write acknowledged with success is there afterwards.
+TEST_F(PgClusterTest, NothingAcknowledgedIsLostAcrossADatabaseRestart) {
+  auto a = NewMaster("a");
+  sr_kv_namespace* ns = a->client->Open("load");
+  std::mutex mutex;
+  std::vector<std::string> acknowledged;
+  std::atomic<int> callbacks{0};
+  std::atomic<int> submitted{0};
+  std::atomic<bool> stop{false};
+  std::thread writer([&] {
+    for (int i = 0; !stop; ++i) {
+      std::string key = std::to_string(i);
+      ++submitted;
+      a->client->WriteAsync({sr::KvStore::Put(ns, key, "v")},
+                            [&, key](bool ok, const std::string&) {
+                              ++callbacks;
+                              if (!ok) return;
+                              std::lock_guard<std::mutex> lock(mutex);
+                              acknowledged.push_back(key);
+                            });
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  pg_->Restart();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_TRUE(Eventually([&] { return a->client->Healthy(); }, std::chrono::seconds(8)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  stop = true;
+  writer.join();
+  ASSERT_TRUE(Eventually([&] { return callbacks == submitted; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(callbacks.load(), submitted.load());
+  std::set<std::string> stored;
+  a->client->Scan(ns, "", "", 0, false, [&](std::string_view key, std::string_view) {
+    stored.emplace(key);
+    return true;
+  });
+  std::lock_guard<std::mutex> lock(mutex);
+  EXPECT_GT(acknowledged.size(), 20u);
+  for (const std::string& key : acknowledged) EXPECT_EQ(stored.count(key), 1u) << key;
 }
 
 }  // namespace
