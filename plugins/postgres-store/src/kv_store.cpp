@@ -2,6 +2,8 @@
 
 #include <future>
 
+#include <sr/services/kv_store_provider.hpp>
+
 #include "schema.h"
 
 namespace sr::postgres_store {
@@ -136,7 +138,8 @@ WriteOutcome KvStore::WriteAsync(std::vector<WriteOp> ops, WriteCallback done) {
 }
 
 StoreStatus KvStore::NextId(std::string_view name, std::uint64_t& out) {
-  if (!IsValidSequenceName(name)) return StoreStatus::kInvalidArgument;
+  // Sequence names become part of an SQL identifier: [a-z0-9_] only.
+  if (!sr::IsValidKvName(name, false)) return StoreStatus::kInvalidArgument;
   std::string sequence = SequenceName(name);
   std::string next_sql = std::string("SELECT nextval('").append(sequence).append("')");
   std::string create_sql =
