@@ -134,7 +134,8 @@ class PostgresStorePlugin final : public sr::Plugin {
                  response.AddHeader("Cache-Control", "no-store");
                  response.Json(200, sr::postgres_store::ClusterJson(store_->Cluster()));
                });
-    host.Info(std::string("database open; this master is '").append(store_->host_name()).append("'"));
+    host.Info(
+        std::string("database open; this master is '").append(store_->host_name()).append("'"));
   }
 
   // Users stop first (reverse start order); what they flushed is committed here.

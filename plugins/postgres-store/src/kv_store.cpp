@@ -23,8 +23,7 @@ constexpr const char* kScanReverseSql =
 
 }  // namespace
 
-KvStore::KvStore(StoreOptions options)
-    : options_(std::move(options)), health_(options_.on_health) {
+KvStore::KvStore(StoreOptions options) : options_(std::move(options)), health_(options_.on_health) {
   try {
     PgConnection conn(options_.conninfo, kOpenTimeout);
     CreateSchema(conn);
@@ -55,9 +54,9 @@ StoreStatus KvStore::Failed(const PgError& error) {
 StoreStatus KvStore::Get(std::string_view ns, std::string_view key, const RowVisitor& visit) {
   try {
     return readers_->With([&](PgConnection& conn) {
-      PgResult rows = conn.Query(
-          "SELECT value FROM sr_kv WHERE ns = $1 AND key = $2 AND value IS NOT NULL",
-          {Text(ns), Bytea(key)});
+      PgResult rows =
+          conn.Query("SELECT value FROM sr_kv WHERE ns = $1 AND key = $2 AND value IS NOT NULL",
+                     {Text(ns), Bytea(key)});
       if (rows.rows() == 0) return StoreStatus::kNotFound;
       visit(key, rows.Bytes(0, 0));
       return StoreStatus::kOk;
@@ -75,16 +74,16 @@ StoreStatus KvStore::Scan(std::string_view ns, std::string_view start, std::stri
   std::uint64_t remaining = limit == 0 ? UINT64_MAX : limit;
   try {
     while (remaining > 0) {
-      std::uint32_t page = static_cast<std::uint32_t>(std::min<std::uint64_t>(remaining, kScanPage));
+      std::uint32_t page =
+          static_cast<std::uint32_t>(std::min<std::uint64_t>(remaining, kScanPage));
       // Rows are copied out of the page before visiting, so that a visitor that reads the store
       // again does not wait for the connection this scan holds.
       std::vector<std::pair<std::string, std::string>> rows;
       readers_->With([&](PgConnection& conn) {
         std::string page_bytes;
-        PgResult result = conn.Query(
-            reverse ? kScanReverseSql : kScanForwardSql,
-            {Text(ns), Bytea(lower), bounded_above ? Bytea(upper) : Null(),
-             Int8(page, page_bytes)});
+        PgResult result = conn.Query(reverse ? kScanReverseSql : kScanForwardSql,
+                                     {Text(ns), Bytea(lower), bounded_above ? Bytea(upper) : Null(),
+                                      Int8(page, page_bytes)});
         rows.clear();
         for (int row = 0; row < result.rows(); ++row) {
           rows.emplace_back(result.Bytes(row, 0), result.Bytes(row, 1));

@@ -36,7 +36,8 @@ using WriteCallback = std::function<void(const WriteOutcome&)>;
 using RowVisitor = std::function<bool(std::string_view key, std::string_view value)>;
 
 // Receives one change made by another master (deleted: value is empty).
-using ChangeVisitor = std::function<void(std::string_view key, std::string_view value, bool deleted)>;
+using ChangeVisitor =
+    std::function<void(std::string_view key, std::string_view value, bool deleted)>;
 
 enum class LogLevel { kInfo, kWarn, kError };
 using StoreLogger = std::function<void(LogLevel, const std::string&)>;

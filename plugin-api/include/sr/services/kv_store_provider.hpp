@@ -55,8 +55,8 @@ namespace sr {
 inline bool IsValidKvName(std::string_view name, bool allow_dash = true) {
   if (name.empty() || name.size() > 64) return false;
   for (char c : name) {
-    bool allowed = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
-                   (allow_dash && c == '-');
+    bool allowed =
+        (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || (allow_dash && c == '-');
     if (!allowed) return false;
   }
   return true;
@@ -174,8 +174,8 @@ class KvStoreProvider {
     }
   }
 
-  static sr_status Scan(void* self, sr_kv_namespace* ns, sr_str start, sr_str end,
-                        uint32_t limit, int32_t reverse, sr_kv_row_fn fn, void* ctx) noexcept {
+  static sr_status Scan(void* self, sr_kv_namespace* ns, sr_str start, sr_str end, uint32_t limit,
+                        int32_t reverse, sr_kv_row_fn fn, void* ctx) noexcept {
     try {
       if (ns == nullptr || fn == nullptr) return SR_ERR_INVALID_ARGUMENT;
       return ToStatus(StoreOf(self).Scan(ns->name, View(start), View(end), limit, reverse != 0,
