@@ -32,6 +32,18 @@ KvStore::KvStore(StoreOptions options) : options_(std::move(options)), health_(o
   }
   readers_ = std::make_unique<ReaderPool>(options_.conninfo, options_.readers, health_);
   leases_ = std::make_unique<LeaseKeeper>(options_.conninfo, health_);
+  bool claimed = false;
+  try {
+    claimed = leases_->ClaimHostName(options_.host_name);
+  } catch (const PgError& e) {
+    throw StoreOpenError(std::string("cannot open the database: ").append(e.what()));
+  }
+  if (!claimed) {
+    throw StoreOpenError(std::string("another master named '")
+                             .append(options_.host_name)
+                             .append("' is connected to this database: host_name must be "
+                                     "unique among the masters"));
+  }
   writer_ = std::make_unique<GroupCommitWriter>(options_, health_);
   changes_ = std::make_unique<ChangeFeed>(options_, health_);
   heartbeat_ = std::make_unique<HostHeartbeat>(options_, health_, *leases_);

@@ -165,6 +165,20 @@ TEST_F(PgClusterTest, TheHostsTableListsEveryMasterWithItsHealth) {
   EXPECT_TRUE(Eventually([&] { return a->store->Cluster().hosts.size() == 1; }));
 }
 
+TEST_F(PgClusterTest, ASecondLiveMasterOfTheSameNameIsRefused) {
+  auto a = NewMaster("a");
+  try {
+    NewMaster("a");
+    ADD_FAILURE() << "a second master named 'a' started";
+  } catch (const StoreOpenError& e) {
+    EXPECT_NE(std::string(e.what()).find("another master named 'a' is connected"),
+              std::string::npos)
+        << e.what();
+  }
+  a.reset();  // once the first is gone, the name is free again
+  EXPECT_NO_THROW(NewMaster("a"));
+}
+
 TEST_F(PgClusterTest, MastersStartingTogetherShareOneSchema) {
   std::vector<std::unique_ptr<Master>> masters(3);
   std::vector<std::thread> threads;
