@@ -19,7 +19,8 @@
 //                    must be unique among the masters
 //   resync_interval  how often watches look for changes without a notification (500ms)
 //   readers          connections for reads and sequences, 1-64 (4)
-// Start-up fails, naming the database's answer, when it cannot be reached or refuses the schema.
+// Start-up fails, naming the database's answer, when it cannot be reached or refuses the
+// schema, and when another live master already uses this host_name.
 #include <unistd.h>
 
 #include <array>
@@ -134,7 +135,8 @@ class PostgresStorePlugin final : public sr::Plugin {
                  response.AddHeader("Cache-Control", "no-store");
                  response.Json(200, sr::postgres_store::ClusterJson(store_->Cluster()));
                });
-    host.Info(std::string("database open; this master is '").append(store_->host_name()).append("'"));
+    host.Info(
+        std::string("database open; this master is '").append(store_->host_name()).append("'"));
   }
 
   // Users stop first (reverse start order); what they flushed is committed here.

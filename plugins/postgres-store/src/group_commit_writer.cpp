@@ -84,7 +84,8 @@ void GroupCommitWriter::Run() {
       ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and everything was committed
       std::size_t ops = 0;
-      while (!queue_.empty() && (group.empty() || ops + queue_.front().ops.size() <= kMaxOpsPerCommit)) {
+      while (!queue_.empty() &&
+             (group.empty() || ops + queue_.front().ops.size() <= kMaxOpsPerCommit)) {
         ops += queue_.front().ops.size();
         group.push_back(std::move(queue_.front()));
         queue_.pop_front();
@@ -122,9 +123,9 @@ WriteOutcome GroupCommitWriter::Commit(const std::vector<WriteOp>& ops) {
         std::string key_array;
         std::string value_array;
         if (!folded.puts.empty()) {
-          conn.Query(kPutSql, {TextArray(folded.puts.ns, ns_array),
-                               ByteaArray(folded.puts.keys, key_array),
-                               ByteaArray(folded.puts.values, value_array), Text(origin_)});
+          conn.Query(kPutSql,
+                     {TextArray(folded.puts.ns, ns_array), ByteaArray(folded.puts.keys, key_array),
+                      ByteaArray(folded.puts.values, value_array), Text(origin_)});
         }
         if (!folded.deletes.empty()) {
           conn.Query(kDeleteSql, {TextArray(folded.deletes.ns, ns_array),

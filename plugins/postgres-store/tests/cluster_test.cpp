@@ -165,11 +165,26 @@ TEST_F(PgClusterTest, TheHostsTableListsEveryMasterWithItsHealth) {
   EXPECT_TRUE(Eventually([&] { return a->store->Cluster().hosts.size() == 1; }));
 }
 
+TEST_F(PgClusterTest, ASecondLiveMasterOfTheSameNameIsRefused) {
+  auto a = NewMaster("a");
+  try {
+    NewMaster("a");
+    ADD_FAILURE() << "a second master named 'a' started";
+  } catch (const StoreOpenError& e) {
+    EXPECT_NE(std::string(e.what()).find("another master named 'a' is connected"),
+              std::string::npos)
+        << e.what();
+  }
+  a.reset();  // once the first is gone, the name is free again
+  EXPECT_NO_THROW(NewMaster("a"));
+}
+
 TEST_F(PgClusterTest, MastersStartingTogetherShareOneSchema) {
   std::vector<std::unique_ptr<Master>> masters(3);
   std::vector<std::thread> threads;
   for (int i = 0; i < 3; ++i) {
-    threads.emplace_back([&, i] { masters[i] = NewMaster(std::string("m").append(std::to_string(i))); });
+    threads.emplace_back(
+        [&, i] { masters[i] = NewMaster(std::string("m").append(std::to_string(i))); });
   }
   for (auto& thread : threads) thread.join();
   for (auto& master : masters) ASSERT_NE(master, nullptr);
@@ -200,8 +215,9 @@ TEST_F(PgClusterTest, ADatabaseRestartFailsWritesFastThenWritesAndWatchesResume)
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
   EXPECT_EQ(v2.healthy(v2.self), 0);
   EXPECT_FALSE(a->client->LastError().empty());
-  EXPECT_EQ(v2.get(v2.self, a_ns, {"before", 6},
-                   [](void*, sr_str, sr_str) -> int32_t { return 1; }, nullptr),
+  EXPECT_EQ(v2.get(
+                v2.self, a_ns, {"before", 6}, [](void*, sr_str, sr_str) -> int32_t { return 1; },
+                nullptr),
             SR_ERR_UNAVAILABLE);
   std::uint64_t id = 0;
   EXPECT_EQ(v2.next_id(v2.self, {"n", 1}, &id), SR_ERR_UNAVAILABLE);
@@ -211,8 +227,8 @@ TEST_F(PgClusterTest, ADatabaseRestartFailsWritesFastThenWritesAndWatchesResume)
 
   pg_->Restart();
   // Writes come back within the reconnection backoff.
-  EXPECT_TRUE(Eventually([&] { return v2.write(v2.self, &op, 1) == SR_OK; },
-                         std::chrono::seconds(8)));
+  EXPECT_TRUE(
+      Eventually([&] { return v2.write(v2.self, &op, 1) == SR_OK; }, std::chrono::seconds(8)));
   a->client->Write({sr::KvStore::Put(a_ns, "after", "2")});
   EXPECT_TRUE(Eventually([&] { return seen_by_b.size() == 3; }, std::chrono::seconds(8)));
   EXPECT_EQ(seen_by_b.changes(), (std::vector<std::string>{"before=1", "down=x", "after=2"}));
