@@ -115,6 +115,28 @@ std::optional<User> UserDirectory::FindById(std::uint64_t id) const {
   return it->second;
 }
 
+std::optional<User> UserDirectory::FindOrReadThrough(std::uint64_t id) {
+  if (auto user = FindById(id); user || !store_.clustered()) return user;
+  std::uint64_t deletions_seen = 0;
+  {
+    std::shared_lock lock(mutex_);
+    deletions_seen = deletions_;
+  }
+  std::optional<std::string> text;
+  try {
+    text = store_.Get(kUsersSpace, SequenceKey(id));
+  } catch (const StoreError&) {
+    return std::nullopt;
+  }
+  std::optional<User> user = text ? ParseUser(*text) : std::nullopt;
+  if (!user || user->id != id) return std::nullopt;
+  std::unique_lock lock(mutex_);
+  if (deletions_ != deletions_seen) return std::nullopt;  // rare: the next request reads again
+  if (auto it = users_.find(id); it != users_.end()) return it->second;
+  InstallLocked(*user);
+  return user;
+}
+
 std::optional<User> UserDirectory::FindByEmail(std::string_view email) const {
   auto normalized = NormalizeEmail(email);
   if (!normalized) return std::nullopt;
@@ -311,6 +333,7 @@ tl::expected<User, UserError> UserDirectory::Delete(std::uint64_t id) {
   store_.Write({KvOp::Delete(std::string(kUsersSpace), SequenceKey(id))});
   std::unique_lock lock(mutex_);
   users_.erase(id);
+  deletions_ += 1;
   RepointEmail(current->email);
   return *current;
 }
@@ -331,7 +354,10 @@ RemoteUserChange UserDirectory::ApplyRemote(std::string_view key, std::string_vi
   if (user) {
     InstallLocked(*user);
     change.after = std::move(user);
-  } else if (change.before) {
+    return change;
+  }
+  deletions_ += 1;
+  if (change.before) {
     users_.erase(id);
     RepointEmail(change.before->email);
   }

@@ -66,6 +66,9 @@ class UserDirectory {
   void Load();
 
   std::optional<User> FindById(std::uint64_t id) const;
+  // FindById, but with a clustered store a user unknown here is read from the store (made on
+  // another master, its change not delivered yet). A store failure counts as unknown.
+  std::optional<User> FindOrReadThrough(std::uint64_t id);
   std::optional<User> FindByEmail(std::string_view email) const;
   std::vector<User> List() const;  // by id
   bool AnyAdmin() const;
@@ -105,6 +108,8 @@ class UserDirectory {
   std::map<std::uint64_t, User> users_;
   std::unordered_map<std::string, std::uint64_t> id_by_email_;
   std::uint64_t next_id_ = 1;
+  // Counts deletions, so that a read-through racing with one does not bring the user back.
+  std::uint64_t deletions_ = 0;
 };
 
 }  // namespace sr::auth
