@@ -69,6 +69,7 @@ std::int64_t SessionStore::ExpiryOf(const Session& session) const {
 }
 
 void SessionStore::Load(std::int64_t now_ms) {
+  std::lock_guard loading(load_mutex_);
   std::unordered_map<std::string, Session> loaded;
   std::vector<std::string> stale;
   // Another master may have used a session since it last stored it: in a cluster only rows
@@ -218,6 +219,7 @@ std::int64_t SessionStore::ClusterGraceMs() const {
 std::optional<Session> SessionStore::ApplyRemote(std::string_view id_hash, std::string_view value,
                                                  bool deleted) {
   std::string id(id_hash);
+  std::lock_guard loading(load_mutex_);
   std::lock_guard lock(mutex_);
   auto it = sessions_.find(id);
   if (deleted) {

@@ -127,6 +127,9 @@ class SessionStore {
   // Orders store writes: a deletion can never be overtaken by a stale write of the same
   // session, which would bring a logged-out session back after a restart.
   std::mutex persist_mutex_;
+  // Held by Load across its read and by ApplyRemote: a change another master makes while we
+  // read is applied on top of what was read, never overwritten by it.
+  std::mutex load_mutex_;
   mutable std::mutex mutex_;                           // guards the members below
   std::unordered_map<std::string, Session> sessions_;  // by id_hash
   std::unordered_set<std::string> dirty_;              // last-seen not yet stored

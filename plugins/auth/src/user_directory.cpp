@@ -82,6 +82,7 @@ std::optional<std::string> NormalizeEmail(std::string_view email) {
 UserDirectory::UserDirectory(KeyValueStore& store) : store_(store) {}
 
 void UserDirectory::Load() {
+  std::lock_guard loading(load_mutex_);
   std::map<std::uint64_t, User> users;
   std::unordered_map<std::string, std::uint64_t> by_email;
   std::uint64_t next_id = 1;
@@ -267,7 +268,13 @@ tl::expected<User, UserError> UserDirectory::Create(std::string_view email, Role
   try {
     taken = EmailTakenByOther(user.email, user.id);
   } catch (const StoreError&) {
-    taken = true;  // cannot tell: back out rather than risk two users with one address
+    // Cannot tell whether another master has the address: withdraw rather than risk two
+    // users with one email, and report the store's failure.
+    try {
+      store_.Write({KvOp::Delete(std::string(kUsersSpace), SequenceKey(user.id))});
+    } catch (const StoreError&) {  // the first failure is the one to report
+    }
+    throw;
   }
   if (taken) {
     store_.Write({KvOp::Delete(std::string(kUsersSpace), SequenceKey(user.id))});
@@ -349,6 +356,7 @@ RemoteUserChange UserDirectory::ApplyRemote(std::string_view key, std::string_vi
     user = ParseUser(value);
     if (!user || user->id != id) return change;  // not a row this plugin wrote
   }
+  std::lock_guard loading(load_mutex_);
   std::unique_lock lock(mutex_);
   if (auto it = users_.find(id); it != users_.end()) change.before = it->second;
   if (user) {

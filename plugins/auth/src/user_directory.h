@@ -104,6 +104,9 @@ class UserDirectory {
 
   KeyValueStore& store_;
   std::mutex write_mutex_;           // serialises mutations, held across the store write
+  // Held by Load across its read and by ApplyRemote: a change another master makes while we
+  // read is applied on top of what was read, never overwritten by it.
+  std::mutex load_mutex_;
   mutable std::shared_mutex mutex_;  // guards the maps below
   std::map<std::uint64_t, User> users_;
   std::unordered_map<std::string, std::uint64_t> id_by_email_;
