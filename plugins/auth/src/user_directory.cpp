@@ -138,6 +138,35 @@ std::optional<User> UserDirectory::FindOrReadThrough(std::uint64_t id) {
   return user;
 }
 
+std::optional<User> UserDirectory::FindByEmailOrReadThrough(std::string_view email) {
+  if (auto user = FindByEmail(email); user || !store_.clustered()) return user;
+  auto normalized = NormalizeEmail(email);
+  if (!normalized) return std::nullopt;
+  std::uint64_t deletions_seen = 0;
+  {
+    std::shared_lock lock(mutex_);
+    deletions_seen = deletions_;
+  }
+  std::optional<User> found;
+  try {
+    store_.Scan(kUsersSpace, "", "", 0, false, [&](std::string_view, std::string_view value) {
+      auto user = ParseUser(value);
+      // The lowest id owns an address, as in Load.
+      if (user && user->email == *normalized && (!found || user->id < found->id)) found = user;
+      return true;
+    });
+  } catch (const StoreError&) {
+    return std::nullopt;
+  }
+  if (!found) return std::nullopt;
+  std::unique_lock lock(mutex_);
+  if (deletions_ != deletions_seen) return std::nullopt;  // rare: the next attempt reads again
+  if (users_.count(found->id) == 0) InstallLocked(*found);
+  auto owner = id_by_email_.find(*normalized);
+  if (owner == id_by_email_.end()) return std::nullopt;
+  return users_.at(owner->second);
+}
+
 std::optional<User> UserDirectory::FindByEmail(std::string_view email) const {
   auto normalized = NormalizeEmail(email);
   if (!normalized) return std::nullopt;

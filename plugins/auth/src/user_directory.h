@@ -69,6 +69,10 @@ class UserDirectory {
   // FindById, but with a clustered store a user unknown here is read from the store (made on
   // another master, its change not delivered yet). A store failure counts as unknown.
   std::optional<User> FindOrReadThrough(std::uint64_t id);
+  // FindByEmail, but with a clustered store an address unknown here is looked for in the store
+  // (a sign-in right after the user was made on another master). Reads the whole namespace:
+  // call it behind the login throttle. A store failure counts as unknown.
+  std::optional<User> FindByEmailOrReadThrough(std::string_view email);
   std::optional<User> FindByEmail(std::string_view email) const;
   std::vector<User> List() const;  // by id
   bool AnyAdmin() const;

@@ -78,6 +78,16 @@ TEST_F(ClusterTest, AUserMadeOnAMomentAgoCanSignInThroughB) {
   EXPECT_TRUE(SignedIn(b_, token, clock_.now_ms));
 }
 
+TEST_F(ClusterTest, AUserMadeOnAMomentAgoIsFoundByEmailOnB) {
+  User user = AddUser(a_, "ann@example.com", Role::kViewer);
+  EXPECT_FALSE(b_.core().users().FindByEmail("ann@example.com"));
+  auto found = b_.core().users().FindByEmailOrReadThrough("Ann@Example.com");
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->id, user.id);
+  EXPECT_TRUE(b_.core().users().FindByEmail("ann@example.com"));
+  EXPECT_FALSE(b_.core().users().FindByEmailOrReadThrough("nobody@example.com"));
+}
+
 TEST_F(ClusterTest, ActivityOnBKeepsTheSessionAliveOnA) {
   User user = AddUser(a_, "ann@example.com", Role::kViewer);
   b_.Sync();
