@@ -373,6 +373,9 @@ void SessionStore::WriteDeletions(std::vector<std::string> id_hashes) {
 
 void SessionStore::Flush(std::int64_t now_ms) {
   std::lock_guard persist(persist_mutex_);
+  // First, so that a failure leaves the rest of the pending work where it is. Sessions found
+  // expired below are settled by the next call (they wait out the grace anyway).
+  if (store_.clustered()) SettleExpiries(now_ms);
   std::vector<Session> touched;
   std::vector<std::string> deletions;
   {
@@ -394,7 +397,6 @@ void SessionStore::Flush(std::int64_t now_ms) {
     dirty_.clear();
     deletions.swap(pending_deletions_);
   }
-  if (store_.clustered()) SettleExpiries(now_ms);
   if (touched.empty() && deletions.empty()) return;
   std::vector<KvOp> ops;
   ops.reserve(touched.size() + deletions.size());
