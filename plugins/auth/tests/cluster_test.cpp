@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstring>
 #include <thread>
 
 #include "bootstrap.h"
@@ -50,6 +51,30 @@ class ClusterTest : public ::testing::Test {
 TEST_F(ClusterTest, StoreIsClustered) {
   EXPECT_TRUE(a_.store().clustered());
   EXPECT_NE(a_.store().NextId("auth_test"), a_.store().NextId("auth_test"));
+}
+
+TEST(KvStoreClientVersion1, IsASingleMasterStore) {
+  // The same provider seen through a version 1 table (as sqlite-store offers): no sequences,
+  // no watches, and an update is a plain put, since one master orders its own writes.
+  sr::testing::FakeClusterDatabase database;
+  sr::testing::FakeClusterKv provider(database, "only");
+  sr_kv_store_v1 table{};
+  std::memcpy(&table, &provider.v1(), sizeof(table));
+  table.struct_size = sizeof(sr_kv_store_v1);
+  KvStoreClient store(table);
+  EXPECT_FALSE(store.clustered());
+  EXPECT_THROW(store.NextId("auth_user_id"), StoreError);
+  EXPECT_EQ(store.Watch(SessionStore::kSpace, [](auto, auto, bool) {}), nullptr);
+  store.Write({KvOp::Update("auth", "k", "v")});
+  EXPECT_EQ(store.Get("auth", "k"), "v");
+
+  ManualClock clock;
+  AuthCore core(store, FastSettings(), clock.Fn(), nullptr);
+  EXPECT_TRUE(core.FollowOtherMasters().empty());
+  core.Load();
+  auto user = core.users().Create("ann@example.com", Role::kViewer, "hash", clock.now_ms);
+  ASSERT_TRUE(user);
+  EXPECT_EQ(user->id, 1u);  // the directory's own counter, as before
 }
 
 TEST_F(ClusterTest, ASessionMadeOnAIsValidOnB) {
