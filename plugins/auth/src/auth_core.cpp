@@ -100,9 +100,10 @@ std::vector<std::unique_ptr<StoreWatch>> AuthCore::FollowOtherMasters() {
   watches.push_back(store_.Watch(UserDirectory::kUsersSpace,
                                  [this](std::string_view key, std::string_view value,
                                         bool deleted) { ApplyRemoteUser(key, value, deleted); }));
-  watches.push_back(store_.Watch(SessionStore::kSpace,
-                                 [this](std::string_view key, std::string_view value,
-                                        bool deleted) { ApplyRemoteSession(key, value, deleted); }));
+  watches.push_back(store_.Watch(
+      SessionStore::kSpace, [this](std::string_view key, std::string_view value, bool deleted) {
+        ApplyRemoteSession(key, value, deleted);
+      }));
   return watches;
 }
 

@@ -196,7 +196,8 @@ void SessionStore::ReadThrough(const std::string& id_hash, std::int64_t now_ms) 
     std::optional<Session> stored = ParseSession(id_hash, *text);
     if (!stored || Expired(*stored, now_ms)) return;
     auto [it, inserted] = sessions_.try_emplace(id_hash, *stored);
-    if (!inserted) it->second.last_seen_ms = std::max(it->second.last_seen_ms, stored->last_seen_ms);
+    if (!inserted)
+      it->second.last_seen_ms = std::max(it->second.last_seen_ms, stored->last_seen_ms);
     next_expiry_ms_ = std::min(next_expiry_ms_, ExpiryOf(it->second));
     return;
   }
@@ -402,9 +403,10 @@ void SessionStore::Flush(std::int64_t now_ms) {
   ops.reserve(touched.size() + deletions.size());
   for (const Session& session : touched) {
     // An update, not a put: another master may have ended the session meanwhile.
-    ops.push_back(store_.clustered()
-                      ? KvOp::Update(std::string(kSpace), session.id_hash, SerializeSession(session))
-                      : KvOp::Put(std::string(kSpace), session.id_hash, SerializeSession(session)));
+    ops.push_back(
+        store_.clustered()
+            ? KvOp::Update(std::string(kSpace), session.id_hash, SerializeSession(session))
+            : KvOp::Put(std::string(kSpace), session.id_hash, SerializeSession(session)));
   }
   for (const std::string& id_hash : deletions) {
     ops.push_back(KvOp::Delete(std::string(kSpace), id_hash));

@@ -108,7 +108,7 @@ class SessionStore {
   std::int64_t ExpiryOf(const Session& session) const;
   std::optional<Session> Find(std::string_view token, std::int64_t now_ms, bool touch);
   void WriteDeletions(std::vector<std::string> id_hashes);  // with persist_mutex_ held
-  void QueueExpired(const std::string& id_hash);             // with mutex_ held
+  void QueueExpired(const std::string& id_hash);            // with mutex_ held
   // Installs the stored copy of a session when it is live (clustered stores only): one made
   // on another master, or one kept alive there. A store failure leaves memory as it is.
   void ReadThrough(const std::string& id_hash, std::int64_t now_ms);

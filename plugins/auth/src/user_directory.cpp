@@ -210,10 +210,9 @@ bool UserDirectory::IsLastEnabledAdmin(const User& user) const {
 void UserDirectory::Persist(const User& user, std::optional<std::uint64_t> next_id, bool update) {
   std::vector<KvOp> ops;
   // An update never brings back a user that another master deleted meanwhile.
-  ops.push_back(update ? KvOp::Update(std::string(kUsersSpace), SequenceKey(user.id),
-                                      SerializeUser(user))
-                       : KvOp::Put(std::string(kUsersSpace), SequenceKey(user.id),
-                                   SerializeUser(user)));
+  ops.push_back(
+      update ? KvOp::Update(std::string(kUsersSpace), SequenceKey(user.id), SerializeUser(user))
+             : KvOp::Put(std::string(kUsersSpace), SequenceKey(user.id), SerializeUser(user)));
   if (next_id) {
     ops.push_back(
         KvOp::Put(std::string(kMetaSpace), std::string(kNextIdKey), std::to_string(*next_id)));

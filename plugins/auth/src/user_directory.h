@@ -100,14 +100,14 @@ class UserDirectory {
   // `update`: write only if the row still exists (clustered stores).
   void Persist(const User& user, std::optional<std::uint64_t> next_id, bool update);
   void Install(const User& user);
-  void InstallLocked(const User& user);          // with mutex_ held exclusively
+  void InstallLocked(const User& user);         // with mutex_ held exclusively
   void RepointEmail(const std::string& email);  // with mutex_ held exclusively
   std::optional<User> Current(std::uint64_t id) const;
   // True when the store holds another user with `email` (clustered Create). Throws StoreError.
   bool EmailTakenByOther(const std::string& email, std::uint64_t id);
 
   KeyValueStore& store_;
-  std::mutex write_mutex_;           // serialises mutations, held across the store write
+  std::mutex write_mutex_;  // serialises mutations, held across the store write
   // Held by Load across its read and by ApplyRemote: a change another master makes while we
   // read is applied on top of what was read, never overwritten by it.
   std::mutex load_mutex_;

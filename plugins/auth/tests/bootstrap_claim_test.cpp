@@ -34,8 +34,8 @@ FirstStart StartMaster(ClusterMaster& master, ApiKeyVerifier& verifier) {
   UserDirectory& users = master.core().users();
   auto ensure = [&] {
     result.key = EnsureApiKey(verifier, key_store, false);
-    result.admin = EnsureAdmin(users, master.core().hasher(), PasswordPolicy{},
-                               "admin@example.com", std::nullopt, 0);
+    result.admin = EnsureAdmin(users, master.core().hasher(), PasswordPolicy{}, "admin@example.com",
+                               std::nullopt, 0);
   };
   BootstrapClaim claim(master.store(), &WallClockMs, &RealSleep);
   result.ran_here = claim.Run(
@@ -103,15 +103,16 @@ TEST(BootstrapClaim, WaitsForALiveClaimAndIgnoresAStaleOne) {
   timing.stale_after_ms = 1'000;
   timing.give_up_after_ms = 500;
   std::int64_t slept_ms = 0;
-  BootstrapClaim claim(master.store(), clock.Fn(),
-                       [&](std::int64_t ms) {
-                         slept_ms += ms;
-                         clock.Advance(ms);
-                       },
-                       timing);
+  BootstrapClaim claim(
+      master.store(), clock.Fn(),
+      [&](std::int64_t ms) {
+        slept_ms += ms;
+        clock.Advance(ms);
+      },
+      timing);
   const std::string other = std::string(BootstrapClaim::kPrefix).append("other");
-  master.store().Write({KvOp::Put(std::string(BootstrapClaim::kSpace), other,
-                                  std::to_string(clock.now_ms))});
+  master.store().Write(
+      {KvOp::Put(std::string(BootstrapClaim::kSpace), other, std::to_string(clock.now_ms))});
   int ran = 0;
   EXPECT_THROW(claim.Run([] { return true; }, [&] { ++ran; }), StoreError);  // another is busy
   EXPECT_EQ(ran, 0);

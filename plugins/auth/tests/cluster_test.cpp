@@ -33,8 +33,8 @@ bool Announced(ClusterMaster& master, std::string_view reason) {
 class ClusterTest : public ::testing::Test {
  protected:
   User AddUser(ClusterMaster& master, const std::string& email, Role role) {
-    auto user = master.core().users().Create(email, role, master.core().hasher().Hash("pw"),
-                                             clock_.now_ms);
+    auto user =
+        master.core().users().Create(email, role, master.core().hasher().Hash("pw"), clock_.now_ms);
     EXPECT_TRUE(user);
     return *user;
   }
@@ -214,14 +214,14 @@ TEST_F(ClusterTest, RoleChangesPasswordChangesAndDeletionsReachTheOtherMaster) {
   promote.role = Role::kOperator;
   ASSERT_TRUE(b_.core().users().Update(user.id, promote, clock_.now_ms));
   a_.Sync();
-  auto signed_in = ResolveSession(a_.core().sessions(), a_.core().users(), token, clock_.now_ms,
-                                  false);
+  auto signed_in =
+      ResolveSession(a_.core().sessions(), a_.core().users(), token, clock_.now_ms, false);
   ASSERT_TRUE(signed_in);  // a new role keeps the session, with the new rights
   EXPECT_EQ(signed_in->user.role, Role::kOperator);
   EXPECT_TRUE(Announced(a_, "role_changed"));
 
-  ASSERT_TRUE(b_.core().users().SetPasswordHash(user.id, b_.core().hasher().Hash("new"),
-                                                clock_.now_ms));
+  ASSERT_TRUE(
+      b_.core().users().SetPasswordHash(user.id, b_.core().hasher().Hash("new"), clock_.now_ms));
   a_.Sync();
   EXPECT_FALSE(SignedIn(a_, token, clock_.now_ms));
   EXPECT_TRUE(Announced(a_, "password_changed"));
