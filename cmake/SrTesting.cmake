@@ -7,6 +7,7 @@ set(SR_FIXTURE_OUTPUT_DIR ${CMAKE_BINARY_DIR}/tests/fixtures)
 
 add_library(sr_test_support STATIC
   ${PROJECT_SOURCE_DIR}/tests/support/http_client.cpp
+  ${PROJECT_SOURCE_DIR}/tests/support/pg_server.cpp
   ${PROJECT_SOURCE_DIR}/tests/support/sse_client.cpp
   ${PROJECT_SOURCE_DIR}/tests/support/temp_dir.cpp
   ${PROJECT_SOURCE_DIR}/tests/support/test_host.cpp)

@@ -12,11 +12,13 @@ build_packages=(
   build-essential cmake ninja-build ccache pkg-config
   libpistache-dev rapidjson-dev libsqlite3-dev libboost-dev libspdlog-dev libfmt-dev
   libyaml-cpp-dev libcurl4-openssl-dev libsodium-dev libssl-dev zlib1g-dev libexpected-dev
+  libpq-dev  # postgres-store's client library
   googletest libgtest-dev libgmock-dev
 )
 test_packages=(
   chromium wrk nginx-light clang libclang-rt-14-dev zip unzip python3 curl openssl
   prometheus  # promtool, which checks what GET /metrics serves
+  postgresql  # the server the postgres-store and cluster tests start (tests/support/pg_server.h)
 )
 
 # The .deb check (tests/install/deb_package_test.sh): cpack's dpkg-shlibdeps step needs
