@@ -20,10 +20,13 @@
 //   spawner.spawned     {"spawner_id", "status", "body"}: the agent's answer to the spawn proxy
 //   audit.record        for deletions and spawn requests
 // Services: provides "spawner-directory" v2 (also v1) and "spawner-credentials" v1 (token
-// checks for auth); uses "kv-store" v1 when enabled (else memory).
+// checks for auth); uses "kv-store" v1 when enabled (else memory). A version 2 provider
+// shared by several masters (postgres-store) puts it in cluster mode (src/registry.h): ids
+// from the sequence "spawner_id", the other masters' changes followed through a watch, the
+// expiry sweep run by the holder of the lease "spawner-sweeper" only.
 // Config:
 //   ttl (60s), suspect_after (half the ttl), sweep_interval (5s),
-//   heartbeat_flush_interval (1s), list_max_staleness (250ms),
+//   heartbeat_flush_interval (1s; at most 1s in cluster mode), list_max_staleness (250ms),
 //   spawn_connect_timeout (2s), spawn_timeout (5s), spawn_max_response_bytes (1MiB),
 //   max_body_bytes (16KiB), max_spawners (1000000), bind_shared_key_to_address (true),
 //   spawn_targets: {allow: [CIDR...], deny: [CIDR...]}
@@ -57,6 +60,8 @@ using sr::spawner_registry::SpawnerDirectoryService;
 using sr::spawner_registry::SpawnerRoutes;
 using sr::spawner_registry::SpawnTargetPolicy;
 using sr::spawner_registry::SystemClock;
+
+constexpr std::chrono::milliseconds kMaxClusterFlushInterval{1000};
 
 // Events go to the host's bus. They follow changes already committed (often on the store's
 // thread), so a lost event is logged and never undoes or fails the change; once the host
@@ -144,6 +149,16 @@ class SpawnerRegistryPlugin final : public sr::Plugin {
     if (const auto* kv = host.Lookup<sr_kv_store_v1>(SR_KV_STORE_SERVICE, SR_KV_STORE_VERSION)) {
       store_ = std::make_unique<KvRegistryStore>(*kv);
     }
+    const bool clustered = store_ != nullptr && store_->clustered();
+    // The other masters learn of heartbeats only through the store, and their sweeper judges
+    // liveness by what they learned.
+    if (clustered && settings.flush_interval > kMaxClusterFlushInterval) {
+      throw sr::Error(std::string("heartbeat_flush_interval (")
+                          .append(std::to_string(settings.flush_interval.count()))
+                          .append(" ms) must be at most 1s when several masters share the "
+                                  "kv-store"),
+                      SR_ERR_INVALID_ARGUMENT);
+    }
     registry_ = std::make_unique<Registry>(settings.registry, store_.get(), *events_, clock_);
     auto summary = registry_->Load([&host](const std::string& warning) { host.Warn(warning); });
     spawn_client_ = std::make_unique<SpawnClient>(settings.spawn);
@@ -156,11 +171,19 @@ class SpawnerRegistryPlugin final : public sr::Plugin {
     routes_ = std::make_unique<SpawnerRoutes>(host, *registry_, *spawn_client_,
                                               std::move(settings.routes));
     routes_->Add();
+    leading_ = !clustered;  // so that the first sweep that leads says so
     flush_task_ = host.Every("spawner write-behind", settings.flush_interval,
                              [this] { registry_->FlushDirty(); });
     sweep_task_ =
         host.Every("spawner expiry", settings.sweep_interval, [this, &host] { Sweep(host); });
-    if (store_ != nullptr) {
+    if (clustered) {
+      host.Info(std::string("cluster mode (a kv-store shared by several masters): ")
+                    .append(std::to_string(summary.spawners))
+                    .append(" spawner(s) loaded; ids from the sequence 'spawner_id'; heartbeats "
+                            "written every ")
+                    .append(std::to_string(settings.flush_interval.count()))
+                    .append(" ms; expiry sweeps by the holder of the lease 'spawner-sweeper'"));
+    } else if (store_ != nullptr) {
       host.Info("persistent (kv-store): " + std::to_string(summary.spawners) +
                 " spawner(s) restored, next id " + std::to_string(summary.next_id) +
                 "; heartbeats written every " + std::to_string(settings.flush_interval.count()) +
@@ -177,16 +200,24 @@ class SpawnerRegistryPlugin final : public sr::Plugin {
     report.Add("list cache", registry_->list().CachedBytes() + routes_->CompressedListBytes());
   }
 
-  // The host has cancelled and joined our tasks: write the last heartbeats.
+  // The host has cancelled and joined our tasks: stop following the other masters (the watch
+  // must end before the provider stops), then write the last heartbeats.
   void Stop() override {
+    registry_->StopWatching();
     registry_->FlushDirty();
     spawn_client_->Stop();
   }
 
  private:
-  // Logs removals, and a failing store once per change, not once per sweep.
+  // Logs removals, leadership changes, and a failing store once per change, not once per
+  // sweep.
   void Sweep(sr::Host& host) {
     auto sweep = registry_->SweepExpired();
+    if (sweep.leading != leading_) {
+      host.Info(sweep.leading ? "this master now runs the expiry sweep (lease 'spawner-sweeper')"
+                              : "another master runs the expiry sweep now");
+      leading_ = sweep.leading;
+    }
     if (sweep.removed > 0) host.Info(std::to_string(sweep.removed) + " spawner(s) expired");
     if (sweep.error == last_sweep_error_) return;
     if (sweep.error.empty()) {
@@ -207,6 +238,7 @@ class SpawnerRegistryPlugin final : public sr::Plugin {
   std::unique_ptr<SpawnerCredentialsService> credentials_;
   std::unique_ptr<SpawnerRoutes> routes_;
   std::string last_sweep_error_;  // the sweep task's own
+  bool leading_ = false;          // the sweep task's own: whether the last sweep led
   sr::Task flush_task_;
   sr::Task sweep_task_;
 };

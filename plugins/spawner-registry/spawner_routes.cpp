@@ -182,11 +182,26 @@ void SpawnerRoutes::Register(sr::Request& request, sr::Response& response) {
     return;
   }
   auto deferred = host_.Defer(request, response);
-  registry_.Register(std::move(*registration), std::move(registered_from),
-                     [deferred, write](const ChangeOutcome& outcome) {
-                       write(deferred->response(), outcome);
-                       deferred->Complete();
-                     });
+  auto finish = [deferred, write](const ChangeOutcome& outcome) {
+    write(deferred->response(), outcome);
+    deferred->Complete();
+  };
+  if (!registry_.clustered()) {
+    registry_.Register(std::move(*registration), std::move(registered_from), finish);
+    return;
+  }
+  // In cluster mode the id is drawn from the database first, a round trip that must not hold
+  // an I/O thread.
+  try {
+    host_.Run("spawner registration",
+              [this, registration = std::move(*registration),
+               registered_from = std::move(registered_from), finish]() mutable {
+                registry_.Register(std::move(registration), std::move(registered_from), finish);
+              });
+  } catch (const sr::Error& error) {  // shutting down, or no task can be queued
+    finish(ChangeOutcome{ChangeOutcome::Result::kUnavailable, 0,
+                         std::string("the registration could not start: ").append(error.what())});
+  }
 }
 
 void SpawnerRoutes::Heartbeat(sr::Request& request, sr::Response& response) {

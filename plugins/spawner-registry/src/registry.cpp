@@ -4,6 +4,7 @@
 #include <future>
 #include <stdexcept>
 
+#include "registry_internal.h"
 #include "spawner_codec.h"
 #include "spawner_json.h"
 #include "spawner_token.h"
@@ -12,7 +13,10 @@ namespace sr::spawner_registry {
 
 namespace {
 
-using Write = RegistryStore::Write;
+using internal::DeleteSpawner;
+using internal::PutSpawner;
+using internal::Unavailable;
+using internal::Write;
 
 struct CommitResult {
   bool ok = true;
@@ -29,19 +33,6 @@ std::future<CommitResult> CommitAsync(RegistryStore& store, std::vector<Write> w
   return result;
 }
 
-Write PutSpawner(const SpawnerSnapshot& spawner) {
-  return Write{RegistryStore::Table::kSpawners, Write::Kind::kPut, SpawnerKey(spawner.identity->id),
-               EncodeStoredSpawner(spawner)};
-}
-
-Write DeleteSpawner(SpawnerId id) {
-  return Write{RegistryStore::Table::kSpawners, Write::Kind::kDelete, SpawnerKey(id), {}};
-}
-
-ChangeOutcome Unavailable(std::string message) {
-  return ChangeOutcome{ChangeOutcome::Result::kUnavailable, 0, std::move(message)};
-}
-
 }  // namespace
 
 Registry::Registry(RegistryOptions options, RegistryStore* store, EventSink& events,
@@ -50,17 +41,50 @@ Registry::Registry(RegistryOptions options, RegistryStore* store, EventSink& eve
       store_(store),
       events_(events),
       clock_(clock),
-      list_(table_, clock_, options_.suspect_after.count(), options_.list_max_staleness.count()) {
+      list_(table_, clock_, options_.suspect_after.count(), options_.list_max_staleness.count()),
+      clustered_(store != nullptr && store->clustered()) {
   InitTokens();  // a libsodium failure stops the start instead of failing registrations
+}
+
+Registry::~Registry() { StopWatching(); }
+
+void Registry::StopWatching() { watch_.reset(); }
+
+SpawnerTable::Entry Registry::NewEntry(Registration registration, std::string registered_from,
+                                       SpawnerId id, const TokenDigest& token_digest) const {
+  SpawnerTable::Entry entry;
+  entry.identity = MakeIdentity(id, std::move(registration.region), std::move(registration.host),
+                                registration.port, token_digest, std::move(registered_from));
+  entry.load = SpawnerLoad{registration.max_instances, registration.current_instances,
+                           std::move(registration.status)};
+  entry.last_seen_ms = clock_.WallMs();
+  entry.alive_at_ms = clock_.SteadyMs();
+  return entry;
+}
+
+SpawnerTable::Entry Registry::EntryOf(StoredSpawner stored, std::int64_t alive_at_ms) {
+  SpawnerTable::Entry entry;
+  entry.identity =
+      MakeIdentity(stored.id, std::move(stored.region), std::move(stored.host), stored.port,
+                   stored.token_digest, std::move(stored.registered_from));
+  entry.load = std::move(stored.load);
+  entry.last_seen_ms = stored.last_seen_ms;
+  entry.alive_at_ms = alive_at_ms;
+  return entry;
 }
 
 Liveness Registry::Now() const {
   return Liveness{clock_.SteadyMs(), options_.suspect_after.count(), options_.ttl.count()};
 }
 
-LoadSummary Registry::Load(const std::function<void(const std::string&)>& warn) {
+LoadSummary Registry::Load(const Warn& warn) {
   LoadSummary summary;
   if (store_ == nullptr) return summary;
+  if (clustered_) {
+    warn_ = warn;
+    LoadClustered(summary);
+    return summary;
+  }
   std::optional<SpawnerId> stored_next;
   store_->Scan(RegistryStore::Table::kMeta, [&](std::string_view key, std::string_view value) {
     if (key != kNextIdKey) return;
@@ -70,27 +94,15 @@ LoadSummary Registry::Load(const std::function<void(const std::string&)>& warn) 
   SpawnerId max_id = 0;
   const std::int64_t grace_start_ms = clock_.SteadyMs();
   store_->Scan(RegistryStore::Table::kSpawners, [&](std::string_view key, std::string_view value) {
-    std::optional<SpawnerId> id = ParseSpawnerKey(key);
-    if (!id) {
-      ++summary.unreadable;
-      warn("ignoring a spawner record with the malformed key '" + std::string(key) + "'");
-      return;
-    }
-    max_id = std::max(max_id, *id);
-    std::optional<StoredSpawner> stored = DecodeStoredSpawner(*id, value);
+    if (std::optional<SpawnerId> id = ParseSpawnerKey(key)) max_id = std::max(max_id, *id);
+    std::string problem;
+    std::optional<StoredSpawner> stored = DecodeSpawnerRow(key, value, problem);
     if (!stored) {
       ++summary.unreadable;
-      warn("ignoring the unreadable record of spawner " + std::to_string(*id));
+      warn(std::string("ignoring ").append(problem));
       return;
     }
-    SpawnerTable::Entry entry;
-    entry.identity =
-        MakeIdentity(*id, std::move(stored->region), std::move(stored->host), stored->port,
-                     stored->token_digest, std::move(stored->registered_from));
-    entry.load = std::move(stored->load);
-    entry.last_seen_ms = stored->last_seen_ms;
-    entry.alive_at_ms = grace_start_ms;
-    table_.Insert(std::move(entry));
+    table_.Insert(EntryOf(std::move(*stored), grace_start_ms));
     ++summary.spawners;
   });
   std::lock_guard<std::mutex> lock(order_mutex_);
@@ -102,25 +114,20 @@ LoadSummary Registry::Load(const std::function<void(const std::string&)>& warn) 
 }
 
 void Registry::Register(Registration registration, std::string registered_from, Done done) {
-  const Liveness now = Now();
-  SpawnerTable::Entry entry;
-  entry.load = SpawnerLoad{registration.max_instances, registration.current_instances,
-                           std::move(registration.status)};
-  entry.last_seen_ms = clock_.WallMs();
-  entry.alive_at_ms = now.now_ms;
-
+  if (clustered_) {
+    RegisterClustered(std::move(registration), std::move(registered_from), std::move(done));
+    return;
+  }
   std::unique_lock<std::mutex> lock(order_mutex_);
   if (table_.size() + registrations_in_flight_.load() >= options_.max_spawners) {
     lock.unlock();
-    done(ChangeOutcome{
-        ChangeOutcome::Result::kFull, 0,
-        "the registry is full (max_spawners: " + std::to_string(options_.max_spawners) + ")"});
+    done(internal::Full(options_.max_spawners));
     return;
   }
   const SpawnerId id = next_id_++;
   IssuedToken token = IssueToken(id);
-  entry.identity = MakeIdentity(id, std::move(registration.region), std::move(registration.host),
-                                registration.port, token.digest, std::move(registered_from));
+  SpawnerTable::Entry entry =
+      NewEntry(std::move(registration), std::move(registered_from), id, token.digest);
   SpawnerSnapshot snapshot{entry.identity, entry.load, entry.last_seen_ms, false};
 
   if (store_ == nullptr) {
@@ -215,6 +222,13 @@ std::vector<std::pair<std::string, SpawnerTable::Totals>> Registry::RegionTotals
 std::vector<SpawnerSnapshot> Registry::All() const { return table_.SnapshotAll(Now()); }
 
 void Registry::Removed(SpawnerId id, std::string_view reason) {
+  // In cluster mode, remembered in the same step: a stale put from another master that
+  // arrives later must find it removed (see RemovedIds).
+  std::unique_lock<std::mutex> lock(removed_mutex_, std::defer_lock);
+  if (clustered_) {
+    lock.lock();
+    removed_.Add(id, clock_.SteadyMs());
+  }
   if (std::optional<SpawnerSnapshot> removed = table_.FinishRemoval(id, Now())) {
     events_.Publish("spawner.removed", RemovedEventJson(*removed, reason));
   }
@@ -241,7 +255,11 @@ bool Registry::FlushBatch() {
     if (store_ != nullptr) {
       std::vector<Write> writes;
       writes.reserve(dirty.size());
-      for (const SpawnerSnapshot& spawner : dirty) writes.push_back(PutSpawner(spawner));
+      for (const SpawnerSnapshot& spawner : dirty) {
+        writes.push_back(PutSpawner(spawner));
+        // Another master may have deleted it meanwhile: only update what still exists.
+        if (clustered_) writes.back().kind = Write::Kind::kUpdate;
+      }
       committed = CommitAsync(*store_, std::move(writes));
     }
     // Published under the lock that a removal begins with: an update taken here can never
@@ -261,6 +279,10 @@ bool Registry::FlushBatch() {
 
 SweepSummary Registry::SweepExpired() {
   SweepSummary summary;
+  if (clustered_ && !store_->Lead(kSweeperLease)) {
+    summary.leading = false;
+    return summary;
+  }
   std::vector<SpawnerId> expired = table_.CollectExpired(Now());
   summary.expired = expired.size();
   const std::size_t batch = std::max<std::size_t>(options_.removal_batch, 1);

@@ -3,14 +3,18 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "registry_options.h"
 #include "registry_ports.h"
+#include "removed_ids.h"
 #include "spawner.h"
+#include "spawner_codec.h"
 #include "spawner_list_cache.h"
 #include "spawner_request.h"
 #include "spawner_table.h"
@@ -29,10 +33,11 @@ struct ChangeOutcome {
 struct LoadSummary {
   std::size_t spawners = 0;
   std::size_t unreadable = 0;  // records skipped (their ids stay used)
-  SpawnerId next_id = 1;
+  SpawnerId next_id = 1;       // 0 in cluster mode: ids come from the cluster's sequence
 };
 
 struct SweepSummary {
+  bool leading = true;      // false: another master sweeps (cluster mode), nothing was done
   std::size_t expired = 0;  // found expired
   std::size_t removed = 0;
   std::string error;  // why the sweep stopped early
@@ -51,19 +56,47 @@ struct SweepSummary {
 // the stored id counter only grows. The lock is held for queueing, never across I/O.
 // Registrations (in memory) and write-behind updates are also published under it, so that a
 // spawner's spawner.removed, which needs the lock to begin, is always its last event.
+//
+// Cluster mode (a clustered store: several masters share it, registry_cluster.cpp): ids are
+// drawn from the cluster's sequence; registrations and deletions are committed as above;
+// write-behind batches use kUpdate, so they never resurrect a spawner another master
+// deleted. The other masters' changes arrive through a watch set up before the initial scan
+// (ApplyRemote): a put adds the spawner or merges into it (the later last_seen wins, mapped
+// onto this master's steady clock), a delete removes it; the usual events follow. Spawners
+// removed here are remembered for a while (RemovedIds) so that a put read before their
+// deletion is not applied after it. Only the holder of the lease kSweeperLease sweeps.
 class Registry {
  public:
   using Done = std::function<void(const ChangeOutcome&)>;
+  using Warn = std::function<void(const std::string&)>;
+
+  // The cluster-wide lease of the expiry sweep.
+  static constexpr std::string_view kSweeperLease = "spawner-sweeper";
+  // How long removed ids are remembered in cluster mode.
+  static constexpr std::int64_t kRemovedHorizonMs = 120000;
 
   // `store` may be null (memory only). Every reference must outlive the registry.
   Registry(RegistryOptions options, RegistryStore* store, EventSink& events,
            const RegistryClock& clock);
 
+  ~Registry();
+  Registry(const Registry&) = delete;
+  Registry& operator=(const Registry&) = delete;
+
   bool persistent() const { return store_ != nullptr; }
+  bool clustered() const { return clustered_; }
 
   // Restores spawners and the id counter. Loaded spawners get one full TTL of grace before
-  // they count as silent; last_seen still reports the stored time. Throws std::runtime_error.
-  LoadSummary Load(const std::function<void(const std::string&)>& warn);
+  // they count as silent; last_seen still reports the stored time. In cluster mode it first
+  // starts following the other masters' changes (until StopWatching), and `warn` is kept for
+  // their unreadable records. Throws std::runtime_error.
+  LoadSummary Load(const Warn& warn);
+  // Ends the watch of the other masters' changes (waiting for one being applied): before
+  // the plugin stops. Also done by the destructor.
+  void StopWatching();
+  // Applies another master's change to the spawner record `key` (the store's watch calls it;
+  // public for tests): a put adds or merges, a delete removes.
+  void ApplyRemote(std::string_view key, std::string_view value, bool deleted);
 
   // `done` runs once: at once without a store, else on the store's thread after the commit.
   // `registered_from` is the registering client's address (see SpawnerIdentity). The
@@ -99,11 +132,24 @@ class Registry {
   void FlushDirty();
   static constexpr std::size_t kFlushBatch = 2000;
   // Removes spawners silent for longer than the TTL, in batches; waits for each commit. For
-  // the expiry task.
+  // the expiry task. In cluster mode only while this master holds kSweeperLease; the
+  // deletions go through the store, so every master sees them.
   SweepSummary SweepExpired();
 
  private:
   Liveness Now() const;
+  // Cluster mode: draws the id from the store (blocking: callers keep it off I/O threads).
+  void RegisterClustered(Registration registration, std::string registered_from, Done done);
+  // Cluster mode: adds a stored record, or merges it into the spawner (other masters' puts,
+  // and the initial scan, whose records get `alive_at_ms` as their grace). Publishes
+  // spawner.registered or spawner.updated when `publish`.
+  void Adopt(StoredSpawner stored, std::int64_t alive_at_ms, bool publish);
+  void LoadClustered(LoadSummary& summary);
+  // A new spawner, seen now.
+  SpawnerTable::Entry NewEntry(Registration registration, std::string registered_from,
+                               SpawnerId id, const TokenDigest& token_digest) const;
+  // A stored spawner, alive at `alive_at_ms` (steady clock).
+  static SpawnerTable::Entry EntryOf(StoredSpawner stored, std::int64_t alive_at_ms);
   // Commits `writes` and waits. True without a store.
   bool CommitAndWait(std::vector<RegistryStore::Write> writes, std::string& error);
   // One batch of FlushDirty; false when nothing was dirty or the commit failed.
@@ -121,6 +167,14 @@ class Registry {
   std::mutex order_mutex_;                               // see "Ordering" above
   SpawnerId next_id_ = 1;                                // guarded by order_mutex_
   std::atomic<std::size_t> registrations_in_flight_{0};  // counted against max_spawners
+
+  // Cluster mode. Taken after order_mutex_ when both are needed, never before: it makes
+  // "is it removed?" and the insertion or removal one step.
+  const bool clustered_;
+  std::mutex removed_mutex_;
+  RemovedIds removed_{kRemovedHorizonMs};  // guarded by removed_mutex_
+  Warn warn_;                              // set by Load before the watch starts
+  std::unique_ptr<RegistryStore::Watch> watch_;  // last: ended before what it uses
 };
 
 }  // namespace sr::spawner_registry

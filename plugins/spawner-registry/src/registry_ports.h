@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,13 +43,17 @@ class EventSink {
   virtual void Publish(std::string_view topic, std::string json) = 0;
 };
 
-// Durable storage of spawners and of the id counter, in two tables.
+// Durable storage of spawners and of the id counter, in two tables. A clustered store is
+// shared by several masters (see "Cluster mode" in registry.h); the functions after Commit
+// serve only that mode, and their defaults are a single master's answers.
 class RegistryStore {
  public:
   enum class Table { kSpawners, kMeta };
 
   struct Write {
-    enum class Kind { kPut, kDelete };
+    // kUpdate (clustered stores only) writes the row only if it still exists at the commit,
+    // so that a late write-behind never brings back a spawner another master deleted.
+    enum class Kind { kPut, kDelete, kUpdate };
     Table table = Table::kSpawners;
     Kind kind = Kind::kPut;
     std::string key;
@@ -65,6 +71,36 @@ class RegistryStore {
   // Queues `writes` as one atomic batch and returns without waiting for I/O. `done` runs
   // exactly once, after the commit, on any thread (possibly before Commit returns).
   virtual void Commit(std::vector<Write> writes, Done done) = 0;
+
+  // What another master changed in the spawners table: the row's new value, or `deleted`.
+  using ChangeVisitor =
+      std::function<void(std::string_view key, std::string_view value, bool deleted)>;
+  // A watch of the other masters' changes; ends (waiting for a call in progress) when
+  // destroyed.
+  class Watch {
+   public:
+    virtual ~Watch() = default;
+  };
+
+  // True when other masters may share the store.
+  virtual bool clustered() const { return false; }
+  // The next cluster-wide spawner id, never handed out before by any master. Clustered
+  // stores only. Throws std::runtime_error when the store cannot answer.
+  virtual std::uint64_t NextSpawnerId() {
+    throw std::logic_error("spawner ids come from the cluster only with a clustered store");
+  }
+  // Calls `visit` (on the store's thread, in commit order) with every change another master
+  // makes to the spawners table from now on. Null when no other master can exist.
+  virtual std::unique_ptr<Watch> WatchSpawners(ChangeVisitor visit) {
+    static_cast<void>(visit);
+    return nullptr;
+  }
+  // True when this master should do the cluster's once-only work `lease` now (always for a
+  // single master).
+  virtual bool Lead(std::string_view lease) {
+    static_cast<void>(lease);
+    return true;
+  }
 };
 
 }  // namespace sr::spawner_registry

@@ -41,6 +41,18 @@ std::optional<SpawnerId> ParseSpawnerKey(std::string_view key) {
   return id;
 }
 
+std::optional<StoredSpawner> DecodeSpawnerRow(std::string_view key, std::string_view value,
+                                              std::string& problem) {
+  std::optional<SpawnerId> id = ParseSpawnerKey(key);
+  if (!id) {
+    problem = std::string("a spawner record with the malformed key '").append(key).append("'");
+    return std::nullopt;
+  }
+  std::optional<StoredSpawner> stored = DecodeStoredSpawner(*id, value);
+  if (!stored) problem = "the unreadable record of spawner " + std::to_string(*id);
+  return stored;
+}
+
 std::string EncodeStoredSpawner(const SpawnerSnapshot& spawner) {
   const SpawnerIdentity& identity = *spawner.identity;
   std::string out;

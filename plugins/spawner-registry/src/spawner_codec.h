@@ -36,6 +36,11 @@ std::string EncodeStoredSpawner(const SpawnerSnapshot& spawner);
 // nullopt when the value is not a spawner record. "token_digest" (hex) and "registered_from"
 // are optional, so that records written before they existed still decode.
 std::optional<StoredSpawner> DecodeStoredSpawner(SpawnerId id, std::string_view value);
+// A row of the spawners table, key and record; nullopt when either is bad, with `problem`
+// naming it: "a spawner record with the malformed key '...'" or "the unreadable record of
+// spawner N".
+std::optional<StoredSpawner> DecodeSpawnerRow(std::string_view key, std::string_view value,
+                                              std::string& problem);
 
 std::string EncodeNextId(SpawnerId next_id);
 std::optional<SpawnerId> DecodeNextId(std::string_view value);

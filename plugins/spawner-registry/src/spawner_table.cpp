@@ -73,6 +73,52 @@ void SpawnerTable::Insert(Entry entry) {
   MembershipChanged();
 }
 
+bool SpawnerTable::InsertNew(Entry entry) {
+  SpawnerId id = entry.identity->id;
+  Shard& shard = ShardOf(id);
+  {
+    std::lock_guard<std::mutex> lock(shard.mutex);
+    auto [it, inserted] = shard.entries.try_emplace(id, std::move(entry));
+    if (!inserted) return false;
+    size_.fetch_add(1, std::memory_order_relaxed);
+    if (it->second.dirty) shard.dirty.push_back(id);
+    Changed(shard);
+  }
+  MembershipChanged();
+  return true;
+}
+
+SpawnerTable::MergeOutcome SpawnerTable::Merge(SpawnerId id, const RemoteState& remote,
+                                               const Liveness& liveness) {
+  Shard& shard = ShardOf(id);
+  std::lock_guard<std::mutex> lock(shard.mutex);
+  auto it = shard.entries.find(id);
+  if (it == shard.entries.end()) return MergeOutcome{};
+  Entry& entry = it->second;
+  bool changed = false;
+  if (entry.identity->registered_from.empty() && !remote.registered_from.empty()) {
+    entry.identity = BindIdentity(*entry.identity, remote.registered_from);
+    changed = true;
+  }
+  if (remote.last_seen_ms > entry.last_seen_ms) {
+    entry.load = remote.load;
+    entry.last_seen_ms = remote.last_seen_ms;
+    entry.alive_at_ms = std::max(entry.alive_at_ms, remote.alive_at_ms);
+    changed = true;
+  }
+  if (!changed) return MergeOutcome{true, std::nullopt};
+  ++entry.revision;
+  Changed(shard);
+  return MergeOutcome{true, Snapshot(entry, liveness)};
+}
+
+bool SpawnerTable::IsExpired(SpawnerId id, const Liveness& liveness) const {
+  Shard& shard = ShardOf(id);
+  std::lock_guard<std::mutex> lock(shard.mutex);
+  auto it = shard.entries.find(id);
+  return it != shard.entries.end() && Expired(it->second, liveness);
+}
+
 void SpawnerTable::MarkDirtyLocked(Shard& shard, Entry& entry) {
   if (!entry.dirty) {
     entry.dirty = true;

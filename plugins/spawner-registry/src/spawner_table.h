@@ -48,9 +48,29 @@ class SpawnerTable {
     std::uint64_t max_instances = 0;
   };
 
+  // A spawner's state as another master stored it (cluster mode).
+  struct RemoteState {
+    SpawnerLoad load;
+    std::int64_t last_seen_ms = 0;  // wall clock
+    std::int64_t alive_at_ms = 0;   // last_seen mapped onto this master's steady clock
+    std::string registered_from;
+  };
+  struct MergeOutcome {
+    bool found = false;
+    std::optional<SpawnerSnapshot> changed;  // the spawner after a change readers can see
+  };
+
   explicit SpawnerTable(std::size_t shard_count = 64);
 
   void Insert(Entry entry);
+  // Inserts only a spawner that is not there yet; false (and nothing changed) otherwise.
+  bool InsertNew(Entry entry);
+  // Takes another master's state when it is newer (a later last_seen), keeping the later
+  // moment of liveness, and the address a restored record was bound to there. Not marked
+  // dirty: it is already stored.
+  MergeOutcome Merge(SpawnerId id, const RemoteState& remote, const Liveness& liveness);
+  // True when the spawner is known and silent for longer than the TTL.
+  bool IsExpired(SpawnerId id, const Liveness& liveness) const;
   // Applies a heartbeat and marks the spawner dirty. False for an unknown id.
   bool Heartbeat(SpawnerId id, const HeartbeatUpdate& update, std::int64_t wall_ms,
                  std::int64_t steady_ms) {
