@@ -154,13 +154,27 @@ std::optional<PgServer> PgServer::Start() {
 PgServer::PgServer(std::string bin_dir, std::unique_ptr<TempDir> dir, int port)
     : bin_dir_(std::move(bin_dir)), dir_(std::move(dir)), port_(port) {}
 
-PgServer::~PgServer() {
+PgServer::~PgServer() { Shutdown(); }
+
+PgServer& PgServer::operator=(PgServer&& other) noexcept {
+  if (this == &other) return *this;
+  Shutdown();
+  bin_dir_ = std::move(other.bin_dir_);
+  dir_ = std::move(other.dir_);
+  port_ = other.port_;
+  running_ = other.running_;
+  databases_ = other.databases_;
+  return *this;
+}
+
+void PgServer::Shutdown() noexcept {
   if (dir_ == nullptr || !running_) return;
   try {
     RunTool({"pg_ctl", "-D", (dir_->path() / "data").string(), "-m", "immediate", "-w", "stop"});
-  } catch (const std::runtime_error&) {
+  } catch (...) {
     // Already gone; the folder is removed either way.
   }
+  running_ = false;
 }
 
 std::string PgServer::conninfo() const { return ConnInfo(port_, kDatabase); }

@@ -26,7 +26,8 @@ class PgServer {
   static std::string SkipReason();
 
   PgServer(PgServer&& other) noexcept = default;
-  PgServer& operator=(PgServer&& other) noexcept = delete;
+  // Stops this server first (as the destructor does), then takes over `other`'s.
+  PgServer& operator=(PgServer&& other) noexcept;
   PgServer(const PgServer&) = delete;
   PgServer& operator=(const PgServer&) = delete;
   // Stops the server (immediately: nothing of it is kept) and removes the folder.
@@ -53,6 +54,8 @@ class PgServer {
   // with its output when it fails.
   void RunTool(std::vector<std::string> args) const;
   void StartServer();
+  // Stops the server at once, if this object owns a running one.
+  void Shutdown() noexcept;
 
   std::string bin_dir_;
   std::unique_ptr<TempDir> dir_;  // null in a moved-from object, which owns nothing

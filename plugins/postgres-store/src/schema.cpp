@@ -1,0 +1,52 @@
+#include "schema.h"
+
+#include <string>
+
+namespace sr::postgres_store {
+
+void CreateSchema(PgConnection& conn) {
+  std::string sql = std::string("BEGIN;\nSELECT pg_advisory_xact_lock(")
+                        .append(std::to_string(kSchemaLock))
+                        .append(");\n")
+                        .append(R"sql(
+CREATE TABLE IF NOT EXISTS sr_kv (
+  ns text NOT NULL,
+  key bytea NOT NULL,
+  value bytea,
+  rev bigint NOT NULL,
+  origin text NOT NULL,
+  changed_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (ns, key));
+CREATE INDEX IF NOT EXISTS sr_kv_ns_rev ON sr_kv (ns, rev);
+CREATE INDEX IF NOT EXISTS sr_kv_tombstones ON sr_kv (changed_at) WHERE value IS NULL;
+CREATE SEQUENCE IF NOT EXISTS sr_kv_rev;
+CREATE TABLE IF NOT EXISTS sr_hosts (
+  name text PRIMARY KEY,
+  address text NOT NULL,
+  version text NOT NULL,
+  started_at timestamptz NOT NULL,
+  last_seen timestamptz NOT NULL,
+  leases text[] NOT NULL DEFAULT '{}');
+COMMIT;
+)sql");
+  try {
+    conn.Exec(sql.c_str());
+  } catch (const PgError&) {
+    if (conn.ok()) {
+      try {
+        conn.Exec("ROLLBACK");
+      } catch (const PgError&) {  // the original error is the one worth reporting
+      }
+    }
+    throw;
+  }
+}
+
+std::int64_t LeaseKey(std::string_view name) {
+  std::uint64_t hash = 14695981039346656037ULL;
+  for (char c : std::string_view("sr-lease:")) hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+  for (char c : name) hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+  return static_cast<std::int64_t>(hash);
+}
+
+}  // namespace sr::postgres_store
