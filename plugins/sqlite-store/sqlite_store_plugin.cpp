@@ -14,6 +14,8 @@
 //   read_connections  connections used for reads, 1-16 (2)
 //   cache_size        page cache per connection (1MiB)
 //   max_size          largest database file; writes beyond fail as "disk full" (0: none)
+// Health:   degraded (ABI 1.4, GET /health) while writes fail, with the database's path and
+//           the reason; healthy again once a write commits.
 // Start-up fails, naming the path, when the file is not a SQLite database, is corrupt, is
 // read-only, belongs to another application or has a newer schema.
 #include <sqlite3.h>
@@ -82,6 +84,14 @@ class SqliteStorePlugin final : public sr::Plugin {
                        {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1})
             .With({});
     options.on_commit = [commit_seconds](auto took) { commit_seconds.Observe(took.count()); };
+    // GET /health says "degraded" while writes fail (the registry then answers 503 to
+    // registrations), and healthy again after the next write that commits.
+    options.on_health = [&host, path = options.path](bool healthy, const std::string& reason) {
+      host.SetHealth(!healthy, healthy ? std::string() : std::string("cannot write database '")
+                                                             .append(path)
+                                                             .append("': ")
+                                                             .append(reason));
+    };
     auto log = [&host](LogLevel level, const std::string& message) {
       switch (level) {
         case LogLevel::kInfo:

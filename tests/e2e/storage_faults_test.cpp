@@ -1,6 +1,7 @@
 // Storage faults while the host runs: the database folder turns read-only, the disk fills up.
 // Writes must fail with 503 and a clear message (in the log and the error log), reads keep
-// working, nothing is corrupted, and writes succeed again once the fault is gone.
+// working, nothing is corrupted, /health says "degraded" naming sqlite-store while writes fail,
+// and writes succeed again (and /health is healthy again) once the fault is gone.
 // Needs root: a small tmpfs for the full disk, the immutable flag (ext4) for read-only files,
 // because a read-only remount is refused while the database is open for writing.
 #include <fcntl.h>
@@ -103,6 +104,16 @@ class StorageFaults : public ::testing::Test {
     return client_->Post("/api/spawners", Registration(n), {{"X-API-Key", kApiKey}});
   }
   HttpResponse List() { return client_->Get("/api/spawners", {{"X-API-Key", kOperatorKey}}); }
+  std::string Health() { return client_->Get("/health").body; }
+  // While writes fail: degraded, naming the plugin and the database.
+  void ExpectDegraded() {
+    std::string health = Health();
+    EXPECT_NE(health.find("{\"status\":\"degraded\",\"degraded\":[{\"plugin\":\"sqlite-store\","
+                          "\"reason\":\"cannot write database '"),
+              std::string::npos)
+        << health;
+    EXPECT_NE(health.find("registry.db"), std::string::npos) << health;
+  }
   size_t CountSpawners() {
     auto body = List().body;
     return static_cast<size_t>(std::count(body.begin(), body.end(), '{'));
@@ -130,6 +141,7 @@ TEST_F(StorageFaults, ReadOnlyFolder) {
   EXPECT_EQ(refused.status, 503) << refused.body;
   EXPECT_NE(refused.body.find("\"error\""), std::string::npos);
   EXPECT_EQ(deletion.status, 503) << deletion.body;
+  ExpectDegraded();
   EXPECT_EQ(CountSpawners(), 5u);  // reads kept working, nothing half-done
   auto deadline = std::chrono::steady_clock::now() + 10s;
   int status = 0;
@@ -137,6 +149,7 @@ TEST_F(StorageFaults, ReadOnlyFolder) {
     std::this_thread::sleep_for(200ms);
   }
   EXPECT_EQ(status, 201);
+  EXPECT_EQ(Health(), "{\"status\":\"healthy\"}");
   // The log says what failed and where.
   EXPECT_NE(host_->Output().find("registry.db"), std::string::npos) << host_->Output();
   ExpectCleanRestart(6);
@@ -157,6 +170,14 @@ TEST_F(StorageFaults, FullDisk) {
     EXPECT_TRUE(status == 201 || status == 503) << status;
   }
   EXPECT_GT(refused, 0);
+  // A full disk may still take a small write now and then (a freed WAL page), which clears
+  // the state: check /health right after a refusal.
+  for (int i = 60; i < 80; ++i) {
+    int status = Register(i).status;
+    if (status == 201) ++accepted;
+    if (status == 503) break;
+  }
+  ExpectDegraded();
   EXPECT_EQ(List().status, 200);
   EXPECT_EQ(CountSpawners(), static_cast<size_t>(accepted));
   disk.Unfill();
@@ -166,6 +187,7 @@ TEST_F(StorageFaults, FullDisk) {
     std::this_thread::sleep_for(200ms);
   }
   EXPECT_EQ(status, 201);
+  EXPECT_EQ(Health(), "{\"status\":\"healthy\"}");
   ++accepted;
   ExpectCleanRestart(static_cast<size_t>(accepted));
 }

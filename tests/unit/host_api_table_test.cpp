@@ -462,5 +462,24 @@ TEST_F(HostApiSlots, Metrics) {
             SR_ERR_FAILED_PRECONDITION);
 }
 
+// 1.4: health_set reaches the runtime's health under the calling plugin's id, from any
+// thread; server_endpoint answers what the host bound.
+TEST_F(HostApiSlots, HealthAndServerEndpoint) {
+  EXPECT_EQ(runtime_.health.HealthJson(), "{\"status\":\"healthy\"}");
+  std::thread other([&] {
+    EXPECT_EQ(api_->health_set(host_, 1, SR_LIT("database unreachable")), SR_OK);
+  });
+  other.join();
+  auto degraded = runtime_.health.DegradedPlugins();
+  ASSERT_EQ(degraded.size(), 1U);
+  EXPECT_EQ(degraded[0].plugin, "probe");
+  EXPECT_EQ(degraded[0].reason, "database unreachable");
+  EXPECT_EQ(api_->health_set(host_, 0, SR_LIT("ignored")), SR_OK);
+  EXPECT_TRUE(runtime_.health.DegradedPlugins().empty());
+
+  runtime_.endpoint = "127.0.0.1:40123";
+  EXPECT_EQ(S(api_->server_endpoint(host_)), "127.0.0.1:40123");
+}
+
 }  // namespace
 }  // namespace sr::host

@@ -5,9 +5,11 @@
 #include <thread>
 
 #include "config/config_error.h"
+#include "http/http_server.h"
 #include "plugins/dependency_resolver.h"
 #include "runtime/error_log.h"
 #include "runtime/event_bus.h"
+#include "runtime/plugin_health.h"
 #include "runtime/task_scheduler.h"
 #include "streams/sse_frame.h"
 #include "util/strings.h"
@@ -216,6 +218,37 @@ TEST(Strings, JsonEscapingKeepsJsonValid) {
   EXPECT_EQ(JsonError("x"), "{\"error\":\"x\"}");
   EXPECT_EQ(PercentDecode("a%20b+c", true), "a b c");
   EXPECT_FALSE(PercentDecode("%4", false));
+}
+
+TEST(PluginHealth, OneStatePerPluginInTheOrderTheyBecameDegraded) {
+  PluginHealth health;
+  EXPECT_FALSE(health.Set("a", false, "nothing to clear"));
+  EXPECT_TRUE(health.Set("b", true, "store: disk full"));
+  EXPECT_TRUE(health.Set("a", true, "db \"down\""));
+  EXPECT_FALSE(health.Set("b", true, "store: disk full")) << "a repeated state is no transition";
+  EXPECT_TRUE(health.Set("b", true, "store: read-only"));
+  EXPECT_EQ(health.HealthJson(),
+            "{\"status\":\"degraded\",\"degraded\":["
+            "{\"plugin\":\"b\",\"reason\":\"store: read-only\"},"
+            "{\"plugin\":\"a\",\"reason\":\"db \\\"down\\\"\"}]}");
+  health.Clear("b");
+  EXPECT_TRUE(health.Set("a", false, "ignored"));
+  EXPECT_EQ(health.HealthJson(), "{\"status\":\"healthy\"}");
+}
+
+TEST(PluginHealth, LongReasonsAreCutOnACharacterBoundary) {
+  PluginHealth health;
+  // 1023 ASCII bytes then a two-byte character straddling the limit.
+  std::string reason = std::string(sr::HealthStates::kMaxReasonBytes - 1, 'x') + "\xc3\xa9tail";
+  health.Set("p", true, reason);
+  EXPECT_EQ(health.DegradedPlugins().at(0).reason,
+            std::string(sr::HealthStates::kMaxReasonBytes - 1, 'x'));
+}
+
+TEST(EndpointText, BracketsIpv6) {
+  EXPECT_EQ(EndpointText("0.0.0.0", 8081), "0.0.0.0:8081");
+  EXPECT_EQ(EndpointText("::", 40000), "[::]:40000");
+  EXPECT_EQ(EndpointText("localhost", 1), "localhost:1");
 }
 
 }  // namespace

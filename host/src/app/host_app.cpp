@@ -103,8 +103,21 @@ int RunHost(const CommandLine& command_line) {
   };
   // Before any plugin opens its files there (--check leaves existing folders alone).
   if (!command_line.check) PrepareDataFolder(runtime.config.server.data_dir);
+  const ServerConfig& server_config = runtime.config.server;
+  // Bound before the plugins initialize, so that server_endpoint (ABI 1.4) tells them the
+  // actual port even with `port: 0`; nothing is served until every plugin has started.
+  if (command_line.check) {
+    runtime.endpoint = EndpointText(server_config.bind, static_cast<std::uint16_t>(server_config.port));
+  } else {
+    try {
+      server.Bind(server_config.bind, server_config.port, server_config.io_threads);
+    } catch (const std::exception& e) {
+      return fail(e.what(), kExitStartFailure);
+    }
+    runtime.endpoint = EndpointText(server_config.bind, server.port());
+  }
   try {
-    RegisterHostRoutes(runtime.core);
+    RegisterHostRoutes(runtime.core, runtime.health);
     plugins.LoadAndInit();
   } catch (const ConfigError& e) {
     return fail(e.what(), kExitConfigError);
@@ -115,13 +128,12 @@ int RunHost(const CommandLine& command_line) {
     return 0;
   }
   try {
-    const ServerConfig& server_config = runtime.config.server;
     if (server_config.tls.enabled()) {
       runtime.core.set_tls(std::make_shared<const TlsContext>(server_config.tls.cert_path,
                                                               server_config.tls.key_path));
     }
     plugins.StartAll();
-    server.Start(server_config.bind, server_config.port, server_config.io_threads);
+    server.Serve();
   } catch (const std::exception& e) {
     return fail(e.what(), kExitStartFailure);
   }

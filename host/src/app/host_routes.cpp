@@ -1,35 +1,35 @@
 #include "app/host_routes.h"
 
-#include <string_view>
-
 #include "http/exchange.h"
 #include "http/server_core.h"
+#include "runtime/plugin_health.h"
 
 namespace sr::host {
 
 namespace {
 
-bool Health(Exchange& exchange) {
-  static constexpr std::string_view kBody = "{\"status\":\"healthy\"}";
+// Always 200 while the process serves: a degraded master still answers reads from memory, so
+// a load balancer should keep it; the body tells operators (and smarter checks) what is wrong.
+bool Health(const PluginHealth& health, Exchange& exchange) {
   ResponseState& state = exchange.response;
   state.status = 200;
   state.content_type = "application/json";
   state.body.kind = ResponseBody::Kind::kBytes;
-  state.body.bytes = std::string(kBody);
+  state.body.bytes = health.HealthJson();
   state.headers.push_back(HeaderField{"Cache-Control", "no-store"});
   return true;
 }
 
 }  // namespace
 
-void RegisterHostRoutes(ServerCore& core) {
-  Route health;
-  health.method = "GET";
-  health.pattern = "/health";
+void RegisterHostRoutes(ServerCore& core, const PluginHealth& health) {
+  Route route;
+  route.method = "GET";
+  route.pattern = "/health";
   std::string ignored;
-  health.guard = *ParseGuardExpression("public", ignored);
-  health.handler = &Health;
-  core.AddRoute(std::move(health));
+  route.guard = *ParseGuardExpression("public", ignored);
+  route.handler = [&health](Exchange& exchange) { return Health(health, exchange); };
+  core.AddRoute(std::move(route));
 }
 
 }  // namespace sr::host

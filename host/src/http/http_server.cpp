@@ -18,7 +18,7 @@ HttpServer::HttpServer(ServerCore& core) : core_(core) {}
 
 HttpServer::~HttpServer() { Stop(); }
 
-void HttpServer::Start(const std::string& bind, int port, int io_threads) {
+void HttpServer::Bind(const std::string& bind, int port, int io_threads) {
   Pistache::Address address;
   try {
     address = Pistache::Address(bind, Pistache::Port(static_cast<std::uint16_t>(port)));
@@ -41,6 +41,10 @@ void HttpServer::Start(const std::string& bind, int port, int io_threads) {
                              e.what());
   }
   port_ = static_cast<std::uint16_t>(listener_->getPort());
+}
+
+void HttpServer::Serve() {
+  if (!listener_) throw std::runtime_error("the server was not bound before serving");
   listener_->runThreaded();
 }
 
@@ -74,6 +78,16 @@ void HttpServer::Stop() {
   if (!listener_) return;
   listener_->shutdown();
   listener_.reset();  // joins the accept and I/O threads
+}
+
+std::string EndpointText(const std::string& bind, std::uint16_t port) {
+  std::string text;
+  if (bind.find(':') != std::string::npos) {
+    text.append("[").append(bind).append("]");
+  } else {
+    text.append(bind);
+  }
+  return text.append(":").append(std::to_string(port));
 }
 
 }  // namespace sr::host

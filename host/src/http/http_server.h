@@ -21,8 +21,12 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  // Binds and starts serving. Throws std::runtime_error with a clear message.
-  void Start(const std::string& bind, int port, int io_threads);
+  // Binds the listening socket, so that the actual port is known (plugins ask for it with
+  // server_endpoint) before anything is served: connections wait in the kernel's backlog
+  // until Serve. Throws std::runtime_error with a clear message.
+  void Bind(const std::string& bind, int port, int io_threads);
+  // Starts accepting and serving on the bound socket.
+  void Serve();
   std::uint16_t port() const { return port_; }
 
   // Stops taking new requests: idle connections close, responses say Connection: close.
@@ -39,5 +43,8 @@ class HttpServer {
   std::unique_ptr<Pistache::Tcp::Listener> listener_;
   std::uint16_t port_ = 0;
 };
+
+// "<bind>:<port>", with an IPv6 address in brackets ("[::]:8081") as in a URL.
+std::string EndpointText(const std::string& bind, std::uint16_t port);
 
 }  // namespace sr::host

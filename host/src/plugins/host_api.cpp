@@ -724,6 +724,23 @@ sr_status PluginMemoryRead(sr_host* host, sr_plugin_memory_fn fn, void* ctx) {
   return SR_OK;
 }
 
+// ---- 1.4: health and the server's address ---------------------------------------------------
+
+sr_status HealthSet(sr_host* host, int32_t degraded, sr_str reason) {
+  const std::string& id = Context(host).id();
+  std::string_view text = View(reason);
+  if (!Runtime(host).health.Set(id, degraded != 0, text)) return SR_OK;
+  // Transitions only: a plugin may repeat its state on every failed write.
+  if (degraded != 0) {
+    spdlog::warn("[{}] degraded: {}", id, OneLine(text));
+  } else {
+    spdlog::info("[{}] healthy again", id);
+  }
+  return SR_OK;
+}
+
+sr_str ServerEndpoint(sr_host* host) { return Str(Runtime(host).endpoint); }
+
 sr_status ErrorLogRead(sr_host* host, uint64_t after, size_t limit, int32_t newest_first,
                        sr_error_entry_fn fn, void* ctx) {
   if (fn == nullptr) return SR_ERR_INVALID_ARGUMENT;
@@ -893,6 +910,8 @@ const sr_host_api kHostApi = {
     .metric_collector_add = SR_BARRIER(MetricCollectorAdd),
     .metrics_render = SR_BARRIER(MetricsRender),
     .plugin_memory_read = SR_BARRIER(PluginMemoryRead),
+    .health_set = SR_BARRIER(HealthSet),
+    .server_endpoint = SR_BARRIER_OR(ServerEndpoint, kEmptyView),
 };
 
 #undef SR_BARRIER

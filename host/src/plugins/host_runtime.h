@@ -10,6 +10,7 @@
 #include "runtime/event_bus.h"
 #include "runtime/host_stats.h"
 #include "runtime/memory_reports.h"
+#include "runtime/plugin_health.h"
 #include "runtime/service_registry.h"
 #include "runtime/task_scheduler.h"
 #include "streams/stream_hub.h"
@@ -25,6 +26,11 @@ struct HostRuntime {
   HostStats stats;
   ErrorLog errors;
   MemoryReports memory;  // plugins' own reports (ABI 1.3)
+  PluginHealth health;   // plugins that say they are degraded (ABI 1.4), for GET /health
+  // "<bind>:<port>" with the port actually bound (ABI 1.4 server_endpoint). Set once on the
+  // main thread before the first plugin is initialized and never changed afterwards: the
+  // views handed out of it live as long as the process.
+  std::string endpoint;
   EventBus events;
   TaskScheduler scheduler;
   ServiceRegistry services;

@@ -191,6 +191,8 @@ void PluginManager::Withdraw(PluginContext& context) {
   runtime_.services.RemoveProvider(context.id());
   runtime_.streams.RemoveOwner(context.id());
   runtime_.core.RemoveOwner(context.id());
+  // A plugin that is gone cannot recover: its degraded state would stay on /health forever.
+  runtime_.health.Clear(context.id());
 }
 
 void PluginManager::CheckGuards() {

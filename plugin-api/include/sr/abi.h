@@ -42,7 +42,7 @@ extern "C" {
 #endif
 
 #define SR_ABI_MAJOR 1
-#define SR_ABI_MINOR 3
+#define SR_ABI_MINOR 4
 
 /* The oldest host ABI minor this plugin needs: the minor of the newest sr_host_api entry it
  * calls without checking SR_HOST_API_HAS first. It goes into the descriptor's abi_minor, and a
@@ -630,6 +630,24 @@ struct sr_host_api {
    * `fn` once per item, plugin by plugin in start order; plugins without the hook, or not
    * running, report nothing. THREAD: any, except from inside an on_plugin_memory hook. */
   sr_status (*plugin_memory_read)(sr_host* host, sr_plugin_memory_fn fn, void* ctx);
+
+  /* ---- 1.4: health and the server's address ---- */
+
+  /* Says whether the calling plugin can do its work: `degraded` non-zero with a reason
+   * ("database unreachable: connection refused"), zero when it recovered (the reason is then
+   * ignored). GET /health answers 200 {"status":"healthy"} while no plugin is degraded, else
+   * 200 {"status":"degraded","degraded":[{"plugin":"<id>","reason":"..."}]} (one entry per
+   * degraded plugin, in the order they became degraded), so that a load balancer or an
+   * operator sees the master is up but impaired. Each plugin has one state: a later call
+   * replaces its reason; its state goes when the plugin is withdrawn or destroyed. Cheap
+   * (one short lock): call it on every transition, not only at start-up.
+   * OWNERSHIP: `reason` is copied (at most 1024 bytes are kept). THREAD: any. */
+  sr_status (*health_set)(sr_host* host, int32_t degraded, sr_str reason);
+  /* The address the server listens on, "<bind>:<port>" with the port actually bound (also
+   * when plugins.yaml says `port: 0`), e.g. "0.0.0.0:8081" or "[::]:8081". The socket is bound
+   * before the first on_plugin_init, so the answer is final from then on (under --check,
+   * where nothing is bound, it is the configured port). LIFETIME: process. THREAD: any. */
+  sr_str (*server_endpoint)(sr_host* host);
 };
 
 #ifdef __cplusplus

@@ -637,6 +637,22 @@ class Host {
     return items;
   }
 
+  // Says whether this plugin can do its work (ABI 1.4): GET /health answers "degraded" and
+  // names the plugin with `reason` while it is; SetHealth(false, {}) when it recovered. Call
+  // it on every transition, from any thread. Does nothing on a host older than 1.4, whose
+  // /health cannot say it.
+  void SetHealth(bool degraded, std::string_view reason) {
+    if (!SR_HOST_API_HAS(api_, health_set)) return;
+    api_->health_set(raw_, degraded ? 1 : 0, ToStr(reason));
+  }
+
+  // The address the server listens on, "<bind>:<port>" with the actual port (ABI 1.4), known
+  // from Init on. Empty on a host older than 1.4.
+  std::string ServerEndpoint() const {
+    if (!SR_HOST_API_HAS(api_, server_endpoint)) return std::string();
+    return std::string(View(api_->server_endpoint(raw_)));
+  }
+
  private:
   // A callback together with the Host it belongs to; the host passes a pointer to it back
   // as the callback's ctx.

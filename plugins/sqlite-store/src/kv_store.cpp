@@ -84,7 +84,7 @@ bool IsValidNamespaceName(std::string_view name) {
 }
 
 KvStore::KvStore(StoreOptions options, StoreLogger logger)
-    : options_(std::move(options)), health_(std::move(logger)) {
+    : options_(std::move(options)), health_(std::move(logger), options_.on_health) {
   const std::string where = "database '" + options_.path + "' ";
   try {
     PrepareFolder(options_.path);

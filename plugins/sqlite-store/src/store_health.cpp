@@ -12,14 +12,19 @@ void StoreHealth::RecordSuccess() {
   std::lock_guard<std::mutex> lock(mutex_);
   if (healthy_.exchange(true)) return;
   Log(LogLevel::kInfo, "writes succeed again (after: " + last_error_ + ")");
+  if (listener_) listener_(true, std::string());
 }
 
 void StoreHealth::RecordFailure(const std::string& message) {
   std::lock_guard<std::mutex> lock(mutex_);
+  bool changed = last_error_ != message;
   last_error_ = message;
-  if (healthy_.exchange(false)) {
+  bool was_healthy = healthy_.exchange(false);
+  if (was_healthy) {
     Log(LogLevel::kError, "writes are failing: " + message + "; reads keep working");
   }
+  // Under the lock, so that the listener sees transitions in the order they happened.
+  if (listener_ && (was_healthy || changed)) listener_(false, message);
 }
 
 void StoreHealth::RecordClosed() {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <utility>
@@ -10,10 +11,14 @@
 namespace sr::sqlite_store {
 
 // Whether the last write succeeded, and why it did not. Logs once per change of state, not
-// once per failed write, so that a full disk does not flood the log.
+// once per failed write, so that a full disk does not flood the log; tells `listener` the
+// same transitions (and a new reason while failing), for the host's /health.
 class StoreHealth {
  public:
-  explicit StoreHealth(StoreLogger logger) : logger_(std::move(logger)) {}
+  using Listener = std::function<void(bool healthy, const std::string& reason)>;
+
+  explicit StoreHealth(StoreLogger logger, Listener listener = {})
+      : logger_(std::move(logger)), listener_(std::move(listener)) {}
 
   bool healthy() const { return healthy_.load(std::memory_order_acquire); }
   std::string last_error() const;
@@ -27,6 +32,7 @@ class StoreHealth {
   void Log(LogLevel level, const std::string& message) const;
 
   StoreLogger logger_;
+  Listener listener_;
   std::atomic<bool> healthy_{true};
   mutable std::mutex mutex_;  // guards last_error_ and the transitions
   std::string last_error_;

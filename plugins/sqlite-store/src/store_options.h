@@ -26,6 +26,10 @@ struct StoreOptions {
   std::size_t max_ops_per_commit = 20000;
   // Told how long each group commit took, on the writer thread (for a metric); may be empty.
   std::function<void(std::chrono::duration<double> took)> on_commit;
+  // Told when writes start failing (`healthy` false, with why, and again when the reason
+  // changes) and when a write succeeds again (true, ""), on the writer thread; may be empty.
+  // The plugin reports it as its health (ABI 1.4, GET /health).
+  std::function<void(bool healthy, const std::string& reason)> on_health;
 };
 
 }  // namespace sr::sqlite_store

@@ -172,6 +172,34 @@ TEST(SqliteStoreKvTest, AFullDatabaseRefusesWritesKeepsReadsAndRecovers) {
   EXPECT_EQ(logs[1].first, LogLevel::kInfo);
 }
 
+// What the plugin turns into its /health state (ABI 1.4): one call when writes start failing,
+// none for the same failure again, one when a write commits again.
+TEST(SqliteStoreKvTest, TheHealthListenerHearsTransitionsOnly) {
+  sr::test::TempDir dir;
+  StoreOptions options = FileOptions(dir / "small.db");
+  options.max_size_bytes = 64 << 10;
+  std::vector<std::pair<bool, std::string>> heard;
+  std::mutex heard_mutex;
+  options.on_health = [&](bool healthy, const std::string& reason) {
+    std::lock_guard<std::mutex> lock(heard_mutex);
+    heard.emplace_back(healthy, reason);
+  };
+  KvStore store(options);
+  ASSERT_TRUE(store.Write({Put("n", "small", "v")}).ok());
+  EXPECT_FALSE(store.Write({Put("n", "huge", std::string(200 << 10, 'x'))}).ok());
+  EXPECT_FALSE(store.Write({Put("n", "huge", std::string(200 << 10, 'x'))}).ok());
+  ASSERT_TRUE(store.Write({Put("n", "after", "v")}).ok());
+  ASSERT_TRUE(store.Write({Put("n", "again", "v")}).ok());
+  store.Close();  // shutting down is no failure to report
+
+  std::lock_guard<std::mutex> lock(heard_mutex);
+  ASSERT_EQ(heard.size(), 2u);
+  EXPECT_FALSE(heard[0].first);
+  EXPECT_NE(heard[0].second.find("full"), std::string::npos) << heard[0].second;
+  EXPECT_TRUE(heard[1].first);
+  EXPECT_EQ(heard[1].second, "");
+}
+
 TEST(SqliteStoreKvTest, ALockedDatabaseIsUnavailableUntilReleased) {
   sr::test::TempDir dir;
   StoreOptions options = FileOptions(dir / "locked.db");

@@ -702,6 +702,25 @@ struct Abi {
     return ToStr("");
   }
 
+  // ---- 1.4: health and the server's address ----
+
+  static sr_status HealthSet(sr_host* host, int32_t degraded, sr_str reason) {
+    HostState& state = HostOf(host);
+    std::lock_guard<std::mutex> lock(state.mutex);
+    if (state.health.Set(SlotOf(host).id, degraded != 0, View(reason))) {
+      // Transitions only, as the host logs them.
+      state.logs.push_back(LogLine{SlotOf(host).id, degraded != 0 ? SR_LOG_WARN : SR_LOG_INFO,
+                                   degraded != 0 ? std::string("degraded: ").append(View(reason))
+                                                 : std::string("healthy again")});
+    }
+    return SR_OK;
+  }
+  static sr_str ServerEndpoint(sr_host* host) {
+    HostState& state = HostOf(host);
+    std::lock_guard<std::mutex> lock(state.mutex);
+    return ToStr(state.server_endpoint);
+  }
+
   // ---- 1.3: metrics (sr/metric_store.hpp, shared with the host) ----
 
   static sr_status MetricRegister(sr_host* host, const sr_metric_spec* spec,
@@ -811,6 +830,8 @@ struct Abi {
       api.metric_collector_add = SR_FAKE_STATUS(MetricCollectorAdd);
       api.metrics_render = SR_FAKE_STATUS(MetricsRender);
       api.plugin_memory_read = SR_FAKE_STATUS(PluginMemoryRead);
+      api.health_set = SR_FAKE_STATUS(HealthSet);
+      api.server_endpoint = SR_FAKE_ENTRY(ServerEndpoint);
       return api;
     }();
 #undef SR_FAKE_ENTRY
@@ -824,9 +845,11 @@ struct Abi {
     static const sr_host_api kMinor0 = Cut(offsetof(sr_host_api, data_dir), 0);
     static const sr_host_api kMinor1 = Cut(offsetof(sr_host_api, stream_close), 1);
     static const sr_host_api kMinor2 = Cut(offsetof(sr_host_api, metric_register), 2);
+    static const sr_host_api kMinor3 = Cut(offsetof(sr_host_api, health_set), 3);
     if (minor == 0) return &kMinor0;
     if (minor == 1) return &kMinor1;
     if (minor == 2) return &kMinor2;
+    if (minor == 3) return &kMinor3;
     return Table();
   }
 

@@ -101,6 +101,12 @@ class FakeHost {
   void SetHostAbiMinor(std::uint16_t minor) {
     host_abi_minor_ = minor < SR_ABI_MINOR ? minor : static_cast<std::uint16_t>(SR_ABI_MINOR);
   }
+  // What server_endpoint answers (ABI 1.4); default "127.0.0.1:8081". The fake host listens
+  // nowhere: this is only the text plugins are told.
+  void SetServerEndpoint(std::string endpoint) {
+    std::lock_guard<std::mutex> lock(state_.mutex);
+    state_.server_endpoint = std::move(endpoint);
+  }
   // Injects a service as if a plugin provided it (e.g. a fake kv-store vtable).
   void ProvideService(std::string name, std::uint32_t version, const void* vtable) {
     std::lock_guard<std::mutex> lock(state_.mutex);
@@ -185,6 +191,16 @@ class FakeHost {
   // format, after their collectors ran. The fake host adds none of its own (no HTTP or
   // process_* metrics).
   std::string Metrics() { return state_.metrics.Render(); }
+  // The plugins that said they are degraded (ABI 1.4 health_set), in the order they became
+  // so, and what the host's GET /health would answer.
+  std::vector<sr::HealthStates::Degraded> Degraded() const {
+    std::lock_guard<std::mutex> lock(state_.mutex);
+    return state_.health.degraded();
+  }
+  std::string HealthJson() const {
+    std::lock_guard<std::mutex> lock(state_.mutex);
+    return state_.health.Json();
+  }
 
  private:
   using Slot = fake_detail::PluginSlot;

@@ -6,6 +6,7 @@
 #define SR_TESTING_FAKE_STATE_HPP
 
 #include <sr/abi.h>
+#include <sr/health_states.hpp>
 #include <sr/metric_store.hpp>
 #include <sr/plugin.hpp>
 #include <sr/testing/fake_config.hpp>
@@ -325,6 +326,9 @@ struct HostState {
   std::vector<PublishedEvent> published;
   std::vector<LogLine> logs;
   std::vector<ErrorEntry> errors;
+  sr::HealthStates health;  // the plugins that said they are degraded (ABI 1.4)
+  // What server_endpoint answers (ABI 1.4); the fake host listens nowhere.
+  std::string server_endpoint = "127.0.0.1:8081";
   sr_host_stats stats{};
   std::int64_t now_ms = 0;
   std::uint64_t next_id = 1;
@@ -501,6 +505,7 @@ struct HostState {
     filters.erase(std::remove_if(filters.begin(), filters.end(),
                                  [&](const FilterEntry& filter) { return filter.owner == &slot; }),
                   filters.end());
+    health.Set(slot.id, false, {});
   }
 };
 
