@@ -16,7 +16,10 @@ std::string MasterYaml(const std::string& conninfo, const MasterOptions& options
   yaml.append(conninfo)
       .append("\"\n")
       .append(options.store_config)
-      .append("  - id: spawner-registry\n    config:\n      ttl: 60s\n")
+      .append("  - id: spawner-registry\n    config:\n")
+      // The default deployment's TTL unless the test sets its own.
+      .append(options.registry_config.find("      ttl:") == std::string::npos ? "      ttl: 60s\n"
+                                                                             : "")
       .append(options.registry_config)
       // The cheapest password hashing the auth plugin accepts: sign-ins are not measured here.
       .append(

@@ -4,6 +4,7 @@
 // acknowledged registration and deletion is there.
 #include <gtest/gtest.h>
 
+#include <iostream>
 #include <algorithm>
 #include <thread>
 
@@ -55,6 +56,7 @@ TEST_F(ClusterTest, ADatabaseRestartInTheMiddleOfTrafficIsSurvived) {
       << "registrations do not resume";
   TrafficRecord record = traffic.Stop();
   SCOPED_TRACE(record.Summary());
+  std::cout << record.Summary() << "\n";
   EXPECT_GT(record.registration_statuses[503], 0u) << "no write was refused while it was down";
   EXPECT_EQ(record.heartbeat_statuses.count(500), 0u);
   EXPECT_EQ(record.heartbeat_statuses.count(503), 0u) << "heartbeats are taken in memory";

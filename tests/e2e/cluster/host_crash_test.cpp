@@ -2,6 +2,8 @@
 // the database already, so the surviving master and a master started afterwards agree.
 #include <gtest/gtest.h>
 
+#include <iostream>
+
 #include "cluster.h"
 #include "fleet_api.h"
 #include "fleet_traffic.h"
@@ -56,6 +58,7 @@ TEST_F(ClusterTest, KillNineOfOneMasterUnderLoadLosesNothingAcknowledged) {
       << "the surviving master stopped acknowledging registrations";
   TrafficRecord record = traffic.Stop();
   SCOPED_TRACE(record.Summary());
+  std::cout << record.Summary() << "\n";
   EXPECT_EQ(record.heartbeat_statuses.count(500), 0u);
 
   // The survivor: everything acknowledged on either master, once its watch has caught up.
