@@ -29,6 +29,12 @@
 //   {"session", "user", "reason"} for every session that ends or whose user's role changes.
 // Services used (optional): kv-store v1, without it everything lives in memory;
 //   spawner-credentials v1, without it per-spawner tokens are not accepted.
+// Cluster mode: when the kv-store provider is version 2 (postgres-store: several masters over
+//   one database), users, sessions, the audit log and the generated key are shared. Sessions
+//   are read from the store on a miss; watches of auth_sessions, auth_users and auth keep
+//   memory in step with the other masters (logouts, user changes, the generated key); ids come
+//   from the sequences auth_user_id and auth_audit; the first start is claimed by one master
+//   (src/bootstrap_claim.h).
 //
 // Config keys: api_keys [{name, key, role: spawner|operator|admin, networks: [CIDR]}],
 //   secure_cookies, session_idle_timeout (30m), session_lifetime (12h),
@@ -52,6 +58,8 @@
 #include <filesystem>
 #include <memory>
 #include <sr/plugin.hpp>
+#include <thread>
+#include <vector>
 
 #include "account_routes.h"
 #include "api_key_verifier.h"
@@ -59,6 +67,7 @@
 #include "auth_core.h"
 #include "auth_options.h"
 #include "bootstrap.h"
+#include "bootstrap_claim.h"
 #include "first_start_secrets.h"
 #include "generated_key_store.h"
 #include "guards.h"
@@ -136,9 +145,7 @@ class AuthPlugin final : public sr::Plugin {
           }
           core_->Audit(std::move(*entry));
         });
-    auto idle = std::chrono::milliseconds(options_.settings.sessions.idle_timeout_ms);
-    auto flush_period =
-        std::clamp(idle / 4, std::chrono::milliseconds(100), std::chrono::milliseconds(10'000));
+    auto flush_period = std::chrono::milliseconds(core_->sessions().FlushPeriodMs());
     flush_task_ = host.Every("session flush", flush_period, [this] { FlushSessions(); });
     // Streams opened under a session close within a second of its expiry: TakeEnded is a
     // comparison while nothing is due, so a short period costs nothing.
@@ -147,10 +154,10 @@ class AuthPlugin final : public sr::Plugin {
   }
 
   void Start() override {
+    WatchOtherMasters();  // before the first read, so that no change falls in between
     core_->Load();
     SecretLines secrets;
-    AnnounceGeneratedKey(secrets);
-    AnnounceAdmin(secrets);
+    Bootstrap(secrets);
     HandOverSecrets(secrets);
     if (spawner_key_configured_ && !options_.api_keys.empty() &&
         options_.api_keys.front().name == "master") {
@@ -160,9 +167,73 @@ class AuthPlugin final : public sr::Plugin {
     }
   }
 
-  void Stop() override { FlushSessions(); }
+  void Stop() override {
+    watches_.clear();  // no change of another master may arrive once we stop
+    FlushSessions();
+  }
 
  private:
+  // Cluster mode: the other masters' logouts, user changes and generated key reach memory
+  // within about a second.
+  void WatchOtherMasters() {
+    if (!store_->clustered()) return;
+    try {
+      watches_ = core_->FollowOtherMasters();
+      watches_.push_back(store_->Watch(
+          KvGeneratedKeyStore::kSpace,
+          [this](std::string_view key, std::string_view value, bool deleted) {
+            if (key == KvGeneratedKeyStore::kKey) ApplyRemoteGeneratedKey(value, deleted);
+          }));
+    } catch (const StoreError& e) {
+      throw sr::Error(std::string("cannot follow the other masters: ") + e.what());
+    }
+  }
+
+  // The generated key was made (or deleted, or made anew) on another master. Only the digest
+  // changes hands; the verifier's new key set comes with an empty cache of verified keys.
+  void ApplyRemoteGeneratedKey(std::string_view value, bool deleted) {
+    if (spawner_key_configured_) return;  // this master does not use a generated key
+    try {
+      if (!ApplyGeneratedKeyChange(verifier_, value, deleted)) {
+        host_->Warn("ignored a malformed generated key digest written by another master");
+      }
+    } catch (const std::invalid_argument& e) {
+      host_->Warn(std::string("ignored the generated key of another master: ") + e.what());
+    }
+  }
+
+  // The first admin and the generated key. In a cluster they are made once, by whichever
+  // master wins the claim (see bootstrap_claim.h); the others then load what it stored and
+  // have no secrets to hand over.
+  void Bootstrap(SecretLines& secrets) {
+    if (store_->clustered()) {
+      BootstrapClaim claim(*store_, &WallClockMs, [](std::int64_t ms) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+      });
+      try {
+        if (claim.Run([this] { return BootstrapNeeded(); },
+                      [&] {
+                        AnnounceGeneratedKey(secrets);
+                        AnnounceAdmin(secrets);
+                      })) {
+          return;
+        }
+      } catch (const StoreError& e) {
+        throw sr::Error(std::string("cannot set up the first start with the other masters: ") +
+                        e.what());
+      }
+    }
+    AnnounceGeneratedKey(secrets);
+    AnnounceAdmin(secrets);
+  }
+
+  // Reads the store, not memory: another master may have just done it.
+  bool BootstrapNeeded() {
+    core_->users().Load();
+    bool key_missing = !spawner_key_configured_ && !generated_key_store_->Load();
+    return key_missing || !core_->users().AnyAdmin();
+  }
+
   void OpenStore(sr::Host& host) {
     if (const auto* service =
             host.Lookup<sr_kv_store_v1>(SR_KV_STORE_SERVICE, SR_KV_STORE_VERSION)) {
@@ -394,6 +465,8 @@ class AuthPlugin final : public sr::Plugin {
   sr::Task flush_task_;
   sr::Task expiry_task_;
   bool spawner_key_configured_ = false;
+  // Last, so that they end first: their callbacks use everything above.
+  std::vector<std::unique_ptr<StoreWatch>> watches_;
 };
 
 }  // namespace

@@ -18,6 +18,8 @@ constexpr std::string_view kUploadGuard = "session:operator|api-key:operator";
 constexpr std::string_view kListGuard = "session:viewer|api-key:operator";
 constexpr std::string_view kActivateGuard = "session:admin|api-key:admin";
 constexpr std::uint64_t kUploadRequestMaxBytes = 16 << 10;
+constexpr std::string_view kDatabaseDown =
+    "the database is unreachable: builds cannot be uploaded until it is back";
 
 std::string UploadId(const sr::Request& request) {
   return std::string(request.PathParam("id").value_or(""));
@@ -32,13 +34,14 @@ std::string CommitDetail(const CommittedBuild& committed) {
 }  // namespace
 
 BuildRoutes::BuildRoutes(sr::Host& host, BuildStore& builds, UploadStore& uploads,
-                         ServedBuild& served, BuildEvents& events, std::uint64_t chunk_size,
-                         bool operators_can_activate)
+                         ServedBuild& served, BuildEvents& events, ClusterBuilds* cluster,
+                         std::uint64_t chunk_size, bool operators_can_activate)
     : host_(host),
       builds_(builds),
       uploads_(uploads),
       served_(served),
       events_(events),
+      cluster_(cluster),
       chunk_size_(chunk_size),
       operators_can_activate_(operators_can_activate) {}
 
@@ -70,7 +73,12 @@ void BuildRoutes::CreateUpload(sr::Request& request, sr::Response& response) {
   Result<NewUpload> parsed = ParseNewUpload(request.Body());
   if (!parsed.has_value()) return WriteError(response, parsed.error());
   NewUpload& upload = parsed.value();
-  if (builds_.HasVersion(upload.version)) {
+  if (cluster_ != nullptr && !cluster_->Healthy()) {
+    // The build would reach this master only: refuse it before the client sends the bytes.
+    return WriteError(response, Error{ErrorKind::kUnavailable, std::string(kDatabaseDown), std::nullopt});
+  }
+  if (builds_.HasVersion(upload.version) ||
+      (cluster_ != nullptr && cluster_->catalog().Find(upload.version))) {
     return response.Error(409, "build " + upload.version +
                                    " already exists; make it current "
                                    "with POST /api/builds/" +
@@ -106,7 +114,18 @@ void BuildRoutes::Commit(sr::Request& request, sr::Response& response) {
   if (!progress.has_value()) return WriteError(response, progress.error());
   const std::string version = progress.value().version;
   const InstallMode mode = CommitInstallMode(request.Attribute("role"), operators_can_activate_);
-  Result<CommittedBuild> committed = CommitUpload(uploads_, builds_, id, UnixNow(), mode);
+  BuildPublisher publish;
+  std::optional<PublishedBuild> published;
+  if (cluster_ != nullptr) {
+    publish = [&](int part_fd, const BuildRecord& build, InstallMode install) -> Status {
+      Result<PublishedBuild> stored =
+          cluster_->Publish(part_fd, build, install == InstallMode::kMakeCurrent, actor);
+      if (!stored.has_value()) return tl::make_unexpected(stored.error());
+      published = std::move(stored.value());
+      return {};
+    };
+  }
+  Result<CommittedBuild> committed = CommitUpload(uploads_, builds_, id, UnixNow(), mode, publish);
   if (!committed.has_value()) {
     const Error& error = committed.error();
     if (error.kind == ErrorKind::kUnprocessable && !error.received) {
@@ -114,7 +133,12 @@ void BuildRoutes::Commit(sr::Request& request, sr::Response& response) {
     }
     return WriteError(response, error);
   }
-  const Activation& activation = committed.value().activation;
+  Activation& activation = committed.value().activation;
+  if (published) {
+    // The cluster's current build is what this one replaced, not the file served here.
+    activation.previous = published->previous;
+    if (!published->warning.empty()) host_.Warn(published->warning);
+  }
   const std::string outcome = CommitOutcome(version, activation.made_current);
   if (!activation.warning.empty()) host_.Warn(activation.warning);
   host_.Info("build " + version + " uploaded by " + actor + ": " + outcome);
@@ -147,23 +171,38 @@ void BuildRoutes::ListBuilds(sr::Request& request, sr::Response& response) {
 void BuildRoutes::AnswerList(sr::Request&, sr::Response& response, Result<ResolvedBuild> served) {
   std::optional<std::string> current;
   if (served.has_value()) current = served.value().build.version;
-  response.Json(200, BuildListJson(builds_.Builds(), current));
+  if (cluster_ == nullptr) return response.Json(200, BuildListJson(builds_.Builds(), current));
+  std::vector<BuildRecord> builds;
+  for (ClusterBuild& build : cluster_->catalog().Builds()) builds.push_back(std::move(build.build));
+  if (std::optional<CurrentPointer> pointer = cluster_->catalog().Current()) {
+    current = pointer->version;
+  }
+  response.Json(200, BuildListJson(builds, current));
 }
 
 void BuildRoutes::ActivateBuild(sr::Request& request, sr::Response& response) {
   std::string version(request.PathParam("version").value_or(""));
   if (!IsValidVersion(version)) return response.Error(400, "invalid version");
-  Result<Activation> activated = builds_.Activate(version);
+  const std::string actor = Actor(request);
+  Result<Activation> activated = Activate(version, actor);
   if (!activated.has_value()) return WriteError(response, activated.error());
   const Activation& activation = activated.value();
   if (activation.previous != activation.build.version) {
-    const std::string actor = Actor(request);
     host_.Info("build " + version + " made current by " + actor);
     events_.Activated(activation.build, activation.previous, actor);
     events_.Audit(actor, "build.activate", version, request.ClientIp(),
                   "previous: " + activation.previous.value_or("none"));
   }
   response.Json(200, BuildJson(activation.build, true));
+}
+
+// On a master of a cluster only the shared pointer changes: every master (this one included)
+// brings its served file up to date at its next download.
+Result<Activation> BuildRoutes::Activate(const std::string& version, const std::string& actor) {
+  if (cluster_ == nullptr) return builds_.Activate(version);
+  Result<CatalogChange> changed = cluster_->Activate(version, actor);
+  if (!changed.has_value()) return tl::make_unexpected(changed.error());
+  return Activation{changed.value().build, changed.value().previous};
 }
 
 }  // namespace sr::file_distribution

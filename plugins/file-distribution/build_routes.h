@@ -1,4 +1,7 @@
-// The operators' side: resumable uploads, the list of kept builds and activation.
+// The operators' side: resumable uploads, the list of kept builds and activation. On a master
+// of a cluster (`cluster` not null) the list and the current build are the cluster's, a
+// commit stores the build in the shared database before answering, and both answer 503 while
+// the database is unreachable.
 #pragma once
 
 #include <cstdint>
@@ -6,6 +9,7 @@
 
 #include "build_events.h"
 #include "build_store.h"
+#include "cluster_builds.h"
 #include "served_build.h"
 #include "upload_store.h"
 
@@ -14,7 +18,8 @@ namespace sr::file_distribution {
 class BuildRoutes {
  public:
   BuildRoutes(sr::Host& host, BuildStore& builds, UploadStore& uploads, ServedBuild& served,
-              BuildEvents& events, std::uint64_t chunk_size, bool operators_can_activate);
+              BuildEvents& events, ClusterBuilds* cluster, std::uint64_t chunk_size,
+              bool operators_can_activate);
   BuildRoutes(const BuildRoutes&) = delete;
   BuildRoutes& operator=(const BuildRoutes&) = delete;
 
@@ -29,12 +34,14 @@ class BuildRoutes {
   void ListBuilds(sr::Request& request, sr::Response& response);
   void AnswerList(sr::Request& request, sr::Response& response, Result<ResolvedBuild> served);
   void ActivateBuild(sr::Request& request, sr::Response& response);
+  Result<Activation> Activate(const std::string& version, const std::string& actor);
 
   sr::Host& host_;
   BuildStore& builds_;
   UploadStore& uploads_;
   ServedBuild& served_;
   BuildEvents& events_;
+  ClusterBuilds* cluster_;
   std::uint64_t chunk_size_;
   bool operators_can_activate_;
 };

@@ -29,6 +29,8 @@
 //                    build current, activate, hand-placed)
 //   audit.record     build.upload, build.upload_rejected, build.upload_abort,
 //                    build.upload_expired, build.activate, build.manual
+// Services used: kv-store (optional). When its provider is clustered (several masters on one
+//   database, e.g. postgres-store), builds live in the shared store: see cluster_mode.h.
 // Config:
 //   dir ("files", beside plugins.yaml), chunk_size (8MiB), keep_builds (5),
 //   upload_expiry (24h), max_build_bytes (8GiB), max_uploads (4), operators_can_activate (false)
@@ -42,6 +44,7 @@
 #include "build_resolver.h"
 #include "build_routes.h"
 #include "build_store.h"
+#include "cluster_mode.h"
 #include "download_routes.h"
 #include "served_build.h"
 #include "time_format.h"
@@ -55,6 +58,7 @@ using sr::file_distribution::BuildFolder;
 using sr::file_distribution::BuildResolver;
 using sr::file_distribution::BuildRoutes;
 using sr::file_distribution::BuildStore;
+using sr::file_distribution::ClusterMode;
 using sr::file_distribution::DownloadRoutes;
 using sr::file_distribution::kServedFileName;
 using sr::file_distribution::OpenedBuild;
@@ -92,8 +96,12 @@ Settings ReadSettings(sr::Config& config) {
 class FileDistributionPlugin final : public sr::Plugin {
  public:
   static sr::PluginInfo Info() {
-    return {"file-distribution", "1.0.0",
-            "Serves the game server build to spawners; resumable uploads of new builds"};
+    return {"file-distribution",
+            "1.0.0",
+            "Serves the game server build to spawners; resumable uploads of new builds",
+            {},
+            {},
+            {sr::Service(SR_KV_STORE_SERVICE, SR_KV_STORE_VERSION)}};
   }
 
   void Init(sr::Host& host) override {
@@ -113,10 +121,13 @@ class FileDistributionPlugin final : public sr::Plugin {
     resolver_ = std::make_unique<BuildResolver>(
         *store_, [&host](std::function<void()> job) { host.Run("build digest", std::move(job)); },
         [this](const RecordedDigest& recorded) { OnHandPlacedBuild(recorded); });
-    served_ = std::make_unique<ServedBuild>(host, *store_, *resolver_);
+    cluster_ = ClusterMode::Open(host, *folder_, *store_, *events_, settings.keep_builds);
+    served_ = std::make_unique<ServedBuild>(host, *store_, *resolver_,
+                                            cluster_ ? &cluster_->sync() : nullptr);
     downloads_ = std::make_unique<DownloadRoutes>(host, *served_, folder_->path().string());
     downloads_->Add();
     builds_ = std::make_unique<BuildRoutes>(host, *store_, *uploads_, *served_, *events_,
+                                            cluster_ ? &cluster_->builds() : nullptr,
                                             settings.chunk_size, settings.operators_can_activate);
     builds_->Add();
     auto sweep_period =
@@ -125,10 +136,19 @@ class FileDistributionPlugin final : public sr::Plugin {
     host.Info("serving " + (folder_->path() / kServedFileName).string() + "; " +
               std::to_string(store_->Builds().size()) + " kept build(s), " +
               std::to_string(uploads_->Count()) + " upload(s) in progress");
+    if (cluster_) {
+      host.Info("cluster mode: builds are shared through the kv-store, " +
+                std::to_string(cluster_->builds().catalog().Builds().size()) +
+                " build(s) in the cluster");
+    }
   }
 
   void Start() override {
     host_->Run("served build check", [this] { LearnServedBuild(); });
+  }
+
+  void Stop() override {
+    if (cluster_) cluster_->Stop();
   }
 
  private:
@@ -177,6 +197,7 @@ class FileDistributionPlugin final : public sr::Plugin {
   std::unique_ptr<UploadStore> uploads_;
   std::unique_ptr<BuildEvents> events_;
   std::unique_ptr<BuildResolver> resolver_;
+  std::unique_ptr<ClusterMode> cluster_;  // null on a single master
   std::unique_ptr<ServedBuild> served_;
   std::unique_ptr<DownloadRoutes> downloads_;
   std::unique_ptr<BuildRoutes> builds_;

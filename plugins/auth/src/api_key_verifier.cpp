@@ -1,5 +1,6 @@
 #include "api_key_verifier.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace sr::auth {
@@ -10,9 +11,44 @@ constexpr std::string_view kApiKeyDomain = "sr-auth/api-key/v1";
 
 ApiKeyVerifier::ApiKeyVerifier() : ApiKeyVerifier(&SodiumDigestEqual) {}
 
-ApiKeyVerifier::ApiKeyVerifier(DigestComparator compare) : compare_(std::move(compare)) {}
+ApiKeyVerifier::ApiKeyVerifier(DigestComparator compare)
+    : compare_(std::move(compare)), keys_(std::make_shared<const KeySet>()) {}
 
 Digest ApiKeyVerifier::DigestOfKey(std::string_view key) { return DigestOf(kApiKeyDomain, key); }
+
+std::shared_ptr<const ApiKeyVerifier::KeySet> ApiKeyVerifier::Current() const {
+  std::lock_guard lock(mutex_);
+  return keys_;
+}
+
+std::size_t ApiKeyVerifier::size() const { return Current()->entries.size(); }
+
+template <typename Change>
+void ApiKeyVerifier::Replace(Change&& change) {
+  std::lock_guard lock(mutex_);
+  auto next = std::make_shared<KeySet>();  // a fresh cache under a fresh secret
+  next->entries = keys_->entries;
+  change(next->entries);
+  keys_ = std::move(next);
+}
+
+namespace {
+
+template <typename Entries>
+void CheckNewKey(const Entries& entries, const std::string& name, const Digest& digest) {
+  if (name.empty()) throw std::invalid_argument("an API key needs a name");
+  for (const auto& entry : entries) {
+    if (entry.key.name == name) {
+      throw std::invalid_argument("API key name '" + name + "' is used twice");
+    }
+    if (SodiumDigestEqual(entry.digest, digest)) {
+      throw std::invalid_argument("API keys '" + entry.key.name + "' and '" + name +
+                                  "' have the same value");
+    }
+  }
+}
+
+}  // namespace
 
 void ApiKeyVerifier::AddKey(std::string name, std::string_view key, Role role,
                             sr::net::CidrSet networks) {
@@ -22,40 +58,46 @@ void ApiKeyVerifier::AddKey(std::string name, std::string_view key, Role role,
 
 void ApiKeyVerifier::AddDigest(std::string name, const Digest& digest, Role role,
                                sr::net::CidrSet networks) {
-  if (name.empty()) throw std::invalid_argument("an API key needs a name");
-  for (const Entry& entry : entries_) {
-    if (entry.key.name == name) {
-      throw std::invalid_argument("API key name '" + name + "' is used twice");
-    }
-    if (SodiumDigestEqual(entry.digest, digest)) {
-      throw std::invalid_argument("API keys '" + entry.key.name + "' and '" + name +
-                                  "' have the same value");
-    }
-  }
-  verified_.Clear();  // indices and tags stand for the old set of keys
-  entries_.push_back(Entry{ApiKeyMatch{std::move(name), role, std::move(networks)}, digest});
+  Replace([&](std::vector<Entry>& entries) {
+    CheckNewKey(entries, name, digest);
+    entries.push_back(Entry{ApiKeyMatch{std::move(name), role, std::move(networks)}, digest});
+  });
+}
+
+void ApiKeyVerifier::SetDigest(const std::string& name, const std::optional<Digest>& digest,
+                               Role role) {
+  Replace([&](std::vector<Entry>& entries) {
+    entries.erase(std::remove_if(entries.begin(), entries.end(),
+                                 [&](const Entry& entry) { return entry.key.name == name; }),
+                  entries.end());
+    if (!digest) return;
+    CheckNewKey(entries, name, *digest);
+    entries.push_back(Entry{ApiKeyMatch{name, role, {}}, *digest});
+  });
 }
 
 std::optional<ApiKeyMatch> ApiKeyVerifier::Verify(std::string_view presented) const {
-  const ApiKeyMatch* match = Find(presented);
+  Match match = Find(presented);
   if (match == nullptr) return std::nullopt;
   return *match;
 }
 
-const ApiKeyMatch* ApiKeyVerifier::Find(std::string_view presented) const {
-  if (auto index = verified_.Find(presented); index && *index < entries_.size()) {
-    return &entries_[*index].key;
+ApiKeyVerifier::Match ApiKeyVerifier::Find(std::string_view presented) const {
+  std::shared_ptr<const KeySet> keys = Current();
+  const std::vector<Entry>& entries = keys->entries;
+  if (auto index = keys->verified.Find(presented); index && *index < entries.size()) {
+    return Match(keys, &entries[*index].key);  // shares the set's ownership, copies nothing
   }
   const Digest candidate = DigestOfKey(presented);
   const Entry* matched = nullptr;
   // No early exit: the time taken does not depend on which key (if any) matched.
-  for (const Entry& entry : entries_) {
+  for (const Entry& entry : entries) {
     bool equal = compare_(entry.digest, candidate);
     if (equal && matched == nullptr) matched = &entry;
   }
   if (matched == nullptr) return nullptr;
-  verified_.Remember(presented, static_cast<std::size_t>(matched - entries_.data()));
-  return &matched->key;
+  keys->verified.Remember(presented, static_cast<std::size_t>(matched - entries.data()));
+  return Match(keys, &matched->key);
 }
 
 }  // namespace sr::auth

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +32,8 @@ class ApiKeyVerifier {
   // Compares two digests in constant time. Injectable so that a test can prove every
   // verification goes through it; production code keeps the default.
   using DigestComparator = std::function<bool(const Digest&, const Digest&)>;
+  // A matched key's record; it stays valid while held, even if the keys change meanwhile.
+  using Match = std::shared_ptr<const ApiKeyMatch>;
 
   ApiKeyVerifier();
   explicit ApiKeyVerifier(DigestComparator compare);
@@ -42,29 +46,43 @@ class ApiKeyVerifier {
   // `networks`: the client addresses the key is valid from (empty: any address).
   void AddKey(std::string name, std::string_view key, Role role, sr::net::CidrSet networks = {});
   void AddDigest(std::string name, const Digest& digest, Role role, sr::net::CidrSet networks = {});
+  // Gives the key `name` the digest `digest` (adding it when absent), or removes it when
+  // `digest` is nullopt: the generated key changed on another master. Keys being checked
+  // meanwhile finish against the old set. Throws std::invalid_argument like AddDigest.
+  void SetDigest(const std::string& name, const std::optional<Digest>& digest, Role role);
 
   // The key that `presented` equals, if any. A value not seen verified before is always
-  // compared against every stored digest; one that was is answered from `verified_`.
+  // compared against every stored digest; one that was is answered from the set's cache of
+  // verified keys (one SipHash, no BLAKE2b). The guard runs it on every request.
+  Match Find(std::string_view presented) const;
   std::optional<ApiKeyMatch> Verify(std::string_view presented) const;
-  // The same check without copying the key's record (name, networks): the guard runs it on
-  // every request, where those copies were allocations. Valid until the next AddKey/AddDigest.
-  // A key that verified before is found through `verified_` (one SipHash, no BLAKE2b).
-  const ApiKeyMatch* Find(std::string_view presented) const;
 
   const DigestComparator& comparator() const { return compare_; }
-  bool empty() const { return entries_.empty(); }
-  std::size_t size() const { return entries_.size(); }
+  bool empty() const { return size() == 0; }
+  std::size_t size() const;
 
  private:
   struct Entry {
     ApiKeyMatch key;
     Digest digest;
   };
+  // One generation of the keys with its own cache of verified keys: the cache's indices and
+  // tags stand for exactly this set, so replacing the set is what clears the cache, and a
+  // check that raced with a change can only ever remember into the set it read.
+  struct KeySet {
+    std::vector<Entry> entries;
+    mutable VerifiedKeyCache verified;  // at most one tag per key
+  };
+
+  std::shared_ptr<const KeySet> Current() const;
+  // Copies the current set, lets `change` edit the copy and publishes it. Throws what
+  // `change` throws (and then publishes nothing).
+  template <typename Change>
+  void Replace(Change&& change);
 
   DigestComparator compare_;
-  std::vector<Entry> entries_;
-  // Holds at most one tag per configured key; cleared whenever a key is added.
-  mutable VerifiedKeyCache verified_;
+  mutable std::mutex mutex_;  // guards keys_ (the pointer; a set never changes once published)
+  std::shared_ptr<const KeySet> keys_;
 };
 
 }  // namespace sr::auth

@@ -87,6 +87,7 @@ std::uint64_t AuditLog::Record(AuditEntry entry) {
   entry.ip = CleanText(entry.ip, kMaxIpBytes);
   entry.detail = CleanText(entry.detail, kMaxDetailBytes);
   if (entry.time_ms == 0) entry.time_ms = now_();
+  if (store_.clustered()) return RecordClustered(std::move(entry));
 
   std::lock_guard lock(mutex_);
   entry.sequence = next_sequence_;
@@ -101,6 +102,27 @@ std::uint64_t AuditLog::Record(AuditEntry entry) {
   store_.Write(ops);
   next_sequence_ += 1;
   oldest_sequence_ += trim;
+  return entry.sequence;
+}
+
+std::uint64_t AuditLog::RecordClustered(AuditEntry entry) {
+  // Every master appends: sequence numbers come from the cluster-wide sequence, so that the
+  // entries of all masters interleave in one log, in the order they were numbered.
+  entry.sequence = store_.NextId(kSequenceName);
+  std::vector<KvOp> ops;
+  ops.push_back(KvOp::Put(std::string(kSpace), SequenceKey(entry.sequence), Serialize(entry)));
+  // No master knows the others' appends, so the retention is enforced by range: every
+  // kClusterTrimEvery-th entry drops whatever is older than the newest `retention`. Deleting
+  // twice is harmless, so no master needs to lead it.
+  if (entry.sequence % kClusterTrimEvery == 0 && entry.sequence > retention_) {
+    store_.Scan(kSpace, "", SequenceKey(entry.sequence - retention_ + 1),
+                static_cast<std::uint32_t>(kMaxTrimPerRecord), false,
+                [&](std::string_view key, std::string_view) {
+                  ops.push_back(KvOp::Delete(std::string(kSpace), std::string(key)));
+                  return true;
+                });
+  }
+  store_.Write(ops);
   return entry.sequence;
 }
 

@@ -37,6 +37,10 @@ class AuditLog {
 
   AuditLog(KeyValueStore& store, std::uint64_t retention, NowFn now);
 
+  // With a clustered store, numbers come from this cluster-wide sequence.
+  static constexpr std::string_view kSequenceName = "auth_audit";
+  static constexpr std::uint64_t kClusterTrimEvery = 16;
+
   // Finds where the stored log ends. Throws StoreError.
   void Load();
 
@@ -52,6 +56,8 @@ class AuditLog {
   static std::optional<AuditEntry> FromEventPayload(std::string_view payload);
 
  private:
+  std::uint64_t RecordClustered(AuditEntry entry);
+
   KeyValueStore& store_;
   std::uint64_t retention_;
   NowFn now_;

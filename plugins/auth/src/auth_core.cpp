@@ -69,6 +69,41 @@ std::string AuthCore::EmailOf(std::uint64_t user_id) const {
   return user ? user->email : std::string();
 }
 
+void AuthCore::ApplyRemoteSession(std::string_view key, std::string_view value, bool deleted) {
+  if (auto ended = sessions_.ApplyRemote(key, value, deleted)) {
+    AnnounceEnded({*ended}, EmailOf(ended->user_id), "ended_elsewhere");
+  }
+}
+
+void AuthCore::ApplyRemoteUser(std::string_view key, std::string_view value, bool deleted) {
+  RemoteUserChange change = users_.ApplyRemote(key, value, deleted);
+  if (!change.before) return;  // a new user has nothing open here yet
+  const User& before = *change.before;
+  // The master that made the change deletes the sessions from the store; here they leave
+  // memory at once (the guard would refuse them anyway: it checks the user as it is now).
+  if (!change.after) {
+    AnnounceEnded(sessions_.DropForUser(before.id), before.email, "deleted");
+  } else if (change.after->disabled && !before.disabled) {
+    AnnounceEnded(sessions_.DropForUser(before.id), before.email, "disabled");
+  } else if (change.after->generation != before.generation) {
+    AnnounceEnded(sessions_.DropForUser(before.id), before.email, "password_changed");
+  } else if (change.after->role != before.role) {
+    AnnounceSessionsOf(before.id, before.email, "role_changed");
+  }
+}
+
+std::vector<std::unique_ptr<StoreWatch>> AuthCore::FollowOtherMasters() {
+  std::vector<std::unique_ptr<StoreWatch>> watches;
+  if (!store_.clustered()) return watches;
+  watches.push_back(store_.Watch(SessionStore::kSpace,
+                                 [this](std::string_view key, std::string_view value,
+                                        bool deleted) { ApplyRemoteSession(key, value, deleted); }));
+  watches.push_back(store_.Watch(UserDirectory::kUsersSpace,
+                                 [this](std::string_view key, std::string_view value,
+                                        bool deleted) { ApplyRemoteUser(key, value, deleted); }));
+  return watches;
+}
+
 void AuthCore::AnnounceExpired() {
   for (const Session& session : sessions_.TakeEnded(now_())) {
     AnnounceEnded({session}, EmailOf(session.user_id), "expired");

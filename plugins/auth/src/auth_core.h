@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -56,7 +57,7 @@ class AuthCore {
   // Where auth.session_ended events go (the host's event bus); none by default.
   void SetPublisher(PublishFn publish) { publish_ = std::move(publish); }
   // Publishes {"session", "user", "reason"} for each session; reason is one of "logout",
-  // "expired", "disabled", "deleted", "role_changed", "password_changed".
+  // "expired", "disabled", "deleted", "role_changed", "password_changed", "ended_elsewhere".
   void AnnounceEnded(const std::vector<Session>& sessions, std::string_view email,
                      std::string_view reason);
   // Ends every session of a user and announces each with `reason`. The sessions are gone from
@@ -68,6 +69,18 @@ class AuthCore {
   void AnnounceSessionsOf(std::uint64_t user_id, std::string_view email, std::string_view reason);
   // The email of a user id ("" when the user is gone).
   std::string EmailOf(std::uint64_t user_id) const;
+  // Changes another master made (clustered stores), from the store's change thread: memory
+  // follows, and what ended or changed here is announced. A deleted session is announced with
+  // the reason "ended_elsewhere"; a deleted, disabled or re-passworded user's sessions here end
+  // with "deleted", "disabled" or "password_changed"; a new role is announced as
+  // "role_changed". Never blocks on the store.
+  void ApplyRemoteSession(std::string_view key, std::string_view value, bool deleted);
+  void ApplyRemoteUser(std::string_view key, std::string_view value, bool deleted);
+  // Cluster mode: watches that feed the other masters' session and user changes to the two
+  // functions above; none when the store is not clustered. Call before Load (a change between
+  // the watch and the read is then seen, perhaps twice, never missed), and destroy them before
+  // this core. Throws StoreError.
+  std::vector<std::unique_ptr<StoreWatch>> FollowOtherMasters();
   // Announces, as "expired", every session that expired or was evicted since the last call.
   // Call at least once a second while sessions exist; cheap when nothing is due.
   void AnnounceExpired();

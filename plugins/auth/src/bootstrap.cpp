@@ -15,14 +15,25 @@ std::optional<std::string> EnsureApiKey(ApiKeyVerifier& verifier, GeneratedKeySt
                                         bool spawner_key_configured) {
   if (spawner_key_configured) return std::nullopt;
   if (auto digest = store.Load()) {
-    verifier.AddDigest(std::string(kGeneratedKeyName), *digest, Role::kSpawner);
+    // Set, not add: in a cluster the watch of the store may have brought it in already.
+    verifier.SetDigest(std::string(kGeneratedKeyName), *digest, Role::kSpawner);
     return std::nullopt;
   }
   std::string key = RandomToken(kGeneratedKeyBytes);
   Digest digest = ApiKeyVerifier::DigestOfKey(key);
   store.Save(digest);
-  verifier.AddDigest(std::string(kGeneratedKeyName), digest, Role::kSpawner);
+  verifier.SetDigest(std::string(kGeneratedKeyName), digest, Role::kSpawner);
   return key;
+}
+
+bool ApplyGeneratedKeyChange(ApiKeyVerifier& verifier, std::string_view value, bool deleted) {
+  std::optional<Digest> digest;
+  if (!deleted) {
+    digest = DigestFromHex(value);
+    if (!digest) return false;
+  }
+  verifier.SetDigest(std::string(kGeneratedKeyName), digest, Role::kSpawner);
+  return true;
 }
 
 AdminBootstrap EnsureAdmin(UserDirectory& users, const PasswordHasher& hasher,

@@ -25,6 +25,11 @@ inline constexpr std::string_view kGeneratedKeyName = "master";
 std::optional<std::string> EnsureApiKey(ApiKeyVerifier& verifier, GeneratedKeyStore& store,
                                         bool spawner_key_configured);
 
+// The generated key's digest changed on another master (cluster mode): gives the verifier's
+// generated key the new digest, or removes it when `deleted`. Returns false (and changes
+// nothing) when `value` is not a digest. Throws std::invalid_argument like SetDigest.
+bool ApplyGeneratedKeyChange(ApiKeyVerifier& verifier, std::string_view value, bool deleted);
+
 struct AdminBootstrap {
   enum class Outcome {
     kAdminExists,        // nothing to do

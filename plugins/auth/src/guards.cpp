@@ -65,7 +65,7 @@ GuardVerdict ApiKeyGuard::Check(const RequestFacts& request, std::string_view ar
         HttpReply::Error(429, "too many invalid API keys from this address; retry later")
             .With("Retry-After", std::to_string(RetryAfterSeconds(*wait_ms))));
   }
-  const ApiKeyMatch* match = verifier_.Find(*request.api_key);
+  ApiKeyVerifier::Match match = verifier_.Find(*request.api_key);
   if (!match) {
     // Configured keys first: only a presented value that is no key reaches the registry.
     std::optional<std::uint64_t> spawner_id;

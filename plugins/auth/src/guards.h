@@ -38,8 +38,9 @@ using SpawnerTokenCheck = std::function<std::optional<std::uint64_t>(std::string
 
 class ApiKeyGuard {
  public:
-  // `verifier` must not change once requests arrive. Without `spawner_tokens` only configured
-  // keys are accepted.
+  // `verifier` may change while requests arrive (the generated key changed on another
+  // master): each check uses one consistent set of keys. Without `spawner_tokens` only
+  // configured keys are accepted.
   ApiKeyGuard(const ApiKeyVerifier& verifier, AuthCore& core,
               SpawnerTokenCheck spawner_tokens = {});
   // Reads only request.api_key and request.client_ip (the shim fills no more: ApiKeyFactsOf).

@@ -10,4 +10,13 @@ std::string SequenceKey(std::uint64_t number) {
   return buffer;
 }
 
+std::uint64_t KeyValueStore::NextId(std::string_view name) {
+  throw StoreError("cluster-wide sequences (here '" + std::string(name) +
+                   "') need a clustered store");
+}
+
+std::unique_ptr<StoreWatch> KeyValueStore::Watch(std::string_view, ChangeVisitor) {
+  return nullptr;
+}
+
 }  // namespace sr::auth

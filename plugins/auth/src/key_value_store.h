@@ -1,9 +1,12 @@
 // The storage the auth plugin needs, as a plain C++ interface: the plugin shim adapts the
 // "kv-store" service to it, and MemoryKeyValueStore stands in when no store is enabled.
+// A clustered store (kv-store version 2: several masters over one database) also draws
+// cluster-wide ids and reports the other masters' changes; a single-master store does neither.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -19,7 +22,10 @@ class StoreError : public std::runtime_error {
 };
 
 struct KvOp {
-  enum class Kind { kPut, kDelete };
+  // kUpdate writes only if the key exists when the batch commits, so that a late write (a
+  // session's last-seen time, a user's new role) never brings back a row another master
+  // deleted meanwhile. A single master orders its own writes, so there it is a plain put.
+  enum class Kind { kPut, kDelete, kUpdate };
   Kind kind = Kind::kPut;
   std::string space;  // namespace
   std::string key;
@@ -31,6 +37,19 @@ struct KvOp {
   static KvOp Delete(std::string space, std::string key) {
     return KvOp{Kind::kDelete, std::move(space), std::move(key), {}};
   }
+  static KvOp Update(std::string space, std::string key, std::string value) {
+    return KvOp{Kind::kUpdate, std::move(space), std::move(key), std::move(value)};
+  }
+};
+
+// A change another master committed: the key's new value, or `deleted`.
+using ChangeVisitor =
+    std::function<void(std::string_view key, std::string_view value, bool deleted)>;
+
+// Follows one namespace; destroying it ends the watch (and waits for a call in progress).
+class StoreWatch {
+ public:
+  virtual ~StoreWatch() = default;
 };
 
 // Namespaced, ordered key-value storage. Every function may be called from any thread and
@@ -51,6 +70,17 @@ class KeyValueStore {
   virtual void Write(const std::vector<KvOp>& ops) = 0;
   // True when data outlives the process.
   virtual bool durable() const = 0;
+
+  // True when other masters share the data (kv-store version 2).
+  virtual bool clustered() const { return false; }
+  // The next number of the cluster-wide sequence `name`; only when clustered(). Throws
+  // StoreError.
+  virtual std::uint64_t NextId(std::string_view name);
+  // Calls `visit` (on the store's change thread, one change at a time, in commit order) with
+  // every change another master makes to `space`. Watch before the initial read: a change the
+  // read already saw may be reported again. Nullptr when nobody else shares the store.
+  // Throws StoreError.
+  virtual std::unique_ptr<StoreWatch> Watch(std::string_view space, ChangeVisitor visit);
 };
 
 // Zero-padded decimal, so that numeric keys sort in byte order.

@@ -58,11 +58,17 @@ void MemoryKeyValueStore::Write(const std::vector<KvOp>& ops) {
   ThrowIfFailing();
   for (const KvOp& op : ops) {
     Space& data = spaces_[op.space];
-    if (op.kind == KvOp::Kind::kPut) {
-      data.insert_or_assign(op.key, op.value);
-    } else {
-      auto row = data.find(op.key);
-      if (row != data.end()) data.erase(row);
+    auto row = data.find(op.key);
+    switch (op.kind) {
+      case KvOp::Kind::kPut:
+        data.insert_or_assign(op.key, op.value);
+        break;
+      case KvOp::Kind::kUpdate:
+        if (row != data.end()) row->second = op.value;
+        break;
+      case KvOp::Kind::kDelete:
+        if (row != data.end()) data.erase(row);
+        break;
     }
   }
 }

@@ -16,7 +16,8 @@ struct SignedInUser {
   User user;
 };
 
-// Never blocks: reads only memory. `touch` restarts the session's idle timer.
+// Reads only memory (but see SessionStore::Touch for a clustered store). `touch` restarts
+// the session's idle timer.
 std::optional<SignedInUser> ResolveSession(SessionStore& sessions, const UserDirectory& users,
                                            std::string_view token, std::int64_t now_ms, bool touch);
 

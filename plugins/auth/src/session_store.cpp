@@ -71,11 +71,14 @@ std::int64_t SessionStore::ExpiryOf(const Session& session) const {
 void SessionStore::Load(std::int64_t now_ms) {
   std::unordered_map<std::string, Session> loaded;
   std::vector<std::string> stale;
+  // Another master may have used a session since it last stored it: in a cluster only rows
+  // expired for longer than the grace are deleted (the others are simply not loaded).
+  const std::int64_t stale_before_ms = store_.clustered() ? now_ms - ClusterGraceMs() : now_ms;
   store_.Scan(kSpace, "", "", 0, false, [&](std::string_view key, std::string_view value) {
     auto session = ParseSession(key, value);
     if (session && !Expired(*session, now_ms)) {
       loaded.emplace(session->id_hash, std::move(*session));
-    } else {
+    } else if (!session || Expired(*session, stale_before_ms)) {
       stale.emplace_back(key);
     }
     return true;
@@ -143,12 +146,22 @@ SessionStore::Issued SessionStore::Create(std::uint64_t user_id, std::uint64_t u
 std::optional<Session> SessionStore::Find(std::string_view token, std::int64_t now_ms, bool touch) {
   if (token.empty()) return std::nullopt;
   std::string id_hash = HashToken(token);
+  if (store_.clustered()) {
+    bool live = false;
+    {
+      std::lock_guard lock(mutex_);
+      auto it = sessions_.find(id_hash);
+      live = it != sessions_.end() && !Expired(it->second, now_ms);
+    }
+    // Made on another master, or kept alive there since our copy: the store knows.
+    if (!live) ReadThrough(id_hash, now_ms);
+  }
   std::lock_guard lock(mutex_);
   auto it = sessions_.find(id_hash);
   if (it == sessions_.end()) return std::nullopt;
   if (Expired(it->second, now_ms)) {
     dirty_.erase(id_hash);
-    pending_deletions_.push_back(id_hash);
+    QueueExpired(id_hash);
     ended_.push_back(std::move(it->second));
     sessions_.erase(it);
     return std::nullopt;
@@ -158,6 +171,94 @@ std::optional<Session> SessionStore::Find(std::string_view token, std::int64_t n
     dirty_.insert(id_hash);
   }
   return it->second;
+}
+
+void SessionStore::ReadThrough(const std::string& id_hash, std::int64_t now_ms) {
+  // A deletion (here or on another master) between the read and the install could bring a
+  // logged-out session back into memory: read again whenever one was seen meanwhile.
+  constexpr int kAttempts = 3;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    std::uint64_t deletions_seen = 0;
+    {
+      std::lock_guard lock(mutex_);
+      deletions_seen = deletions_;
+    }
+    std::optional<std::string> text;
+    try {
+      text = store_.Get(kSpace, id_hash);
+    } catch (const StoreError&) {
+      return;  // the database is away: answer from memory
+    }
+    std::lock_guard lock(mutex_);
+    if (deletions_ != deletions_seen) continue;
+    if (!text) return;
+    std::optional<Session> stored = ParseSession(id_hash, *text);
+    if (!stored || Expired(*stored, now_ms)) return;
+    auto [it, inserted] = sessions_.try_emplace(id_hash, *stored);
+    if (!inserted) it->second.last_seen_ms = std::max(it->second.last_seen_ms, stored->last_seen_ms);
+    next_expiry_ms_ = std::min(next_expiry_ms_, ExpiryOf(it->second));
+    return;
+  }
+}
+
+void SessionStore::QueueExpired(const std::string& id_hash) {
+  (store_.clustered() ? pending_expiries_ : pending_deletions_).push_back(id_hash);
+}
+
+std::int64_t SessionStore::FlushPeriodMs() const {
+  return std::clamp<std::int64_t>(limits_.idle_timeout_ms / 4, 100, 10'000);
+}
+
+std::int64_t SessionStore::ClusterGraceMs() const {
+  // One flush period for the other master to store its last-seen time, and two seconds for
+  // the change to reach us.
+  return FlushPeriodMs() + 2'000;
+}
+
+std::optional<Session> SessionStore::ApplyRemote(std::string_view id_hash, std::string_view value,
+                                                 bool deleted) {
+  std::string id(id_hash);
+  std::lock_guard lock(mutex_);
+  auto it = sessions_.find(id);
+  if (deleted) {
+    deletions_ += 1;
+    if (it == sessions_.end()) return std::nullopt;
+    Session ended = std::move(it->second);
+    dirty_.erase(ended.id_hash);
+    sessions_.erase(it);
+    return ended;
+  }
+  if (it == sessions_.end()) return std::nullopt;
+  if (auto stored = ParseSession(id_hash, value)) {
+    it->second.last_seen_ms = std::max(it->second.last_seen_ms, stored->last_seen_ms);
+  }
+  return std::nullopt;
+}
+
+std::vector<Session> SessionStore::DropForUser(std::uint64_t user_id) {
+  std::vector<Session> dropped;
+  std::lock_guard lock(mutex_);
+  deletions_ += 1;
+  for (auto it = sessions_.begin(); it != sessions_.end();) {
+    if (it->second.user_id == user_id) {
+      dirty_.erase(it->first);
+      dropped.push_back(std::move(it->second));
+      it = sessions_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  return dropped;
+}
+
+void SessionStore::ForgetDeleted(const std::vector<std::string>& id_hashes) {
+  if (!store_.clustered() || id_hashes.empty()) return;
+  std::lock_guard lock(mutex_);
+  deletions_ += 1;
+  for (const std::string& id_hash : id_hashes) {
+    sessions_.erase(id_hash);
+    dirty_.erase(id_hash);
+  }
 }
 
 std::optional<Session> SessionStore::Touch(std::string_view token, std::int64_t now_ms) {
@@ -176,12 +277,15 @@ std::optional<Session> SessionStore::Remove(std::string_view token) {
   {
     std::lock_guard lock(mutex_);
     auto it = sessions_.find(id_hash);
-    if (it == sessions_.end()) return std::nullopt;
-    removed = std::move(it->second);
-    sessions_.erase(it);
-    dirty_.erase(id_hash);
+    if (it != sessions_.end()) {
+      removed = std::move(it->second);
+      sessions_.erase(it);
+      dirty_.erase(id_hash);
+    }
   }
-  WriteDeletions({id_hash});
+  // In a cluster the session may live only in the store (made on another master and never
+  // used here): it is deleted all the same.
+  if (removed || store_.clustered()) WriteDeletions({id_hash});
   return removed;
 }
 
@@ -201,6 +305,18 @@ std::vector<Session> SessionStore::RemoveForUser(std::uint64_t user_id) {
         ++it;
       }
     }
+  }
+  if (store_.clustered()) {
+    // Sessions made on other masters are in the store only: they go too, rather than linger
+    // (harmless, since the user check refuses them, but kept until a restart).
+    store_.Scan(kSpace, "", "", 0, false, [&](std::string_view key, std::string_view value) {
+      auto session = ParseSession(key, value);
+      if (session && session->user_id == user_id &&
+          std::find(id_hashes.begin(), id_hashes.end(), key) == id_hashes.end()) {
+        id_hashes.emplace_back(key);
+      }
+      return true;
+    });
   }
   WriteDeletions(std::move(id_hashes));
   return removed;
@@ -222,7 +338,7 @@ std::vector<Session> SessionStore::TakeEnded(std::int64_t now_ms) {
     for (auto it = sessions_.begin(); it != sessions_.end();) {
       if (Expired(it->second, now_ms)) {
         dirty_.erase(it->first);
-        pending_deletions_.push_back(it->first);  // the next Flush deletes it from the store
+        QueueExpired(it->first);  // the next Flush deletes it from the store
         ended_.push_back(std::move(it->second));
         it = sessions_.erase(it);
       } else {
@@ -250,6 +366,7 @@ void SessionStore::WriteDeletions(std::vector<std::string> id_hashes) {
     pending_deletions_.insert(pending_deletions_.end(), id_hashes.begin(), id_hashes.end());
     throw;
   }
+  ForgetDeleted(id_hashes);
 }
 
 void SessionStore::Flush(std::int64_t now_ms) {
@@ -261,7 +378,7 @@ void SessionStore::Flush(std::int64_t now_ms) {
     for (auto it = sessions_.begin(); it != sessions_.end();) {
       if (Expired(it->second, now_ms)) {
         dirty_.erase(it->first);
-        pending_deletions_.push_back(it->first);
+        QueueExpired(it->first);
         ended_.push_back(std::move(it->second));
         it = sessions_.erase(it);
       } else {
@@ -275,11 +392,15 @@ void SessionStore::Flush(std::int64_t now_ms) {
     dirty_.clear();
     deletions.swap(pending_deletions_);
   }
+  if (store_.clustered()) SettleExpiries(now_ms);
   if (touched.empty() && deletions.empty()) return;
   std::vector<KvOp> ops;
   ops.reserve(touched.size() + deletions.size());
   for (const Session& session : touched) {
-    ops.push_back(KvOp::Put(std::string(kSpace), session.id_hash, SerializeSession(session)));
+    // An update, not a put: another master may have ended the session meanwhile.
+    ops.push_back(store_.clustered()
+                      ? KvOp::Update(std::string(kSpace), session.id_hash, SerializeSession(session))
+                      : KvOp::Put(std::string(kSpace), session.id_hash, SerializeSession(session)));
   }
   for (const std::string& id_hash : deletions) {
     ops.push_back(KvOp::Delete(std::string(kSpace), id_hash));
@@ -294,6 +415,37 @@ void SessionStore::Flush(std::int64_t now_ms) {
     pending_deletions_.insert(pending_deletions_.end(), deletions.begin(), deletions.end());
     throw;
   }
+  ForgetDeleted(deletions);
+}
+
+void SessionStore::SettleExpiries(std::int64_t now_ms) {
+  std::vector<std::string> candidates;
+  {
+    std::lock_guard lock(mutex_);
+    candidates.swap(pending_expiries_);
+  }
+  std::vector<std::string> undecided;
+  std::vector<KvOp> ops;
+  try {
+    for (const std::string& id_hash : candidates) {
+      auto text = store_.Get(kSpace, id_hash);
+      if (!text) continue;  // gone already
+      auto stored = ParseSession(id_hash, *text);
+      if (!stored || Expired(*stored, now_ms - ClusterGraceMs())) {
+        ops.push_back(KvOp::Delete(std::string(kSpace), id_hash));
+      } else if (Expired(*stored, now_ms)) {
+        undecided.push_back(id_hash);  // expired here, but another master may have used it since
+      }
+      // else: another master keeps it alive; a request here reads it through again
+    }
+    store_.Write(ops);
+  } catch (const StoreError&) {
+    std::lock_guard lock(mutex_);
+    pending_expiries_.insert(pending_expiries_.end(), candidates.begin(), candidates.end());
+    throw;
+  }
+  std::lock_guard lock(mutex_);
+  pending_expiries_.insert(pending_expiries_.end(), undecided.begin(), undecided.end());
 }
 
 std::size_t SessionStore::size() const {

@@ -2,6 +2,11 @@
 // only its digest, so a leaked store cannot be replayed as cookies. Sessions live in memory
 // (guards read them on I/O threads) and are written through to the key-value store, so they
 // survive a restart when the store is durable.
+//
+// When the store is clustered (several masters over one database) a session made on another
+// master is read from the store on a miss, and the owner feeds the other masters' changes to
+// ApplyRemote: a deletion there (logout, eviction) ends the session here at once, a stored
+// last-seen time moves the idle timer here too.
 #pragma once
 
 #include <climits>
@@ -56,13 +61,16 @@ class SessionStore {
   Issued Create(std::uint64_t user_id, std::uint64_t user_generation, std::int64_t now_ms);
 
   // The live session for `token`, its idle timer restarted; nullopt if unknown or expired.
-  // Never blocks: the new last-seen time reaches the store with the next Flush.
+  // The new last-seen time reaches the store with the next Flush. Reads only memory, except
+  // with a clustered store when the session is not (or no longer) live here: then one read
+  // of the store (a store failure counts as unknown).
   std::optional<Session> Touch(std::string_view token, std::int64_t now_ms);
   // The same without restarting the idle timer.
   std::optional<Session> Peek(std::string_view token, std::int64_t now_ms);
 
   // End sessions. They are gone from memory at once; the store follows (a failed store
-  // write is retried by the next Flush). Return the sessions that ended.
+  // write is retried by the next Flush). Return the sessions that ended (here). With a
+  // clustered store they are deleted from the store even when only other masters held them.
   std::optional<Session> Remove(std::string_view token);
   std::vector<Session> RemoveForUser(std::uint64_t user_id);
   // The live sessions of a user.
@@ -77,6 +85,18 @@ class SessionStore {
   // Writes pending last-seen times and deletions, and expires idle sessions. Throws
   // StoreError (and keeps the pending work for the next call).
   void Flush(std::int64_t now_ms);
+  // How often the owner should call Flush: a quarter of the idle timeout, between 100 ms and
+  // 10 s, so that activity reaches the store (and the other masters) well before expiry.
+  std::int64_t FlushPeriodMs() const;
+
+  // A change another master made to kSpace: a deleted session ends here too (returned, to be
+  // announced); a stored last-seen time later than ours restarts our idle timer. Sessions this
+  // master does not hold are left to the read-through on their first use. Never blocks.
+  std::optional<Session> ApplyRemote(std::string_view id_hash, std::string_view value,
+                                     bool deleted);
+  // Forgets the user's sessions in memory only: another master changed the user and deletes
+  // them from the store itself. Returns them.
+  std::vector<Session> DropForUser(std::uint64_t user_id);
 
   std::size_t size() const;
   const SessionLimits& limits() const { return limits_; }
@@ -88,6 +108,19 @@ class SessionStore {
   std::int64_t ExpiryOf(const Session& session) const;
   std::optional<Session> Find(std::string_view token, std::int64_t now_ms, bool touch);
   void WriteDeletions(std::vector<std::string> id_hashes);  // with persist_mutex_ held
+  void QueueExpired(const std::string& id_hash);             // with mutex_ held
+  // Installs the stored copy of a session when it is live (clustered stores only): one made
+  // on another master, or one kept alive there. A store failure leaves memory as it is.
+  void ReadThrough(const std::string& id_hash, std::int64_t now_ms);
+  // After deleting sessions from a clustered store: forgets them again, in case a concurrent
+  // read-through installed a copy it read just before the deletion committed.
+  void ForgetDeleted(const std::vector<std::string>& id_hashes);
+  // Deletes the expired sessions in pending_expiries_ whose stored copy expired too, at least
+  // the grace ago (clustered stores only; with persist_mutex_ held).
+  void SettleExpiries(std::int64_t now_ms);
+  // How long a clustered store keeps a session this master saw expire: another master may
+  // have used it and not yet flushed its last-seen time.
+  std::int64_t ClusterGraceMs() const;
 
   KeyValueStore& store_;
   SessionLimits limits_;
@@ -100,6 +133,11 @@ class SessionStore {
   std::vector<std::string> pending_deletions_;         // gone from memory, not from store
   std::vector<Session> ended_;                         // ended on their own, not yet taken
   std::int64_t next_expiry_ms_ = INT64_MAX;            // no session expires before this
+  // Clustered only: expired here, deleted from the store once expired there too.
+  std::vector<std::string> pending_expiries_;
+  // Clustered only: counts deletions (ours and the other masters'), so that a read-through
+  // that raced with one reads again rather than bring back a session just logged out.
+  std::uint64_t deletions_ = 0;
 };
 
 }  // namespace sr::auth

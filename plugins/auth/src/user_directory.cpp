@@ -11,6 +11,8 @@ namespace sr::auth {
 namespace {
 
 constexpr std::string_view kNextIdKey = "next_user_id";
+// The cluster-wide sequence of user ids (clustered stores only).
+constexpr std::string_view kUserIdSequence = "auth_user_id";
 constexpr std::size_t kMaxEmailBytes = 254;
 
 std::string SerializeUser(const User& user) {
@@ -145,16 +147,21 @@ std::size_t UserDirectory::size() const {
 
 bool UserDirectory::IsLastEnabledAdmin(const User& user) const {
   if (user.role != Role::kAdmin || user.disabled) return false;
-  // Only writers change the maps and the caller is the writer: reading needs no lock.
+  // Other masters' changes arrive without write_mutex_, so even the writer reads under a lock.
+  std::shared_lock lock(mutex_);
   for (const auto& [id, other] : users_) {
     if (id != user.id && other.role == Role::kAdmin && !other.disabled) return false;
   }
   return true;
 }
 
-void UserDirectory::Persist(const User& user, std::optional<std::uint64_t> next_id) {
+void UserDirectory::Persist(const User& user, std::optional<std::uint64_t> next_id, bool update) {
   std::vector<KvOp> ops;
-  ops.push_back(KvOp::Put(std::string(kUsersSpace), SequenceKey(user.id), SerializeUser(user)));
+  // An update never brings back a user that another master deleted meanwhile.
+  ops.push_back(update ? KvOp::Update(std::string(kUsersSpace), SequenceKey(user.id),
+                                      SerializeUser(user))
+                       : KvOp::Put(std::string(kUsersSpace), SequenceKey(user.id),
+                                   SerializeUser(user)));
   if (next_id) {
     ops.push_back(
         KvOp::Put(std::string(kMetaSpace), std::string(kNextIdKey), std::to_string(*next_id)));
@@ -164,8 +171,44 @@ void UserDirectory::Persist(const User& user, std::optional<std::uint64_t> next_
 
 void UserDirectory::Install(const User& user) {
   std::unique_lock lock(mutex_);
+  InstallLocked(user);
+}
+
+void UserDirectory::InstallLocked(const User& user) {
+  auto old = users_.find(user.id);
+  std::optional<std::string> old_email;
+  if (old != users_.end() && old->second.email != user.email) old_email = old->second.email;
   users_[user.id] = user;
-  id_by_email_[user.email] = user.id;
+  // Two masters may briefly hold the same email under two ids (see Create): the lowest id
+  // owns the address, as Load decides.
+  auto owner = id_by_email_.find(user.email);
+  if (owner == id_by_email_.end() || owner->second == user.id || users_.count(owner->second) == 0 ||
+      users_.at(owner->second).email != user.email || user.id < owner->second) {
+    id_by_email_[user.email] = user.id;
+  }
+  if (old_email) RepointEmail(*old_email);
+}
+
+void UserDirectory::RepointEmail(const std::string& email) {
+  id_by_email_.erase(email);
+  for (const auto& [id, user] : users_) {
+    if (user.email == email) {
+      id_by_email_.emplace(email, id);  // the first one is the lowest id
+      return;
+    }
+  }
+}
+
+std::optional<User> UserDirectory::Current(std::uint64_t id) const { return FindById(id); }
+
+bool UserDirectory::EmailTakenByOther(const std::string& email, std::uint64_t id) {
+  bool taken = false;
+  store_.Scan(kUsersSpace, "", "", 0, false, [&](std::string_view, std::string_view value) {
+    auto other = ParseUser(value);
+    taken = other && other->id != id && other->email == email;
+    return !taken;
+  });
+  return taken;
 }
 
 tl::expected<User, UserError> UserDirectory::Create(std::string_view email, Role role,
@@ -174,18 +217,39 @@ tl::expected<User, UserError> UserDirectory::Create(std::string_view email, Role
   auto normalized = NormalizeEmail(email);
   std::lock_guard write(write_mutex_);
   if (!normalized) return tl::make_unexpected(UserError::kInvalidEmail);
-  if (id_by_email_.count(*normalized) != 0) return tl::make_unexpected(UserError::kEmailTaken);
+  if (FindByEmail(*normalized)) return tl::make_unexpected(UserError::kEmailTaken);
+  const bool clustered = store_.clustered();
   User user;
-  user.id = next_id_;
+  user.id = clustered ? store_.NextId(kUserIdSequence) : next_id_;
   user.email = *normalized;
   user.role = role;
   user.password_hash = std::move(password_hash);
   user.created_ms = now_ms;
   user.updated_ms = now_ms;
-  Persist(user, next_id_ + 1);
-  {
-    std::unique_lock lock(mutex_);
-    next_id_ += 1;
+  if (!clustered) {
+    Persist(user, next_id_ + 1, /*update=*/false);
+    {
+      std::unique_lock lock(mutex_);
+      next_id_ += 1;
+    }
+    Install(user);
+    return user;
+  }
+  // Another master may be creating the same email right now, and the store has no
+  // insert-if-absent. So: write, then read the whole namespace; whoever sees another user with
+  // the address backs out. Of two creators at most one keeps its row: the later of the two
+  // writes is followed by a read that sees the earlier row (both may back out when their
+  // writes come before both reads; then the admin simply tries again).
+  Persist(user, std::nullopt, /*update=*/false);
+  bool taken = false;
+  try {
+    taken = EmailTakenByOther(user.email, user.id);
+  } catch (const StoreError&) {
+    taken = true;  // cannot tell: back out rather than risk two users with one address
+  }
+  if (taken) {
+    store_.Write({KvOp::Delete(std::string(kUsersSpace), SequenceKey(user.id))});
+    return tl::make_unexpected(UserError::kEmailTaken);
   }
   Install(user);
   return user;
@@ -194,20 +258,20 @@ tl::expected<User, UserError> UserDirectory::Create(std::string_view email, Role
 tl::expected<User, UserError> UserDirectory::Update(std::uint64_t id, const UserChange& change,
                                                     std::int64_t now_ms) {
   std::lock_guard write(write_mutex_);
-  auto it = users_.find(id);
-  if (it == users_.end()) return tl::make_unexpected(UserError::kNotFound);
-  User updated = it->second;
+  auto current = Current(id);
+  if (!current) return tl::make_unexpected(UserError::kNotFound);
+  User updated = *current;
   if (change.role) updated.role = *change.role;
   if (change.disabled) {
     if (*change.disabled && !updated.disabled) updated.generation += 1;
     updated.disabled = *change.disabled;
   }
   bool stays_enabled_admin = updated.role == Role::kAdmin && !updated.disabled;
-  if (!stays_enabled_admin && IsLastEnabledAdmin(it->second)) {
+  if (!stays_enabled_admin && IsLastEnabledAdmin(*current)) {
     return tl::make_unexpected(UserError::kLastAdmin);
   }
   updated.updated_ms = now_ms;
-  Persist(updated, std::nullopt);
+  Persist(updated, std::nullopt, store_.clustered());
   Install(updated);
   return updated;
 }
@@ -216,13 +280,13 @@ tl::expected<User, UserError> UserDirectory::SetPasswordHash(std::uint64_t id,
                                                              std::string password_hash,
                                                              std::int64_t now_ms) {
   std::lock_guard write(write_mutex_);
-  auto it = users_.find(id);
-  if (it == users_.end()) return tl::make_unexpected(UserError::kNotFound);
-  User updated = it->second;
+  auto current = Current(id);
+  if (!current) return tl::make_unexpected(UserError::kNotFound);
+  User updated = *current;
   updated.password_hash = std::move(password_hash);
   updated.generation += 1;
   updated.updated_ms = now_ms;
-  Persist(updated, std::nullopt);
+  Persist(updated, std::nullopt, store_.clustered());
   Install(updated);
   return updated;
 }
@@ -230,26 +294,48 @@ tl::expected<User, UserError> UserDirectory::SetPasswordHash(std::uint64_t id,
 void UserDirectory::UpgradePasswordHash(std::uint64_t id, std::string_view old_hash,
                                         std::string new_hash) {
   std::lock_guard write(write_mutex_);
-  auto it = users_.find(id);
+  auto current = Current(id);
   // A password changed meanwhile wins over the upgrade of the old one.
-  if (it == users_.end() || it->second.password_hash != old_hash) return;
-  User updated = it->second;
+  if (!current || current->password_hash != old_hash) return;
+  User updated = *current;
   updated.password_hash = std::move(new_hash);
-  Persist(updated, std::nullopt);
+  Persist(updated, std::nullopt, store_.clustered());
   Install(updated);
 }
 
 tl::expected<User, UserError> UserDirectory::Delete(std::uint64_t id) {
   std::lock_guard write(write_mutex_);
-  auto it = users_.find(id);
-  if (it == users_.end()) return tl::make_unexpected(UserError::kNotFound);
-  if (IsLastEnabledAdmin(it->second)) return tl::make_unexpected(UserError::kLastAdmin);
-  User removed = it->second;
+  auto current = Current(id);
+  if (!current) return tl::make_unexpected(UserError::kNotFound);
+  if (IsLastEnabledAdmin(*current)) return tl::make_unexpected(UserError::kLastAdmin);
   store_.Write({KvOp::Delete(std::string(kUsersSpace), SequenceKey(id))});
   std::unique_lock lock(mutex_);
-  id_by_email_.erase(removed.email);
   users_.erase(id);
-  return removed;
+  RepointEmail(current->email);
+  return *current;
+}
+
+RemoteUserChange UserDirectory::ApplyRemote(std::string_view key, std::string_view value,
+                                            bool deleted) {
+  RemoteUserChange change;
+  std::uint64_t id = 0;
+  auto [end, error] = std::from_chars(key.data(), key.data() + key.size(), id);
+  if (error != std::errc() || end != key.data() + key.size()) return change;
+  std::optional<User> user;
+  if (!deleted) {
+    user = ParseUser(value);
+    if (!user || user->id != id) return change;  // not a row this plugin wrote
+  }
+  std::unique_lock lock(mutex_);
+  if (auto it = users_.find(id); it != users_.end()) change.before = it->second;
+  if (user) {
+    InstallLocked(*user);
+    change.after = std::move(user);
+  } else if (change.before) {
+    users_.erase(id);
+    RepointEmail(change.before->email);
+  }
+  return change;
 }
 
 }  // namespace sr::auth

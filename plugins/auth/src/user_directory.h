@@ -1,5 +1,7 @@
 // Dashboard users: an in-memory directory (guards read it on I/O threads without touching
-// the disk) written through to the key-value store. Ids are never reused.
+// the disk) written through to the key-value store. Ids are never reused: with a clustered
+// store they come from the cluster-wide sequence "auth_user_id", and the owner feeds the other
+// masters' changes to ApplyRemote.
 #pragma once
 
 #include <cstdint>
@@ -44,6 +46,12 @@ enum class UserError {
   kLastAdmin,  // the change would leave no enabled admin
 };
 
+// What a change made on another master did: the user before and after (either may be absent).
+struct RemoteUserChange {
+  std::optional<User> before;
+  std::optional<User> after;
+};
+
 // The email in canonical form, or nullopt if it does not look like an address.
 std::optional<std::string> NormalizeEmail(std::string_view email);
 
@@ -75,10 +83,21 @@ class UserDirectory {
   void UpgradePasswordHash(std::uint64_t id, std::string_view old_hash, std::string new_hash);
   tl::expected<User, UserError> Delete(std::uint64_t id);
 
+  // A change another master made to kUsersSpace (key: the user's SequenceKey). Never blocks
+  // on the store and does not take write_mutex_ (it runs on the store's change thread, which
+  // must not wait for a write of ours). Rows that do not parse are ignored.
+  RemoteUserChange ApplyRemote(std::string_view key, std::string_view value, bool deleted);
+
  private:
   bool IsLastEnabledAdmin(const User& user) const;  // with write_mutex_ held
-  void Persist(const User& user, std::optional<std::uint64_t> next_id);
+  // `update`: write only if the row still exists (clustered stores).
+  void Persist(const User& user, std::optional<std::uint64_t> next_id, bool update);
   void Install(const User& user);
+  void InstallLocked(const User& user);          // with mutex_ held exclusively
+  void RepointEmail(const std::string& email);  // with mutex_ held exclusively
+  std::optional<User> Current(std::uint64_t id) const;
+  // True when the store holds another user with `email` (clustered Create). Throws StoreError.
+  bool EmailTakenByOther(const std::string& email, std::uint64_t id);
 
   KeyValueStore& store_;
   std::mutex write_mutex_;           // serialises mutations, held across the store write

@@ -77,7 +77,7 @@ TEST(ApiKeyVerifier, FindReturnsTheStoredRecordWithoutCopyingAndComparesEveryKey
                   *sr::net::CidrSet::Parse({"10.0.0.0/8"}));
   verifier.AddKey("two", "second-key-0123456789", Role::kOperator);
 
-  const ApiKeyMatch* first = verifier.Find("first-key-0123456789");
+  ApiKeyVerifier::Match first = verifier.Find("first-key-0123456789");
   ASSERT_NE(first, nullptr);
   EXPECT_EQ(calls, 2);
   EXPECT_EQ(first->name, "one");

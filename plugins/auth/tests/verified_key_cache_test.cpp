@@ -54,7 +54,7 @@ TEST(VerifiedKeyCache, VerifierRemembersOnlyValidKeysAndForgetsWhenKeysChange) {
   ASSERT_NE(verifier.Find("first-key-0123456789"), nullptr);
   EXPECT_EQ(calls, 2);
   calls = 0;
-  const ApiKeyMatch* again = verifier.Find("first-key-0123456789");  // from the cache
+  ApiKeyVerifier::Match again = verifier.Find("first-key-0123456789");  // from the cache
   ASSERT_NE(again, nullptr);
   EXPECT_EQ(again->name, "one");
   EXPECT_EQ(calls, 0);
@@ -68,7 +68,7 @@ TEST(VerifiedKeyCache, VerifierRemembersOnlyValidKeysAndForgetsWhenKeysChange) {
   // Adding a key clears the cache: the next check of the old key is a full one again.
   verifier.AddKey("three", "third-key-0123456789", Role::kAdmin);
   calls = 0;
-  const ApiKeyMatch* after = verifier.Find("first-key-0123456789");
+  ApiKeyVerifier::Match after = verifier.Find("first-key-0123456789");
   ASSERT_NE(after, nullptr);
   EXPECT_EQ(after->name, "one");
   EXPECT_EQ(calls, 3);

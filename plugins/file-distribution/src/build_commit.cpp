@@ -55,7 +55,7 @@ class CommitClaim {
 
 Result<CommittedBuild> CommitUpload(UploadStore& uploads, BuildStore& builds,
                                     std::string_view upload_id, std::int64_t now_unix_seconds,
-                                    InstallMode mode) {
+                                    InstallMode mode, const BuildPublisher& publish) {
   Result<UploadProgress> claimed = uploads.Claim(upload_id);
   if (!claimed.has_value()) return tl::make_unexpected(claimed.error());
   const UploadProgress& upload = claimed.value();
@@ -85,6 +85,10 @@ Result<CommittedBuild> CommitUpload(UploadStore& uploads, BuildStore& builds,
   }
   BuildRecord build{upload.version, upload.size, upload.sha256, upload.uploaded_by,
                     sr::Rfc3339Seconds(now_unix_seconds)};
+  if (publish) {
+    Status published = publish(part.value().get(), build, mode);
+    if (!published.has_value()) return tl::make_unexpected(published.error());
+  }
   Result<Activation> installed =
       builds.Install(uploads.folder_fd(), PartFileName(upload_id), std::move(build), mode);
   if (!installed.has_value()) {

@@ -1,12 +1,8 @@
 #include "build_index.h"
 
-#include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include <algorithm>
 
-#include "names.h"
+#include "build_record_json.h"
 
 namespace sr::file_distribution {
 
@@ -16,32 +12,6 @@ constexpr int kFormat = 1;
 
 tl::unexpected<Error> Malformed(const std::string& why) {
   return MakeError(ErrorKind::kInternal, "the build index is damaged: " + why);
-}
-
-std::optional<std::string> StringMember(const rapidjson::Value& object, const char* name) {
-  auto member = object.FindMember(name);
-  if (member == object.MemberEnd() || !member->value.IsString()) return std::nullopt;
-  return std::string(member->value.GetString(), member->value.GetStringLength());
-}
-
-Result<BuildRecord> ParseRecord(const rapidjson::Value& value) {
-  if (!value.IsObject()) return Malformed("a build is not an object");
-  BuildRecord record;
-  auto version = StringMember(value, "version");
-  if (!version || !IsValidVersion(*version)) return Malformed("a build has no valid version");
-  record.version = *version;
-  auto size = value.FindMember("size");
-  if (size == value.MemberEnd() || !size->value.IsUint64()) {
-    return Malformed("build " + record.version + " has no size");
-  }
-  record.size = size->value.GetUint64();
-  auto sha = StringMember(value, "sha256");
-  auto normalized = sha ? NormalizeSha256(*sha) : std::nullopt;
-  if (!normalized) return Malformed("build " + record.version + " has no valid sha256");
-  record.sha256 = *normalized;
-  record.uploaded_by = StringMember(value, "uploaded_by").value_or("");
-  record.uploaded_at = StringMember(value, "uploaded_at").value_or("");
-  return record;
 }
 
 }  // namespace
@@ -59,8 +29,8 @@ Result<BuildIndex> BuildIndex::Parse(std::string_view json) {
   if (builds == document.MemberEnd() || !builds->value.IsArray()) return Malformed("no builds");
   BuildIndex index;
   for (const auto& value : builds->value.GetArray()) {
-    Result<BuildRecord> record = ParseRecord(value);
-    if (!record.has_value()) return tl::make_unexpected(record.error());
+    Result<BuildRecord> record = ReadBuildRecord(value);
+    if (!record.has_value()) return Malformed(record.error().message);
     if (!index.Add(std::move(record.value()))) return Malformed("a version appears twice");
   }
   return index;
@@ -76,18 +46,7 @@ std::string BuildIndex::Serialize() const {
   writer.StartArray();
   for (const BuildRecord& record : builds_) {
     writer.StartObject();
-    writer.Key("version");
-    writer.String(record.version.c_str(), static_cast<rapidjson::SizeType>(record.version.size()));
-    writer.Key("size");
-    writer.Uint64(record.size);
-    writer.Key("sha256");
-    writer.String(record.sha256.c_str(), static_cast<rapidjson::SizeType>(record.sha256.size()));
-    writer.Key("uploaded_by");
-    writer.String(record.uploaded_by.c_str(),
-                  static_cast<rapidjson::SizeType>(record.uploaded_by.size()));
-    writer.Key("uploaded_at");
-    writer.String(record.uploaded_at.c_str(),
-                  static_cast<rapidjson::SizeType>(record.uploaded_at.size()));
+    WriteBuildRecordMembers(writer, record);
     writer.EndObject();
   }
   writer.EndArray();

@@ -204,6 +204,20 @@ Result<Activation> BuildStore::Activate(std::string_view version) {
   return result;
 }
 
+Status BuildStore::Remove(std::string_view version) {
+  std::lock_guard<std::mutex> writer(writer_mutex_);
+  Catalog next = *Snapshot();
+  if (next.index.Find(version) == nullptr) return {};
+  next.index.Remove(version);
+  Status saved =
+      WriteFileAtomically(folder_.builds_fd(), std::string(kIndexFileName), next.index.Serialize());
+  if (!saved.has_value()) return saved;
+  RemoveFile(folder_.builds_fd(), BuildFileName(version));
+  std::erase_if(next.known, [&](const Known& known) { return known.build.version == version; });
+  Publish(std::move(next));
+  return {};
+}
+
 std::shared_ptr<const BuildStore::Catalog> BuildStore::Snapshot() const {
   std::lock_guard<std::mutex> lock(snapshot_mutex_);
   return catalog_;

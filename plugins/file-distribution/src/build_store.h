@@ -82,6 +82,11 @@ class BuildStore {
   // Makes a kept build the served one again.
   Result<Activation> Activate(std::string_view version);
 
+  // Forgets a kept build and deletes its file; absent is fine. A master of a cluster drops its
+  // copy of a build the cluster deleted, or whose version now names other bytes. A served file
+  // stays served (it is another link), but is no longer known as that build.
+  Status Remove(std::string_view version);
+
  private:
   struct Known {
     FileIdentity identity;

@@ -35,10 +35,45 @@ void KvStoreClient::Write(const std::vector<KvOp>& ops) {
     raw.reserve(ops.size());
     for (const KvOp& op : ops) {
       sr_kv_namespace* ns = store_.Open(op.space);
-      raw.push_back(op.kind == KvOp::Kind::kPut ? sr::KvStore::Put(ns, op.key, op.value)
-                                                : sr::KvStore::Delete(ns, op.key));
+      switch (op.kind) {
+        case KvOp::Kind::kPut:
+          raw.push_back(sr::KvStore::Put(ns, op.key, op.value));
+          break;
+        case KvOp::Kind::kUpdate:
+          // Version 1 refuses SR_KV_UPDATE; its single master orders its own writes anyway.
+          raw.push_back(store_.clustered() ? sr::KvStore::Update(ns, op.key, op.value)
+                                           : sr::KvStore::Put(ns, op.key, op.value));
+          break;
+        case KvOp::Kind::kDelete:
+          raw.push_back(sr::KvStore::Delete(ns, op.key));
+          break;
+      }
     }
     store_.Write(raw);
+  });
+}
+
+std::uint64_t KvStoreClient::NextId(std::string_view name) {
+  return Translated([&] { return store_.NextId(name); });
+}
+
+namespace {
+
+// Owns the SDK's watch, which ends when this is destroyed.
+class ServiceWatch final : public StoreWatch {
+ public:
+  explicit ServiceWatch(sr::KvStore::Watch watch) : watch_(std::move(watch)) {}
+
+ private:
+  sr::KvStore::Watch watch_;
+};
+
+}  // namespace
+
+std::unique_ptr<StoreWatch> KvStoreClient::Watch(std::string_view space, ChangeVisitor visit) {
+  if (!store_.clustered()) return nullptr;
+  return Translated([&]() -> std::unique_ptr<StoreWatch> {
+    return std::make_unique<ServiceWatch>(store_.WatchChanges(store_.Open(space), std::move(visit)));
   });
 }
 

@@ -1,4 +1,5 @@
 // KeyValueStore over the "kv-store" service, through the SDK's client (sr/services/kv_store.hpp).
+// Against a version 2 provider it is clustered: sequences, watches and SR_KV_UPDATE.
 #pragma once
 
 #include <sr/services/kv_store.hpp>
@@ -17,6 +18,9 @@ class KvStoreClient final : public KeyValueStore {
             std::uint32_t limit, bool reverse, const RowVisitor& visit) override;
   void Write(const std::vector<KvOp>& ops) override;
   bool durable() const override { return true; }
+  bool clustered() const override { return store_.clustered(); }
+  std::uint64_t NextId(std::string_view name) override;
+  std::unique_ptr<StoreWatch> Watch(std::string_view space, ChangeVisitor visit) override;
 
  private:
   sr::KvStore store_;
