@@ -10,13 +10,17 @@
 // Routes:   GET /api/cluster  session:viewer|api-key:operator  this host, the database's health
 //                                                               and every master (sr_hosts)
 // Tasks:    none (the store's threads: writer, change feed, host heartbeat).  Events: none.
+// Health:   degraded (ABI 1.4, GET /health) while the database cannot be reached, with libpq's
+//           reason; healthy again once it answers.
 // Config:
 //   conninfo         required: a libpq URI or key=value string, typically ${DATABASE_URL}
-//   host_name        this master's name in the cluster (default <hostname>:<port>); must be
-//                    unique among the masters
+//   host_name        this master's name in the cluster (default <hostname>:<port>, the port
+//                    the server listens on; the process id on a host older than ABI 1.4);
+//                    must be unique among the masters
 //   resync_interval  how often watches look for changes without a notification (500ms)
 //   readers          connections for reads and sequences, 1-64 (4)
-// Start-up fails, naming the database's answer, when it cannot be reached or refuses the schema.
+// Start-up fails, naming the database's answer, when it cannot be reached or refuses the
+// schema, and when another live master already uses this host_name.
 #include <unistd.h>
 
 #include <array>
@@ -92,7 +96,7 @@ class PostgresStorePlugin final : public sr::Plugin {
   }
 
   void Init(sr::Host& host) override {
-    StoreOptions options = ReadOptions(host.config(), "");
+    StoreOptions options = ReadOptions(host.config(), host.ServerEndpoint());
     sr::Histogram commit_seconds =
         sr::Histograms(host, "spawner_registry_store_commit_seconds",
                        "Time of one group commit of postgres-store (one transaction).", {},
@@ -107,11 +111,16 @@ class PostgresStorePlugin final : public sr::Plugin {
       commit_seconds.Observe(took.count());
       batch_ops.Observe(static_cast<double>(ops));
     };
+    // GET /health says "degraded" while the database cannot be reached (writes answer 503
+    // meanwhile), and healthy again once it answers.
     options.on_health = [&host](bool healthy, const std::string& error) {
       if (healthy) {
+        host.SetHealth(false, {});
         host.Info("database reachable again");
       } else {
-        host.Warn(std::string("database unreachable: ").append(error));
+        std::string reason = std::string("database unreachable: ").append(error);
+        host.SetHealth(true, reason);
+        host.Warn(reason);
       }
     };
     try {
@@ -126,11 +135,18 @@ class PostgresStorePlugin final : public sr::Plugin {
                  response.AddHeader("Cache-Control", "no-store");
                  response.Json(200, sr::postgres_store::ClusterJson(store_->Cluster()));
                });
-    host.Info(std::string("database open; this master is '").append(store_->host_name()).append("'"));
+    host.Info(
+        std::string("database open; this master is '").append(store_->host_name()).append("'"));
   }
 
   // Users stop first (reverse start order); what they flushed is committed here.
   void Stop() override { store_->Close(); }
+
+  // What waits for the database in this process: the data lives in PostgreSQL. Read
+  // concurrently with the writer, through an atomic counter.
+  void ReportMemory(sr::MemoryReport& report) const override {
+    report.Add("write_queue", store_->queued_write_bytes());
+  }
 
  private:
   std::unique_ptr<KvStore> store_;

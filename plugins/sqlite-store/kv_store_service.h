@@ -1,49 +1,17 @@
-// The "kv-store" v1 service vtable (sr/services/kv_store.h) over a KvStore: every entry is a
-// noexcept barrier that turns exceptions into status codes.
+// The "kv-store" v1 service table over the SQLite KvStore: the SDK's provider barrier
+// (sr/services/kv_store_provider.hpp), shared with every other provider of the service.
 #pragma once
 
-#include <sr/services/kv_store.h>
-
-#include <map>
-#include <memory>
-#include <mutex>
-#include <string>
+#include <sr/services/kv_store_provider.hpp>
 
 #include "kv_store.h"
 
-// Opaque to users of the service: the interned namespace name.
-struct sr_kv_namespace {
-  std::string name;
-};
-
 namespace sr::sqlite_store {
 
-class KvStoreService {
- public:
-  explicit KvStoreService(KvStore& store);
-  KvStoreService(const KvStoreService&) = delete;
-  KvStoreService& operator=(const KvStoreService&) = delete;
+// The provider copies each sr_kv_op's kind into WriteOp::Kind as is.
+static_assert(static_cast<std::uint32_t>(WriteOp::Kind::kPut) == SR_KV_PUT &&
+              static_cast<std::uint32_t>(WriteOp::Kind::kDelete) == SR_KV_DELETE);
 
-  const sr_kv_store_v1* vtable() const { return &vtable_; }
-  KvStore& store() { return store_; }
-
- private:
-  static sr_status OpenNamespace(void* self, sr_str name, sr_kv_namespace** out) noexcept;
-  static sr_status Get(void* self, sr_kv_namespace* ns, sr_str key, sr_kv_row_fn fn,
-                       void* ctx) noexcept;
-  static sr_status Scan(void* self, sr_kv_namespace* ns, sr_str start, sr_str end, uint32_t limit,
-                        int32_t reverse, sr_kv_row_fn fn, void* ctx) noexcept;
-  static sr_status Count(void* self, sr_kv_namespace* ns, uint64_t* out) noexcept;
-  static sr_status Write(void* self, const sr_kv_op* ops, size_t count) noexcept;
-  static sr_status WriteAsync(void* self, const sr_kv_op* ops, size_t count, sr_kv_done_fn done,
-                              void* ctx) noexcept;
-  static int32_t Healthy(void* self) noexcept;
-  static size_t LastError(void* self, char* buffer, size_t capacity) noexcept;
-
-  KvStore& store_;
-  std::mutex namespaces_mutex_;
-  std::map<std::string, std::unique_ptr<sr_kv_namespace>, std::less<>> namespaces_;
-  sr_kv_store_v1 vtable_{};
-};
+using KvStoreService = sr::KvStoreProvider<KvStore, WriteOp, SR_KV_STORE_VERSION>;
 
 }  // namespace sr::sqlite_store

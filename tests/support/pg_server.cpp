@@ -127,14 +127,15 @@ std::optional<PgServer> PgServer::Start() {
   auto dir = std::make_unique<TempDir>();
   if (RunningAsRoot()) {
     const passwd* user = ::getpwnam(kServerUser);
-    if (user == nullptr) throw std::runtime_error("PgServer: running as root without a postgres user");
+    if (user == nullptr)
+      throw std::runtime_error("PgServer: running as root without a postgres user");
     if (::chown(dir->path().c_str(), user->pw_uid, user->pw_gid) != 0) {
       throw std::runtime_error("PgServer: cannot chown the temporary folder to postgres");
     }
   }
   PgServer server(std::move(bin_dir), std::move(dir), 0);
-  server.RunTool({"initdb", "-D", (server.dir_->path() / "data").string(), "-U", kServerUser,
-                  "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"});
+  server.RunTool({"initdb", "-D", (server.dir_->path() / "data").string(), "-U", kServerUser, "-A",
+                  "trust", "-E", "UTF8", "--locale=C", "--no-sync"});
   // The port is chosen when the server starts: another test may grab a free port first.
   constexpr int kAttempts = 5;
   for (int attempt = 1;; ++attempt) {
@@ -201,8 +202,8 @@ void PgServer::StartServer() {
   // which a shell would split.
   {
     std::ofstream conf(dir_->path() / "data" / "postgresql.conf", std::ios::app);
-    conf << "\nlisten_addresses = '127.0.0.1'\nport = " << port_
-         << "\nunix_socket_directories = '" << dir_->path().string() << "'\n"
+    conf << "\nlisten_addresses = '127.0.0.1'\nport = " << port_ << "\nunix_socket_directories = '"
+         << dir_->path().string() << "'\n"
          << "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
          << "max_connections = 200\nshared_buffers = 32MB\n";
   }

@@ -14,7 +14,8 @@ FoldedBatch Fold(const std::vector<WriteOp>& ops) {
   };
   std::map<std::pair<std::string_view, std::string_view>, Final> finals;
   for (const WriteOp& op : ops) {
-    auto [it, inserted] = finals.try_emplace({op.ns, op.key}, Final{op.kind, &op.value, finals.size()});
+    auto [it, inserted] =
+        finals.try_emplace({op.ns, op.key}, Final{op.kind, &op.value, finals.size()});
     if (inserted) continue;
     Final& final = it->second;
     switch (op.kind) {

@@ -58,7 +58,10 @@ WriteOutcome GroupCommitWriter::Submit(std::vector<WriteOp> ops, WriteCallback d
   if (queue_.size() >= kMaxPending) {
     return {StoreStatus::kUnavailable, "too many writes waiting for the database"};
   }
-  queue_.push_back(Pending{std::move(ops), std::move(done)});
+  std::size_t bytes = 0;
+  for (const WriteOp& op : ops) bytes += op.ns.size() + op.key.size() + op.value.size();
+  queued_bytes_.fetch_add(bytes, std::memory_order_relaxed);
+  queue_.push_back(Pending{std::move(ops), std::move(done), bytes});
   ready_.notify_one();
   return {};
 }
@@ -81,7 +84,8 @@ void GroupCommitWriter::Run() {
       ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and everything was committed
       std::size_t ops = 0;
-      while (!queue_.empty() && (group.empty() || ops + queue_.front().ops.size() <= kMaxOpsPerCommit)) {
+      while (!queue_.empty() &&
+             (group.empty() || ops + queue_.front().ops.size() <= kMaxOpsPerCommit)) {
         ops += queue_.front().ops.size();
         group.push_back(std::move(queue_.front()));
         queue_.pop_front();
@@ -93,6 +97,7 @@ void GroupCommitWriter::Run() {
     }
     WriteOutcome outcome = Commit(all);
     for (Pending& pending : group) {
+      queued_bytes_.fetch_sub(pending.bytes, std::memory_order_relaxed);
       if (pending.done) pending.done(outcome);
     }
   }
@@ -118,9 +123,9 @@ WriteOutcome GroupCommitWriter::Commit(const std::vector<WriteOp>& ops) {
         std::string key_array;
         std::string value_array;
         if (!folded.puts.empty()) {
-          conn.Query(kPutSql, {TextArray(folded.puts.ns, ns_array),
-                               ByteaArray(folded.puts.keys, key_array),
-                               ByteaArray(folded.puts.values, value_array), Text(origin_)});
+          conn.Query(kPutSql,
+                     {TextArray(folded.puts.ns, ns_array), ByteaArray(folded.puts.keys, key_array),
+                      ByteaArray(folded.puts.values, value_array), Text(origin_)});
         }
         if (!folded.deletes.empty()) {
           conn.Query(kDeleteSql, {TextArray(folded.deletes.ns, ns_array),

@@ -34,11 +34,14 @@ class GroupCommitWriter {
   WriteOutcome Submit(std::vector<WriteOp> ops, WriteCallback done);
   // Commits what is queued, then stops the thread. Later submissions are refused.
   void Stop();
+  // Bytes of keys and values waiting for a commit (for the plugin's memory report).
+  std::size_t queued_bytes() const { return queued_bytes_.load(std::memory_order_relaxed); }
 
  private:
   struct Pending {
     std::vector<WriteOp> ops;
     WriteCallback done;
+    std::size_t bytes = 0;
   };
 
   void Run();
@@ -51,6 +54,7 @@ class GroupCommitWriter {
   // Until then Submit refuses (steady_clock ticks; 0: accepting).
   std::atomic<std::int64_t> refuse_until_{0};
   Backoff backoff_;
+  std::atomic<std::size_t> queued_bytes_{0};
 
   std::mutex mutex_;
   std::condition_variable ready_;

@@ -32,8 +32,7 @@ std::vector<std::string> SplitLeases(std::string_view text) {
 
 }  // namespace
 
-HostHeartbeat::HostHeartbeat(const StoreOptions& options, StoreHealth& health,
-                             LeaseKeeper& leases)
+HostHeartbeat::HostHeartbeat(const StoreOptions& options, StoreHealth& health, LeaseKeeper& leases)
     : slot_(options.conninfo, health),
       health_(health),
       leases_(leases),
@@ -92,9 +91,8 @@ void HostHeartbeat::Beat(PgConnection& conn) {
   std::vector<std::string> held = leases_.Held();
   std::vector<std::string_view> held_views(held.begin(), held.end());
   std::string leases_array;
-  conn.Query(kUpsertSql, {Text(options_.host_name), Text(options_.address),
-                          Text(options_.version), TextArray(held_views, leases_array),
-                          Text(started_ ? "false" : "true")});
+  conn.Query(kUpsertSql, {Text(options_.host_name), Text(options_.address), Text(options_.version),
+                          TextArray(held_views, leases_array), Text(started_ ? "false" : "true")});
   started_ = true;
   PgResult rows = conn.Query(kHostsSql);
   std::vector<HostRow> hosts;

@@ -2,6 +2,8 @@
 
 #include <future>
 
+#include <sr/services/kv_store_provider.hpp>
+
 #include "schema.h"
 
 namespace sr::postgres_store {
@@ -21,8 +23,7 @@ constexpr const char* kScanReverseSql =
 
 }  // namespace
 
-KvStore::KvStore(StoreOptions options)
-    : options_(std::move(options)), health_(options_.on_health) {
+KvStore::KvStore(StoreOptions options) : options_(std::move(options)), health_(options_.on_health) {
   try {
     PgConnection conn(options_.conninfo, kOpenTimeout);
     CreateSchema(conn);
@@ -31,6 +32,18 @@ KvStore::KvStore(StoreOptions options)
   }
   readers_ = std::make_unique<ReaderPool>(options_.conninfo, options_.readers, health_);
   leases_ = std::make_unique<LeaseKeeper>(options_.conninfo, health_);
+  bool claimed = false;
+  try {
+    claimed = leases_->ClaimHostName(options_.host_name);
+  } catch (const PgError& e) {
+    throw StoreOpenError(std::string("cannot open the database: ").append(e.what()));
+  }
+  if (!claimed) {
+    throw StoreOpenError(std::string("another master named '")
+                             .append(options_.host_name)
+                             .append("' is connected to this database: host_name must be "
+                                     "unique among the masters"));
+  }
   writer_ = std::make_unique<GroupCommitWriter>(options_, health_);
   changes_ = std::make_unique<ChangeFeed>(options_, health_);
   heartbeat_ = std::make_unique<HostHeartbeat>(options_, health_, *leases_);
@@ -53,9 +66,9 @@ StoreStatus KvStore::Failed(const PgError& error) {
 StoreStatus KvStore::Get(std::string_view ns, std::string_view key, const RowVisitor& visit) {
   try {
     return readers_->With([&](PgConnection& conn) {
-      PgResult rows = conn.Query(
-          "SELECT value FROM sr_kv WHERE ns = $1 AND key = $2 AND value IS NOT NULL",
-          {Text(ns), Bytea(key)});
+      PgResult rows =
+          conn.Query("SELECT value FROM sr_kv WHERE ns = $1 AND key = $2 AND value IS NOT NULL",
+                     {Text(ns), Bytea(key)});
       if (rows.rows() == 0) return StoreStatus::kNotFound;
       visit(key, rows.Bytes(0, 0));
       return StoreStatus::kOk;
@@ -73,16 +86,16 @@ StoreStatus KvStore::Scan(std::string_view ns, std::string_view start, std::stri
   std::uint64_t remaining = limit == 0 ? UINT64_MAX : limit;
   try {
     while (remaining > 0) {
-      std::uint32_t page = static_cast<std::uint32_t>(std::min<std::uint64_t>(remaining, kScanPage));
+      std::uint32_t page =
+          static_cast<std::uint32_t>(std::min<std::uint64_t>(remaining, kScanPage));
       // Rows are copied out of the page before visiting, so that a visitor that reads the store
       // again does not wait for the connection this scan holds.
       std::vector<std::pair<std::string, std::string>> rows;
       readers_->With([&](PgConnection& conn) {
         std::string page_bytes;
-        PgResult result = conn.Query(
-            reverse ? kScanReverseSql : kScanForwardSql,
-            {Text(ns), Bytea(lower), bounded_above ? Bytea(upper) : Null(),
-             Int8(page, page_bytes)});
+        PgResult result = conn.Query(reverse ? kScanReverseSql : kScanForwardSql,
+                                     {Text(ns), Bytea(lower), bounded_above ? Bytea(upper) : Null(),
+                                      Int8(page, page_bytes)});
         rows.clear();
         for (int row = 0; row < result.rows(); ++row) {
           rows.emplace_back(result.Bytes(row, 0), result.Bytes(row, 1));
@@ -136,8 +149,9 @@ WriteOutcome KvStore::WriteAsync(std::vector<WriteOp> ops, WriteCallback done) {
 }
 
 StoreStatus KvStore::NextId(std::string_view name, std::uint64_t& out) {
-  if (!IsValidSequenceName(name)) return StoreStatus::kInvalidArgument;
-  std::string sequence = std::string("sr_seq_").append(name);
+  // Sequence names become part of an SQL identifier: [a-z0-9_] only.
+  if (!sr::IsValidKvName(name, false)) return StoreStatus::kInvalidArgument;
+  std::string sequence = SequenceName(name);
   std::string next_sql = std::string("SELECT nextval('").append(sequence).append("')");
   std::string create_sql =
       std::string("CREATE SEQUENCE IF NOT EXISTS ").append(sequence).append(" START 1");

@@ -53,6 +53,7 @@ class KvStore {
   std::string LastError() const { return health_.last_error(); }
   ClusterView Cluster() const;
   const std::string& host_name() const { return options_.host_name; }
+  std::size_t queued_write_bytes() const { return writer_->queued_bytes(); }
 
   // Commits what is queued and stops the threads; later writes are refused.
   void Close();

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <cstdint>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -25,10 +27,17 @@ class LeaseKeeper {
   // The leases held, for sr_hosts.
   std::vector<std::string> Held() const;
 
+  // Takes the lock that says "a master named `host_name` is connected", held as long as this
+  // keeper's session and taken again after a reconnection. False when another live master
+  // has it: two masters of one name would each take the other's changes for their own and
+  // never see them. Throws PgError when the database cannot be reached.
+  bool ClaimHostName(std::string_view host_name);
+
  private:
   mutable std::mutex mutex_;
   ConnectionSlot slot_;
   std::set<std::string, std::less<>> held_;
+  std::optional<std::int64_t> host_key_;  // set once ClaimHostName succeeded
 };
 
 }  // namespace sr::postgres_store

@@ -19,7 +19,8 @@ void AppendInt32(std::string& out, std::uint32_t value) {
 
 // PostgreSQL's binary array format (array_send): header, one dimension, then each element
 // as a length (-1: NULL) and its bytes.
-std::string EncodeArray(Oid element_type, const std::vector<std::optional<std::string_view>>& items) {
+std::string EncodeArray(Oid element_type,
+                        const std::vector<std::optional<std::string_view>>& items) {
   std::string out;
   bool has_null = false;
   std::size_t bytes = 20;
@@ -91,17 +92,37 @@ PgParam ByteaArray(const std::vector<std::optional<std::string_view>>& items,
 }
 
 PgConnection::PgConnection(const std::string& conninfo, std::chrono::seconds connect_timeout) {
-  // The timeout comes first so that one in `conninfo` wins (later keywords override).
+  // Defaults come first so that the same keywords in `conninfo` win (later ones override).
+  // TCP keepalives and tcp_user_timeout turn a database host that vanished without closing
+  // the connection (a partition, a powered-off machine) into an error within seconds, rather
+  // than a statement that waits forever.
   std::string timeout = std::to_string(connect_timeout.count());
-  const char* keywords[] = {"connect_timeout", "application_name", "dbname", nullptr};
-  const char* values[] = {timeout.c_str(), "spawner-registry", conninfo.c_str(), nullptr};
-  conn_.reset(PQconnectdbParams(keywords, values, 1));
+  const std::pair<const char*, const char*> settings[] = {
+      {"connect_timeout", timeout.c_str()},
+      {"application_name", "spawner-registry"},
+      {"keepalives", "1"},
+      {"keepalives_idle", "5"},
+      {"keepalives_interval", "2"},
+      {"keepalives_count", "3"},
+      {"tcp_user_timeout", "10000"},
+      {"dbname", conninfo.c_str()},  // expanded: a URI or key=value string
+  };
+  std::vector<const char*> keywords;
+  std::vector<const char*> values;
+  for (const auto& [keyword, value] : settings) {
+    keywords.push_back(keyword);
+    values.push_back(value);
+  }
+  keywords.push_back(nullptr);
+  values.push_back(nullptr);
+  conn_.reset(PQconnectdbParams(keywords.data(), values.data(), 1));
   if (conn_ == nullptr) throw PgError("out of memory connecting to PostgreSQL", "", true);
   if (PQstatus(conn_.get()) != CONNECTION_OK) {
     throw PgError(Trimmed(PQerrorMessage(conn_.get())), "", true);
   }
   // NOTICEs ("relation already exists, skipping") would go to stderr, outside the host's log.
-  PQsetNoticeProcessor(conn_.get(), [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      conn_.get(), [](void*, const char*) {}, nullptr);
 }
 
 PgResult PgConnection::Query(const char* sql, const std::vector<PgParam>& params) {
@@ -140,8 +161,8 @@ PgResult PgConnection::Check(PGresult* raw_result) {
   // gone even while libpq still reports it as open.
   bool lost = PQstatus(conn_.get()) != CONNECTION_OK || sqlstate.rfind("08", 0) == 0 ||
               sqlstate.rfind("57P0", 0) == 0;
-  std::string message = result ? Trimmed(PQresultErrorMessage(result.get()))
-                               : Trimmed(PQerrorMessage(conn_.get()));
+  std::string message =
+      result ? Trimmed(PQresultErrorMessage(result.get())) : Trimmed(PQerrorMessage(conn_.get()));
   if (message.empty()) message = Trimmed(PQerrorMessage(conn_.get()));
   throw PgError(message, sqlstate, lost);
 }

@@ -66,8 +66,7 @@ PgParam Int8(std::int64_t value, std::string& storage);
 // A binary one-dimensional array of text or bytea (elements may be NULL); `storage` keeps
 // the encoded bytes alive for the call.
 PgParam TextArray(const std::vector<std::string_view>& items, std::string& storage);
-PgParam ByteaArray(const std::vector<std::optional<std::string_view>>& items,
-                   std::string& storage);
+PgParam ByteaArray(const std::vector<std::optional<std::string_view>>& items, std::string& storage);
 
 struct ConnDeleter {
   void operator()(PGconn* conn) const { PQfinish(conn); }

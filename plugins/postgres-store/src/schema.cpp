@@ -1,5 +1,7 @@
 #include "schema.h"
 
+#include <cstdio>
+#include <initializer_list>
 #include <string>
 
 namespace sr::postgres_store {
@@ -42,11 +44,30 @@ COMMIT;
   }
 }
 
-std::int64_t LeaseKey(std::string_view name) {
+namespace {
+
+std::uint64_t Fnv1a(std::string_view prefix, std::string_view text) {
   std::uint64_t hash = 14695981039346656037ULL;
-  for (char c : std::string_view("sr-lease:")) hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
-  for (char c : name) hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
-  return static_cast<std::int64_t>(hash);
+  for (std::string_view part : {prefix, text}) {
+    for (char c : part) hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+  }
+  return hash;
+}
+
+}  // namespace
+
+std::int64_t LeaseKey(std::string_view name) {
+  return static_cast<std::int64_t>(Fnv1a("sr-lease:", name));
+}
+
+std::string SequenceName(std::string_view name) {
+  constexpr std::size_t kMaxIdentifier = 63;
+  std::string sequence = std::string("sr_seq_").append(name);
+  if (sequence.size() <= kMaxIdentifier) return sequence;
+  char hash[17];
+  std::snprintf(hash, sizeof(hash), "%016llx",
+                static_cast<unsigned long long>(Fnv1a("sr-seq:", name)));
+  return std::string("sr_seq_").append(name.substr(0, 39)).append("_").append(hash);
 }
 
 }  // namespace sr::postgres_store

@@ -25,4 +25,9 @@ void CreateSchema(PgConnection& conn);
 // The advisory lock key of the lease `name` (FNV-1a of the name, 64 bits).
 std::int64_t LeaseKey(std::string_view name);
 
+// The sequence behind next_id(name): sr_seq_<name>, or, where that would pass PostgreSQL's
+// 63-byte identifier limit (which would silently cut it, and two long names could meet),
+// sr_seq_<first 39 bytes>_<16 hex digits of the name's hash>. `name` is 1-64 of [a-z0-9_].
+std::string SequenceName(std::string_view name);
+
 }  // namespace sr::postgres_store

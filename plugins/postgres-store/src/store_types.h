@@ -36,14 +36,10 @@ using WriteCallback = std::function<void(const WriteOutcome&)>;
 using RowVisitor = std::function<bool(std::string_view key, std::string_view value)>;
 
 // Receives one change made by another master (deleted: value is empty).
-using ChangeVisitor = std::function<void(std::string_view key, std::string_view value, bool deleted)>;
+using ChangeVisitor =
+    std::function<void(std::string_view key, std::string_view value, bool deleted)>;
 
 enum class LogLevel { kInfo, kWarn, kError };
 using StoreLogger = std::function<void(LogLevel, const std::string&)>;
-
-// Namespace and lease names: 1-64 of [a-z0-9_-]. Sequence names: 1-64 of [a-z0-9_] (they
-// become part of an SQL identifier).
-bool IsValidNamespaceName(std::string_view name);
-bool IsValidSequenceName(std::string_view name);
 
 }  // namespace sr::postgres_store

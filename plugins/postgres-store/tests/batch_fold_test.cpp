@@ -30,11 +30,14 @@ TEST(BatchFold, OneOperationPerKeyTheLastWinning) {
 }
 
 TEST(BatchFold, AnUpdateFollowsWhatCameBeforeItInTheGroup) {
-  std::vector<WriteOp> ops = {
-      Op(Kind::kPut, "n", "put-then-update", "1"), Op(Kind::kUpdate, "n", "put-then-update", "2"),
-      Op(Kind::kDelete, "n", "delete-then-update"), Op(Kind::kUpdate, "n", "delete-then-update", "3"),
-      Op(Kind::kUpdate, "n", "update-twice", "4"), Op(Kind::kUpdate, "n", "update-twice", "5"),
-      Op(Kind::kUpdate, "n", "update-then-delete", "6"), Op(Kind::kDelete, "n", "update-then-delete")};
+  std::vector<WriteOp> ops = {Op(Kind::kPut, "n", "put-then-update", "1"),
+                              Op(Kind::kUpdate, "n", "put-then-update", "2"),
+                              Op(Kind::kDelete, "n", "delete-then-update"),
+                              Op(Kind::kUpdate, "n", "delete-then-update", "3"),
+                              Op(Kind::kUpdate, "n", "update-twice", "4"),
+                              Op(Kind::kUpdate, "n", "update-twice", "5"),
+                              Op(Kind::kUpdate, "n", "update-then-delete", "6"),
+                              Op(Kind::kDelete, "n", "update-then-delete")};
   FoldedBatch folded = Fold(ops);
   ASSERT_EQ(folded.puts.keys.size(), 1u);
   EXPECT_EQ(*folded.puts.values[0], "2");

@@ -1,6 +1,7 @@
 // Two masters over one database: watches, sequences, leases, the hosts table, and a database
 // restart in the middle.
 #include <algorithm>
+#include <atomic>
 #include <mutex>
 #include <set>
 #include <vector>
@@ -117,8 +118,11 @@ TEST_F(PgClusterTest, SequencesAreUniqueUnderConcurrentDrawsFromTwoMasters) {
   EXPECT_EQ(unique.size(), ids.size());
   EXPECT_EQ(*unique.begin(), 1u);  // created at 1, never skipping at the start
   EXPECT_EQ(*unique.rbegin(), static_cast<std::uint64_t>(2 * kThreads * kDraws));
-  // Other sequences are independent.
+  // Other sequences are independent, names up to 64 characters included.
   EXPECT_EQ(a->client->NextId("build_id"), 1u);
+  std::string longest(64, 'z');
+  EXPECT_EQ(a->client->NextId(longest), 1u);
+  EXPECT_EQ(b->client->NextId(longest), 2u);
 }
 
 TEST_F(PgClusterTest, ALeaseIsHeldByOneMasterAndTakenOverWhenItDies) {
@@ -161,11 +165,26 @@ TEST_F(PgClusterTest, TheHostsTableListsEveryMasterWithItsHealth) {
   EXPECT_TRUE(Eventually([&] { return a->store->Cluster().hosts.size() == 1; }));
 }
 
+TEST_F(PgClusterTest, ASecondLiveMasterOfTheSameNameIsRefused) {
+  auto a = NewMaster("a");
+  try {
+    NewMaster("a");
+    ADD_FAILURE() << "a second master named 'a' started";
+  } catch (const StoreOpenError& e) {
+    EXPECT_NE(std::string(e.what()).find("another master named 'a' is connected"),
+              std::string::npos)
+        << e.what();
+  }
+  a.reset();  // once the first is gone, the name is free again
+  EXPECT_NO_THROW(NewMaster("a"));
+}
+
 TEST_F(PgClusterTest, MastersStartingTogetherShareOneSchema) {
   std::vector<std::unique_ptr<Master>> masters(3);
   std::vector<std::thread> threads;
   for (int i = 0; i < 3; ++i) {
-    threads.emplace_back([&, i] { masters[i] = NewMaster(std::string("m").append(std::to_string(i))); });
+    threads.emplace_back(
+        [&, i] { masters[i] = NewMaster(std::string("m").append(std::to_string(i))); });
   }
   for (auto& thread : threads) thread.join();
   for (auto& master : masters) ASSERT_NE(master, nullptr);
@@ -196,8 +215,9 @@ TEST_F(PgClusterTest, ADatabaseRestartFailsWritesFastThenWritesAndWatchesResume)
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
   EXPECT_EQ(v2.healthy(v2.self), 0);
   EXPECT_FALSE(a->client->LastError().empty());
-  EXPECT_EQ(v2.get(v2.self, a_ns, {"before", 6},
-                   [](void*, sr_str, sr_str) -> int32_t { return 1; }, nullptr),
+  EXPECT_EQ(v2.get(
+                v2.self, a_ns, {"before", 6}, [](void*, sr_str, sr_str) -> int32_t { return 1; },
+                nullptr),
             SR_ERR_UNAVAILABLE);
   std::uint64_t id = 0;
   EXPECT_EQ(v2.next_id(v2.self, {"n", 1}, &id), SR_ERR_UNAVAILABLE);
@@ -207,12 +227,56 @@ TEST_F(PgClusterTest, ADatabaseRestartFailsWritesFastThenWritesAndWatchesResume)
 
   pg_->Restart();
   // Writes come back within the reconnection backoff.
-  EXPECT_TRUE(Eventually([&] { return v2.write(v2.self, &op, 1) == SR_OK; },
-                         std::chrono::seconds(8)));
+  EXPECT_TRUE(
+      Eventually([&] { return v2.write(v2.self, &op, 1) == SR_OK; }, std::chrono::seconds(8)));
   a->client->Write({sr::KvStore::Put(a_ns, "after", "2")});
   EXPECT_TRUE(Eventually([&] { return seen_by_b.size() == 3; }, std::chrono::seconds(8)));
   EXPECT_EQ(seen_by_b.changes(), (std::vector<std::string>{"before=1", "down=x", "after=2"}));
   EXPECT_TRUE(Eventually([&] { return a->client->Healthy() && b->client->Healthy(); }));
+}
+
+// Writes keep coming while the database restarts: each callback runs exactly once, and every
+// write acknowledged with success is there afterwards.
+TEST_F(PgClusterTest, NothingAcknowledgedIsLostAcrossADatabaseRestart) {
+  auto a = NewMaster("a");
+  sr_kv_namespace* ns = a->client->Open("load");
+  std::mutex mutex;
+  std::vector<std::string> acknowledged;
+  std::atomic<int> callbacks{0};
+  std::atomic<int> submitted{0};
+  std::atomic<bool> stop{false};
+  std::thread writer([&] {
+    for (int i = 0; !stop; ++i) {
+      std::string key = std::to_string(i);
+      ++submitted;
+      a->client->WriteAsync({sr::KvStore::Put(ns, key, "v")},
+                            [&, key](bool ok, const std::string&) {
+                              ++callbacks;
+                              if (!ok) return;
+                              std::lock_guard<std::mutex> lock(mutex);
+                              acknowledged.push_back(key);
+                            });
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  pg_->Restart();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_TRUE(Eventually([&] { return a->client->Healthy(); }, std::chrono::seconds(8)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  stop = true;
+  writer.join();
+  ASSERT_TRUE(Eventually([&] { return callbacks == submitted; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(callbacks.load(), submitted.load());
+  std::set<std::string> stored;
+  a->client->Scan(ns, "", "", 0, false, [&](std::string_view key, std::string_view) {
+    stored.emplace(key);
+    return true;
+  });
+  std::lock_guard<std::mutex> lock(mutex);
+  EXPECT_GT(acknowledged.size(), 20u);
+  for (const std::string& key : acknowledged) EXPECT_EQ(stored.count(key), 1u) << key;
 }
 
 }  // namespace

@@ -10,10 +10,11 @@ TEST(ClusterJson, MatchesTheContract) {
   ClusterView view;
   view.this_host = "a:8081";
   view.database_healthy = true;
-  HostRow a{"a:8081", "127.0.0.1:8081", "1.0.0", "2026-12-06T16:00:00Z", "2026-12-06T16:05:00Z",
-            true, {"spawner-sweeper"}};
-  HostRow b{"b:8082", "127.0.0.1:8082", "1.0.0", "2026-12-06T16:00:01Z", "2026-12-06T16:01:00Z",
-            false, {}};
+  HostRow a{"a:8081", "127.0.0.1:8081",   "1.0.0", "2026-12-06T16:00:00Z", "2026-12-06T16:05:00Z",
+            true,     {"spawner-sweeper"}};
+  HostRow b{
+      "b:8082", "127.0.0.1:8082", "1.0.0", "2026-12-06T16:00:01Z", "2026-12-06T16:01:00Z", false,
+      {}};
   view.hosts = {a, b};
   EXPECT_EQ(ClusterJson(view),
             "{\"this_host\":\"a:8081\",\"database\":{\"healthy\":true,\"error\":\"\"},\"hosts\":["

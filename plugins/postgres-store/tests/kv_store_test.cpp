@@ -59,11 +59,12 @@ TEST_F(PgKvStoreTest, ScansInUnsignedByteOrderWithBoundsLimitAndReverse) {
   sr::KvStore& kv = *master->client;
   sr_kv_namespace* ns = kv.Open("ordered");
   std::vector<sr::KvStore::Op> ops;
-  std::vector<std::string> keys = {"b", "a", std::string("\xff", 1), "c", "aa",
-                                   std::string("\x01", 1), std::string("\x80", 1)};
+  std::vector<std::string> keys = {
+      "b", "a", std::string("\xff", 1), "c", "aa", std::string("\x01", 1), std::string("\x80", 1)};
   std::vector<std::string> values;
   for (const auto& key : keys) values.push_back(std::string("v").append(key));
-  for (std::size_t i = 0; i < keys.size(); ++i) ops.push_back(sr::KvStore::Put(ns, keys[i], values[i]));
+  for (std::size_t i = 0; i < keys.size(); ++i)
+    ops.push_back(sr::KvStore::Put(ns, keys[i], values[i]));
   kv.Write(ops);
 
   std::vector<std::string> forward;

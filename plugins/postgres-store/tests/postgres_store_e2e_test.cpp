@@ -65,6 +65,49 @@ TEST(PostgresStoreHost, ServesTheClusterRouteOverTheDatabase) {
   EXPECT_EQ(host.Stop(), 0) << host.Output();
 }
 
+// Polls GET `target` (every 100 ms, up to `tries` times) until the body contains `text`.
+HttpResponse FetchUntil(std::uint16_t port, const std::string& target, const std::string& text,
+                        int tries = 100) {
+  HttpResponse response;
+  for (int attempt = 0; attempt < tries; ++attempt) {
+    response = Fetch(port, "GET", target, "", {{"X-API-Key", kAdminKey}});
+    if (response.body.find(text) != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return response;
+}
+
+TEST(PostgresStoreHost, HealthIsDegradedWhileTheDatabaseIsDownAndTheNameIsHostAndPort) {
+  auto pg = PgServer::Start();
+  if (!pg) GTEST_SKIP() << PgServer::SkipReason();
+  TestHost host(Yaml("      conninfo: ${DATABASE_URL}\n"), Env(pg->conninfo()));
+  ASSERT_TRUE(host.Start()) << host.Output();
+  // The default name is <hostname>:<the port the server listens on>.
+  std::string port = std::to_string(host.port());
+  std::string address = std::string("\"address\":\"127.0.0.1:").append(port).append("\"");
+  HttpResponse cluster = FetchUntil(host.port(), "/api/cluster", address);
+  EXPECT_NE(cluster.body.find(std::string(":").append(port).append("\",\"database\"")),
+            std::string::npos)
+      << cluster.body;
+  EXPECT_NE(cluster.body.find(address), std::string::npos) << cluster.body;
+  EXPECT_EQ(Fetch(host.port(), "GET", "/health").body.find("degraded"), std::string::npos);
+
+  pg->Stop();
+  HttpResponse health = FetchUntil(host.port(), "/health", "degraded");
+  EXPECT_EQ(health.status, 200);
+  EXPECT_NE(health.body.find("{\"plugin\":\"postgres-store\",\"reason\":\"database unreachable: "),
+            std::string::npos)
+      << health.body;
+  EXPECT_NE(FetchUntil(host.port(), "/api/cluster", "\"healthy\":false,\"error\":\"")
+                .body.find("\"database\":{\"healthy\":false"),
+            std::string::npos);
+
+  pg->Restart();
+  health = FetchUntil(host.port(), "/health", "\"status\":\"healthy\"");
+  EXPECT_NE(health.body.find("\"status\":\"healthy\""), std::string::npos) << health.body;
+  EXPECT_EQ(host.Stop(), 0) << host.Output();
+}
+
 TEST(PostgresStoreHost, AnEmptyConninfoIsAPluginsYamlError) {
   RunResult result = RunHost(Yaml("      conninfo: ${DATABASE_URL}\n"), Env(""));
   EXPECT_NE(result.exit_code, 0);

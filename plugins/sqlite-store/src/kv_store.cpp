@@ -74,15 +74,6 @@ std::unique_ptr<Connection> OpenWriter(const StoreOptions& options) {
 
 }  // namespace
 
-bool IsValidNamespaceName(std::string_view name) {
-  if (name.empty() || name.size() > 64) return false;
-  for (char c : name) {
-    bool allowed = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-    if (!allowed) return false;
-  }
-  return true;
-}
-
 KvStore::KvStore(StoreOptions options, StoreLogger logger)
     : options_(std::move(options)), health_(std::move(logger), options_.on_health) {
   const std::string where = "database '" + options_.path + "' ";

@@ -38,7 +38,4 @@ using RowVisitor = std::function<bool(std::string_view key, std::string_view val
 enum class LogLevel { kInfo, kWarn, kError };
 using StoreLogger = std::function<void(LogLevel, const std::string&)>;
 
-// Namespace names: 1-64 of [a-z0-9_-].
-bool IsValidNamespaceName(std::string_view name);
-
 }  // namespace sr::sqlite_store
