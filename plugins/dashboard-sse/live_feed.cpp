@@ -22,6 +22,14 @@ std::int64_t UnixMillis() {
       .count();
 }
 
+MasterIdentity ReadMasterIdentity(const sr::Host& host) {
+  MasterIdentity master;
+  master.endpoint = host.ServerEndpoint();  // empty on a host older than ABI 1.4
+  char name[256] = {};
+  if (::gethostname(name, sizeof(name) - 1) == 0) master.hostname = name;
+  return master;
+}
+
 sr_stream_group_options GroupOptions(const DashboardSettings& settings) {
   sr_stream_group_options options{};
   options.struct_size = sizeof(options);
@@ -38,6 +46,7 @@ sr_stream_group_options GroupOptions(const DashboardSettings& settings) {
 LiveFeed::LiveFeed(sr::Host& host, const DashboardSettings& settings,
                    const sr_spawner_directory_v2* directory, const sr_kv_store_v1* store)
     : host_(host),
+      master_(ReadMasterIdentity(host)),
       settings_(settings),
       store_(store),
       source_(directory != nullptr ? std::make_unique<DirectorySource>(directory) : nullptr),
@@ -145,6 +154,7 @@ void LiveFeed::ScheduleTasks() {
 
 StatsInputs LiveFeed::ReadInputs() {
   StatsInputs inputs;
+  inputs.master = master_;
   sr_host_stats raw = host_.Stats();
   inputs.host.uptime_ms = raw.uptime_ms;
   inputs.host.total_requests = raw.total_requests;

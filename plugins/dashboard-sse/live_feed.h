@@ -49,6 +49,8 @@ class LiveFeed {
   StatsInputs ReadInputs();
 
   sr::Host& host_;
+  // Known from init on and never changes: read once, copied into every sample.
+  MasterIdentity master_;
   DashboardSettings settings_;
   const sr_kv_store_v1* store_;
   std::unique_ptr<DirectorySource> source_;

@@ -11,7 +11,11 @@
 //                          ended_retention
 // Events: consumes spawner.registered / updated / removed and spawner.spawned (the spawn
 //   proxy's answers); publishes instance.started, instance.stopped, allocation.failed.
-// Services: requires spawner-directory v2; uses kv-store v1 (else memory).
+// Services: requires spawner-directory v2; uses kv-store v1 (else memory). With a version 2
+//   provider (several masters over one database): instance ids from the sequence
+//   "instance_id", the other masters' instances followed through a watch of
+//   "game-instances" (cluster_follower.h), agents reconciled only by the holder of the lease
+//   "game-instances-reconcile".
 // Config: see README.md.
 #include <sr/services/kv_store.h>
 #include <sr/services/spawner_directory.h>
@@ -22,6 +26,7 @@
 
 #include "agent_calls.h"
 #include "allocator.h"
+#include "cluster_follower.h"
 #include "directory_reader.h"
 #include "fleet.h"
 #include "instance_routes.h"
@@ -121,12 +126,21 @@ class GameInstancesPlugin final : public sr::Plugin {
                       SR_ERR_FAILED_PRECONDITION);
     }
     events_ = std::make_unique<HostEvents>(host);
-    fleet_ = std::make_unique<Fleet>(settings.fleet);
     if (const auto* kv = host.Lookup<sr_kv_store_v1>(SR_KV_STORE_SERVICE, SR_KV_STORE_VERSION)) {
       store_ = std::make_unique<KvInstanceStore>(*kv);
+      if (store_->clustered()) {
+        settings.fleet.draw_number = [this] { return store_->DrawNumber(); };
+        settings.reconciler.leads = [this] { return store_->Lead("game-instances-reconcile"); };
+      }
+    }
+    fleet_ = std::make_unique<Fleet>(settings.fleet);
+    if (store_) {
+      follower_ = std::make_unique<ClusterFollower>(*store_, *fleet_, *events_);
       auto loaded = store_->Load([&host](const std::string& warning) { host.Warn(warning); });
-      host.Info("persistent (kv-store): " + std::to_string(loaded.instances.size()) +
-                " instance(s) restored");
+      host.Info(std::string(store_->clustered() ? "clustered" : "persistent")
+                    .append(" (kv-store): ")
+                    .append(std::to_string(loaded.instances.size()))
+                    .append(" instance(s) restored"));
       fleet_->Restore(std::move(loaded.instances), loaded.next_number);
     } else {
       host.Info("running in memory: no kv-store service is enabled, instances are lost at restart");
@@ -155,7 +169,10 @@ class GameInstancesPlugin final : public sr::Plugin {
 
   // Tasks and subscriptions have ended: calls still running end now (allocations in flight
   // give their slot back and answer 503).
-  void Stop() override { agents_->Stop(); }
+  void Stop() override {
+    follower_.reset();  // the other masters' changes stop here, before the provider stops
+    agents_->Stop();
+  }
 
  private:
   void RefreshDirectory() {
@@ -183,8 +200,14 @@ class GameInstancesPlugin final : public sr::Plugin {
       if (!spawned || spawned->status != 200) return;
       std::optional<AgentInstance> started = ParseAgentSpawn(spawned->body);
       if (!started) return;
-      if (auto instance = fleet_->Record(spawned->spawner_id, *started, "spawn", NowMs())) {
-        journal_->Started(*instance);
+      try {
+        if (auto instance = fleet_->Record(spawned->spawner_id, *started, "spawn", NowMs())) {
+          journal_->Started(*instance);
+        }
+      } catch (const std::exception& error) {
+        // Several masters, the sequence unreachable: the reconciliation adopts it later.
+        events_->Warn(std::string("an instance the spawn proxy started is not tracked yet: ")
+                          .append(error.what()));
       }
     }
   }
@@ -193,6 +216,7 @@ class GameInstancesPlugin final : public sr::Plugin {
   std::unique_ptr<HostEvents> events_;
   std::unique_ptr<Fleet> fleet_;
   std::unique_ptr<KvInstanceStore> store_;
+  std::unique_ptr<ClusterFollower> follower_;  // cluster mode; stops before the fleet goes
   std::unique_ptr<Journal> journal_;
   std::unique_ptr<AgentClient> agents_;
   std::unique_ptr<Allocator> allocator_;

@@ -8,6 +8,8 @@ namespace {
 constexpr std::string_view kNextKey = "next_id";
 }
 
+bool KvInstanceStore::IsCounterKey(std::string_view key) { return key == kNextKey; }
+
 KvInstanceStore::KvInstanceStore(const sr_kv_store_v1& service)
     : store_(service), rows_(store_.Open("game-instances")) {}
 
@@ -28,8 +30,11 @@ void KvInstanceStore::Write(const std::vector<Instance>& put, const std::vector<
     keys.push_back(instance.id());
     ops.push_back(sr::KvStore::Delete(rows_, keys.back()));
   }
-  values.push_back(std::to_string(next_number));
-  ops.push_back(sr::KvStore::Put(rows_, kNextKey, values.back()));
+  // A cluster counts with its sequence: a shared next_id row would only be fought over.
+  if (!store_.clustered()) {
+    values.push_back(std::to_string(next_number));
+    ops.push_back(sr::KvStore::Put(rows_, kNextKey, values.back()));
+  }
   try {
     store_.WriteAsync(ops, std::move(done));
   } catch (const std::exception& error) {

@@ -25,6 +25,9 @@ class KvRegistryStore final : public RegistryStore {
   std::uint64_t NextSpawnerId() override { return store_.NextId(kIdSequence); }
   std::unique_ptr<Watch> WatchSpawners(ChangeVisitor visit) override;
   bool Lead(std::string_view lease) override { return store_.Lead(lease); }
+  std::optional<std::string> ReadSpawner(std::string_view key) override {
+    return store_.Get(spawners_, key);
+  }
 
  private:
   sr_kv_namespace* NamespaceOf(Table table) const;

@@ -2,10 +2,9 @@
 
 namespace sr::spawner_registry {
 
-SpawnerCredentialsService::SpawnerCredentialsService(const Registry& registry)
-    : registry_(registry) {
+SpawnerCredentialsService::SpawnerCredentialsService(Registry& registry) : registry_(registry) {
   vtable_.struct_size = sizeof(vtable_);
-  vtable_.self = const_cast<Registry*>(&registry_);
+  vtable_.self = &registry_;
   vtable_.verify_token = &SpawnerCredentialsService::VerifyToken;
 }
 
@@ -13,7 +12,7 @@ int32_t SpawnerCredentialsService::VerifyToken(void* self, sr_str token,
                                                uint64_t* spawner_id) noexcept {
   try {
     if (spawner_id == nullptr || (token.data == nullptr && token.size > 0)) return 0;
-    const auto& registry = *static_cast<const Registry*>(self);
+    auto& registry = *static_cast<Registry*>(self);
     std::optional<SpawnerId> id = registry.VerifyToken(std::string_view(token.data, token.size));
     if (!id) return 0;
     *spawner_id = *id;

@@ -10,7 +10,7 @@ namespace sr::spawner_registry {
 
 class SpawnerCredentialsService {
  public:
-  explicit SpawnerCredentialsService(const Registry& registry);
+  explicit SpawnerCredentialsService(Registry& registry);
   SpawnerCredentialsService(const SpawnerCredentialsService&) = delete;
   SpawnerCredentialsService& operator=(const SpawnerCredentialsService&) = delete;
 
@@ -19,7 +19,7 @@ class SpawnerCredentialsService {
  private:
   static int32_t VerifyToken(void* self, sr_str token, uint64_t* spawner_id) noexcept;
 
-  const Registry& registry_;
+  Registry& registry_;
   sr_spawner_credentials_v1 vtable_{};
 };
 

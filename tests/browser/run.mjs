@@ -16,6 +16,7 @@ import { Suite, assert, assertEqual } from './lib/harness.mjs';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, Master } from './lib/master.mjs';
 import { makeZip } from './lib/zip.mjs';
 import { addAlertScenarios } from './alerts-scenarios.mjs';
+import { clusterScenarios } from './scenarios/cluster.mjs';
 import { instanceScenarios } from './scenarios/instances.mjs';
 
 const { values: args } = parseArgs({
@@ -381,6 +382,7 @@ suite.test('signing out ends the session', async ({ page, problems }) => {
 });
 
 addAlertScenarios(suite, { master, signIn, eventually, assertClean, shot });
+clusterScenarios(suite, { master, signIn, eventually, assertClean, shot });
 
 // ---- run -------------------------------------------------------------------------------
 

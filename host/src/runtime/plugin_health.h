@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -25,6 +26,9 @@ class PluginHealth {
  private:
   mutable std::mutex mutex_;
   sr::HealthStates states_;
+  // Whether states_ lists anyone: load balancers poll /health thousands of times a second,
+  // and the healthy answer then takes no lock.
+  std::atomic<bool> any_degraded_{false};
 };
 
 }  // namespace sr::host

@@ -18,6 +18,8 @@ class HealthStates {
  public:
   // Longest reason kept: /health is polled by load balancers and must stay small.
   static constexpr std::size_t kMaxReasonBytes = 1024;
+  // The body while no plugin is degraded.
+  static constexpr std::string_view kHealthyJson = "{\"status\":\"healthy\"}";
 
   struct Degraded {
     std::string plugin;
@@ -49,7 +51,7 @@ class HealthStates {
 
   // {"status":"healthy"}, or {"status":"degraded","degraded":[{"plugin":..,"reason":..}]}.
   std::string Json() const {
-    if (degraded_.empty()) return "{\"status\":\"healthy\"}";
+    if (degraded_.empty()) return std::string(kHealthyJson);
     std::string out = "{\"status\":\"degraded\",\"degraded\":[";
     for (std::size_t i = 0; i < degraded_.size(); ++i) {
       if (i > 0) out += ',';

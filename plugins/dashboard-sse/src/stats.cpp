@@ -57,6 +57,8 @@ std::string StatsJson(const StatsSample& sample) {
 
   WriteUint(writer, "tick", sample.tick);
   WriteInt(writer, "timestamp", sample.timestamp_ms);
+  WriteString(writer, "host", sample.master.endpoint);
+  WriteString(writer, "hostname", sample.master.hostname);
   WriteNumber(writer, "requests_per_second", sample.requests_per_second);
   WriteNumber(writer, "errors_per_second", sample.errors_per_second);
   WriteBool(writer, "registry_available", sample.fleet.available);

@@ -46,10 +46,17 @@ struct PluginMemory {
   std::uint64_t bytes = 0;
 };
 
+// Which master a sample comes from: behind a load balancer, each page load may reach another.
+struct MasterIdentity {
+  std::string endpoint;  // what the server listens on, "<bind>:<port>" (ABI 1.4)
+  std::string hostname;  // the machine's name
+};
+
 // Everything one stats tick shows.
 struct StatsSample {
   std::uint64_t tick = 0;  // increases by one per sample: clients notice a gap
   std::int64_t timestamp_ms = 0;
+  MasterIdentity master;
   HostCounters host;
   FleetTotals fleet;
   bool db_connected = false;
@@ -67,6 +74,7 @@ struct StatsSample {
 // dashboard's (docs/wire-contract.md, "The dashboard's JSON") and keep their names and units.
 // "memory" shows where memory goes: {"rss", "plugins": [{"plugin", "bytes", "items":
 // {"<item>": bytes}}], "plugin_bytes", "plugin_bytes_per_spawner" (null without spawners)}.
+// "host" and "hostname" name the master that answered (MasterIdentity).
 std::string StatsJson(const StatsSample& sample);
 
 // Turns a growing counter into a rate per second between consecutive readings.

@@ -9,6 +9,7 @@ std::shared_ptr<const std::string> StatsCollector::Collect(const StatsInputs& in
   StatsSample sample;
   sample.tick = ++tick_;
   sample.timestamp_ms = inputs.now_unix_ms;
+  sample.master = inputs.master;
   sample.host = inputs.host;
   sample.fleet = inputs.fleet;
   sample.db_connected = inputs.db_connected;

@@ -14,6 +14,7 @@ namespace sr::dashboard {
 
 // What the collector is given at each tick; the rest it measures itself.
 struct StatsInputs {
+  MasterIdentity master;
   HostCounters host;
   FleetTotals fleet;
   AllocationTotals allocations;

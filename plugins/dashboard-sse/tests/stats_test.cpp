@@ -44,7 +44,10 @@ TEST(StatsJson, KeepsTheOriginalFieldsAndAddsTheNewOnes) {
   sample.machine.cpu_percent = 37.5;
   sample.machine.memory_total = 8000;
   sample.machine.disk_free = 1000;
+  sample.master = MasterIdentity{"0.0.0.0:8081", "master-a"};
   auto json = Parse(StatsJson(sample));
+  EXPECT_STREQ(json["host"].GetString(), "0.0.0.0:8081");
+  EXPECT_STREQ(json["hostname"].GetString(), "master-a");
   EXPECT_EQ(json["uptime"].GetUint64(), 5000u);
   EXPECT_EQ(json["active_spawners"].GetUint64(), 12u);
   EXPECT_EQ(json["total_requests"].GetUint64(), 100u);

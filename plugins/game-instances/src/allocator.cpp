@@ -1,5 +1,8 @@
 #include "allocator.h"
 
+#include <exception>
+#include <optional>
+#include <string>
 #include <vector>
 
 namespace sr::game_instances {
@@ -58,7 +61,16 @@ void Allocator::Answered(std::shared_ptr<Attempt> attempt, const Fleet::Reservat
   std::optional<AgentInstance> started;
   if (AnsweredOk(result)) started = ParseAgentSpawn(result.body);
   if (started) {
-    Instance instance = fleet_.Confirm(reservation, *started, "allocation", clock_());
+    std::optional<Instance> confirmed;
+    try {
+      confirmed = fleet_.Confirm(reservation, *started, "allocation", clock_());
+    } catch (const std::exception& error) {
+      // Only with several masters (the cluster's sequence is unreachable). The agent runs the
+      // instance; the reconciliation adopts it once ids can be drawn again.
+      fleet_.Abandon(reservation, /*agent_failed=*/false, clock_());
+      return Fail(attempt, 503, std::string("no instance id could be drawn: ").append(error.what()));
+    }
+    Instance instance = *confirmed;
     journal_.Started(instance, [attempt, instance] {
       attempt->done(AllocationOutcome{201, instance, {}});
     });

@@ -166,11 +166,28 @@ std::optional<Fleet::Reservation> Fleet::Reserve(std::string_view region, Placem
   return Reservation{best->view.id, best->view.region, best->view.host, best->view.port};
 }
 
-Instance& Fleet::AddLocked(std::uint64_t spawner_id, const std::string& region,
-                           const std::string& host, const AgentInstance& started,
-                           std::string_view source, std::int64_t now_ms) {
+std::uint64_t Fleet::DrawNumberLocked() {
+  if (!options_.draw_number) return next_number_++;
+  std::uint64_t number = options_.draw_number();
+  next_number_ = std::max(next_number_, number + 1);
+  return number;
+}
+
+Instance& Fleet::InsertLocked(Instance instance) {
+  if (instance.running()) {
+    running_[instance.spawner_id][instance.agent_instance_id] = instance.number;
+    SetRunningLocked(instance.spawner_id);
+  }
+  std::uint64_t number = instance.number;
+  return instances_.insert_or_assign(number, std::move(instance)).first->second;
+}
+
+Instance& Fleet::AddLocked(std::uint64_t number, std::uint64_t spawner_id,
+                           const std::string& region, const std::string& host,
+                           const AgentInstance& started, std::string_view source,
+                           std::int64_t now_ms) {
   Instance instance;
-  instance.number = next_number_++;
+  instance.number = number;
   instance.spawner_id = spawner_id;
   instance.agent_instance_id = started.id;
   instance.region = region;
@@ -180,27 +197,28 @@ Instance& Fleet::AddLocked(std::uint64_t spawner_id, const std::string& region,
   instance.started_at = started.start_time.empty() ? sr::Rfc3339Millis(now_ms) : started.start_time;
   instance.source = std::string(source);
   instance.recorded_ms = now_ms;
-  running_[spawner_id][started.id] = instance.number;
-  SetRunningLocked(spawner_id);
-  return instances_.emplace(instance.number, std::move(instance)).first->second;
+  return InsertLocked(std::move(instance));
 }
 
 Instance Fleet::Confirm(const Reservation& reservation, const AgentInstance& started,
                         std::string_view source, std::int64_t now_ms) {
   std::lock_guard<std::mutex> lock(mutex_);
+  auto& running = running_[reservation.spawner_id];
+  auto known = running.find(started.id);
+  // Drawn before anything changes: when it throws, the caller abandons the reservation.
+  std::optional<std::uint64_t> number;
+  if (known == running.end()) number = DrawNumberLocked();
   auto spawner = spawners_.find(reservation.spawner_id);
   if (spawner != spawners_.end()) {
     if (spawner->second.reserved > 0) --spawner->second.reserved;
     spawner->second.failures = 0;
   }
-  auto& running = running_[reservation.spawner_id];
-  auto known = running.find(started.id);
-  if (known != running.end()) {
+  if (!number) {
     SetRunningLocked(reservation.spawner_id);
     return instances_.at(known->second);
   }
-  return AddLocked(reservation.spawner_id, reservation.region, reservation.host, started, source,
-                   now_ms);
+  return AddLocked(*number, reservation.spawner_id, reservation.region, reservation.host, started,
+                   source, now_ms);
 }
 
 void Fleet::Abandon(const Reservation& reservation, bool agent_failed, std::int64_t now_ms) {
@@ -224,8 +242,8 @@ std::optional<Instance> Fleet::Record(std::uint64_t spawner_id, const AgentInsta
   if (spawner == spawners_.end()) return std::nullopt;
   auto running = running_.find(spawner_id);
   if (running != running_.end() && running->second.count(started.id) > 0) return std::nullopt;
-  return AddLocked(spawner_id, spawner->second.view.region, spawner->second.view.host, started,
-                   source, now_ms);
+  return AddLocked(DrawNumberLocked(), spawner_id, spawner->second.view.region,
+                   spawner->second.view.host, started, source, now_ms);
 }
 
 std::vector<Instance> Fleet::List(const Filter& filter) const {
@@ -351,8 +369,14 @@ Fleet::Changes Fleet::FinishPoll(const Poll& poll, const std::vector<AgentInstan
   for (const auto& listed_instance : listed) {
     auto known = running_.find(poll.spawner_id);
     if (known != running_.end() && known->second.count(listed_instance.id) > 0) continue;
+    std::uint64_t number = 0;
+    try {
+      number = DrawNumberLocked();
+    } catch (const std::exception&) {
+      break;  // no id to give now (the database is away): the next poll adopts the rest
+    }
     changes.started.push_back(
-        AddLocked(poll.spawner_id, region, host, listed_instance, "adopted", now_ms));
+        AddLocked(number, poll.spawner_id, region, host, listed_instance, "adopted", now_ms));
   }
   return changes;
 }
@@ -384,13 +408,35 @@ void Fleet::Restore(std::vector<Instance> instances, std::uint64_t next_number) 
   next_number_ = std::max(next_number_, next_number);
   for (auto& instance : instances) {
     next_number_ = std::max(next_number_, instance.number + 1);
-    if (instance.running()) {
-      running_[instance.spawner_id][instance.agent_instance_id] = instance.number;
-      SetRunningLocked(instance.spawner_id);
-    }
-    std::uint64_t number = instance.number;
-    instances_[number] = std::move(instance);
+    if (instances_.count(instance.number) > 0) continue;
+    InsertLocked(std::move(instance));
   }
+}
+
+std::pair<Fleet::RemoteChange, Instance> Fleet::ApplyRemote(const Instance& stored) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  next_number_ = std::max(next_number_, stored.number + 1);
+  auto found = instances_.find(stored.number);
+  if (found == instances_.end()) {
+    Instance& added = InsertLocked(stored);
+    return {added.running() ? RemoteChange::kStarted : RemoteChange::kNone, added};
+  }
+  Instance& known = found->second;
+  if (known.running() && !stored.running()) {
+    auto spawner = spawners_.find(known.spawner_id);
+    if (spawner != spawners_.end()) ++spawner->second.epoch;  // as MarkStopped: see BeginPoll
+    EndLocked(known, stored.status, stored.ended_ms);
+    return {RemoteChange::kEnded, known};
+  }
+  return {RemoteChange::kNone, known};
+}
+
+void Fleet::ForgetRemote(std::uint64_t number) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto found = instances_.find(number);
+  if (found == instances_.end()) return;
+  if (found->second.running()) EndLocked(found->second, kGone, found->second.recorded_ms);
+  instances_.erase(found);
 }
 
 std::uint64_t Fleet::next_number() const {

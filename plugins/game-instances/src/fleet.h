@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -53,6 +54,12 @@ struct FleetOptions {
   // Spawner statuses that take no allocations (a heartbeat's "status").
   std::set<std::string, std::less<>> unavailable_statuses = {"draining", "maintenance", "offline",
                                                              "stopping", "disabled"};
+  // Where the numbers of new instances come from. Empty: the fleet's own counter (one
+  // master). Several masters over one database draw from the cluster-wide sequence
+  // (kv-store NextId), so that no two masters give out the same id. Called under the fleet's
+  // lock, once per new instance; a throw (the database is unreachable) leaves the fleet as it
+  // was and reaches the caller.
+  std::function<std::uint64_t()> draw_number;
 };
 
 class Fleet {
@@ -150,10 +157,22 @@ class Fleet {
   // allocation is in flight on the spawner.
   bool Disagrees(std::uint64_t spawner_id, std::uint32_t current_instances) const;
 
+  // ---- other masters (cluster mode) ----
+  // What another master's change did here.
+  enum class RemoteChange { kNone, kStarted, kEnded };
+  // Applies the stored state of an instance another master changed: an unknown one is added
+  // (running or ended as stored), a running one that ended there ends here. Returns what
+  // changed, for the events, and the instance as it now is.
+  std::pair<RemoteChange, Instance> ApplyRemote(const Instance& stored);
+  // Another master erased the instance (its retention ended): it leaves the book.
+  void ForgetRemote(std::uint64_t number);
+
   // ---- retention and restart ----
   // Stopped and gone instances older than the retention are dropped and returned.
   std::vector<Instance> DropEnded(std::int64_t now_ms);
-  // Instances read back at start-up; `next_number` is at least every number + 1.
+  // Instances read back at start-up; `next_number` is at least every number + 1. An instance
+  // already in the book (another master's change, delivered before the read) is newer than
+  // the read and kept.
   void Restore(std::vector<Instance> instances, std::uint64_t next_number);
   std::uint64_t next_number() const;
 
@@ -175,8 +194,13 @@ class Fleet {
   std::uint32_t FreeLocked(const SpawnerState& spawner) const;
   bool AllocatableLocked(const SpawnerState& spawner, std::int64_t now_ms) const;
   std::uint32_t RunningLocked(std::uint64_t spawner_id) const;
-  Instance& AddLocked(std::uint64_t spawner_id, const std::string& region, const std::string& host,
-                      const AgentInstance& started, std::string_view source, std::int64_t now_ms);
+  // The number of a new instance (options_.draw_number or the counter); may throw.
+  std::uint64_t DrawNumberLocked();
+  Instance& AddLocked(std::uint64_t number, std::uint64_t spawner_id, const std::string& region,
+                      const std::string& host, const AgentInstance& started,
+                      std::string_view source, std::int64_t now_ms);
+  // Puts `instance` (with its number) in the book and the running index.
+  Instance& InsertLocked(Instance instance);
   void EndLocked(Instance& instance, std::string_view status, std::int64_t now_ms);
   std::vector<Instance> RemoveLocked(std::uint64_t spawner_id, std::int64_t now_ms);
   void UnindexLocked(const SpawnerState& spawner);

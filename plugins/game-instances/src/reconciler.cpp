@@ -21,6 +21,7 @@ std::int64_t Reconciler::JitteredInterval() {
 }
 
 void Reconciler::Tick() {
+  if (options_.leads && !options_.leads()) return;
   std::vector<std::uint64_t> ids = fleet_.SpawnerIds(/*healthy_only=*/true);
   std::int64_t now = clock_();
   std::lock_guard<std::mutex> lock(mutex_);

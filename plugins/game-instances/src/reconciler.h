@@ -24,6 +24,10 @@ struct ReconcilerOptions {
   std::size_t concurrency = 16;
   // An urgent poll of one spawner waits at least this long after its previous poll.
   std::int64_t min_gap_ms = 1000;
+  // Whether this master polls now. Empty: always (one master). With several masters only
+  // the holder of a lease does, so that an instance found on an agent is adopted once, under
+  // one id, and the others learn of it through the database.
+  std::function<bool()> leads;
 };
 
 class Reconciler {

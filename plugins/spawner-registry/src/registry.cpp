@@ -184,22 +184,28 @@ void Registry::Delete(SpawnerId id, Done done) {
 }
 
 bool Registry::Heartbeat(SpawnerId id, const HeartbeatUpdate& update) {
-  return table_.Heartbeat(id, update, clock_.WallMs(), clock_.SteadyMs());
+  return Heartbeat(id, update, Caller{}).has_value();
 }
 
 std::optional<Access> Registry::Heartbeat(SpawnerId id, const HeartbeatUpdate& update,
                                           const Caller& caller) {
+  std::optional<Access> access =
+      table_.Heartbeat(id, update, clock_.WallMs(), clock_.SteadyMs(), caller);
+  if (access || !ReadThrough(id)) return access;
   return table_.Heartbeat(id, update, clock_.WallMs(), clock_.SteadyMs(), caller);
 }
 
 std::optional<Access> Registry::Authorize(SpawnerId id, const Caller& caller) {
+  std::optional<Access> access = table_.Authorize(id, caller);
+  if (access || !ReadThrough(id)) return access;
   return table_.Authorize(id, caller);
 }
 
-std::optional<SpawnerId> Registry::VerifyToken(std::string_view token) const {
+std::optional<SpawnerId> Registry::VerifyToken(std::string_view token) {
   std::optional<SpawnerId> id = TokenSpawnerId(token);
   if (!id) return std::nullopt;
   std::shared_ptr<const SpawnerIdentity> identity = table_.Identity(*id);
+  if (!identity && ReadThrough(*id)) identity = table_.Identity(*id);
   // Hashed and compared with no lock held.
   if (!identity || !identity->token_digest || !TokenMatches(token, *identity->token_digest)) {
     return std::nullopt;

@@ -112,8 +112,9 @@ class Registry {
   // nullopt for an unknown id.
   std::optional<Access> Authorize(SpawnerId id, const Caller& caller);
   // The id of the spawner whose live token `token` is. Looks up that one spawner (one shard
-  // lock, no I/O) and compares digests in constant time.
-  std::optional<SpawnerId> VerifyToken(std::string_view token) const;
+  // lock, no I/O; in cluster mode one read of the store when this master does not know the
+  // spawner, see ReadThrough) and compares digests in constant time.
+  std::optional<SpawnerId> VerifyToken(std::string_view token);
 
   std::optional<SpawnerSnapshot> Get(SpawnerId id) const;
   std::shared_ptr<const SpawnerIdentity> Identity(SpawnerId id) const;
@@ -145,6 +146,10 @@ class Registry {
   // spawner.registered or spawner.updated when `publish`.
   void Adopt(StoredSpawner stored, std::int64_t alive_at_ms, bool publish);
   void LoadClustered(LoadSummary& summary);
+  // Cluster mode: reads spawner `id` from the store when this master does not know it (its
+  // registration on another master may not have been delivered here yet; a heartbeat may
+  // land on any master). True when it is known now. Ids removed here are not read again.
+  bool ReadThrough(SpawnerId id);
   // A new spawner, seen now.
   SpawnerTable::Entry NewEntry(Registration registration, std::string registered_from,
                                SpawnerId id, const TokenDigest& token_digest) const;

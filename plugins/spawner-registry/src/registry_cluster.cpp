@@ -111,6 +111,26 @@ void Registry::ApplyRemote(std::string_view key, std::string_view value, bool de
   Adopt(std::move(*stored), alive_at_ms, true);
 }
 
+bool Registry::ReadThrough(SpawnerId id) {
+  if (!clustered_) return false;
+  {
+    std::lock_guard<std::mutex> lock(removed_mutex_);
+    if (removed_.Contains(id)) return false;
+  }
+  std::optional<std::string> value;
+  try {
+    value = store_->ReadSpawner(SpawnerKey(id));
+  } catch (const std::exception&) {
+    return false;  // the database is unreachable: answer from memory
+  }
+  if (!value) return false;
+  std::optional<StoredSpawner> stored = DecodeStoredSpawner(id, *value);
+  if (!stored) return false;
+  const std::int64_t alive_at_ms = SteadyFromWall(stored->last_seen_ms, clock_);
+  Adopt(std::move(*stored), alive_at_ms, true);
+  return table_.Identity(id) != nullptr;
+}
+
 void Registry::Adopt(StoredSpawner stored, std::int64_t alive_at_ms, bool publish) {
   const SpawnerId id = stored.id;
   // order_mutex_: events go out in the order of the spawner's revisions, as write-behind

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -94,6 +95,13 @@ class RegistryStore {
   virtual std::unique_ptr<Watch> WatchSpawners(ChangeVisitor visit) {
     static_cast<void>(visit);
     return nullptr;
+  }
+  // The stored record of the spawner `key`, nullopt when there is none. Clustered stores
+  // only (a single master has every record in memory). Throws std::runtime_error when the
+  // store cannot answer.
+  virtual std::optional<std::string> ReadSpawner(std::string_view key) {
+    static_cast<void>(key);
+    return std::nullopt;
   }
   // True when this master should do the cluster's once-only work `lease` now (always for a
   // single master).

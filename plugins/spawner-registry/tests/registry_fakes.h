@@ -15,6 +15,9 @@ namespace sr::spawner_registry::testing {
 
 class FakeClock final : public RegistryClock {
  public:
+  FakeClock() = default;
+  // Masters started at different moments: the same wall clock, their own steady clocks.
+  explicit FakeClock(std::int64_t steady_ms) : steady_ms_(steady_ms) {}
   std::int64_t WallMs() const override { return wall_ms_.load(); }
   std::int64_t SteadyMs() const override { return steady_ms_.load(); }
   void Advance(std::int64_t ms) {

@@ -2,9 +2,10 @@
 // each webhook delivery went. Polls GET /api/alerts (alerts are rare; a stream would add
 // nothing), and hides itself when the alerts plugin is not enabled (404).
 import { h, setText } from '../lib/dom.js';
-import { ApiError, api, describeError } from '../lib/api.js';
+import { describeError } from '../lib/api.js';
 import { alertBadge, alertStateText, alertsHeadline, deliveryText, deliveryTone } from '../lib/alerts.js';
 import { formatDateTime, formatTime } from '../lib/format.js';
+import { pollOptional } from '../lib/optional-poll.js';
 
 const POLL_MS = 10000;
 const SHOWN = 10;
@@ -37,26 +38,19 @@ export class AlertPanel {
   }
 
   start() {
-    this.refresh();
-    this.timer = setInterval(() => this.refresh(), POLL_MS);
-  }
-
-  async refresh() {
-    try {
-      const answer = await api(`/api/alerts?limit=${SHOWN}`);
-      this.root.hidden = false;
-      this.note.hidden = true;
-      this.render(answer);
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 404) {
-        this.root.hidden = true;  // no alerts plugin
-        clearInterval(this.timer);
-        return;
-      }
-      this.root.hidden = false;
-      this.note.hidden = false;
-      setText(this.note, `Alerts unavailable: ${describeError(error)}`);
-    }
+    pollOptional(`/api/alerts?limit=${SHOWN}`, POLL_MS, {
+      onAnswer: (answer) => {
+        this.root.hidden = false;
+        this.note.hidden = true;
+        this.render(answer);
+      },
+      onAbsent: () => { this.root.hidden = true; },  // no alerts plugin
+      onError: (error) => {
+        this.root.hidden = false;
+        this.note.hidden = false;
+        setText(this.note, `Alerts unavailable: ${describeError(error)}`);
+      },
+    });
   }
 
   render(answer) {

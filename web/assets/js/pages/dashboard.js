@@ -1,15 +1,18 @@
-// The dashboard: figures, charts, capacity per region and the spawner table, kept live by
-// /events (or by polling when the stream is unavailable).
-import { $ } from '../lib/dom.js';
+// The dashboard: figures, charts, capacity per region, the cluster's masters and the spawner
+// table, kept live by /events (or by polling when the stream is unavailable). The header names
+// the master that serves the page: behind a load balancer it may be any of them.
+import { $, setText } from '../lib/dom.js';
 import { ApiError, api, describeError } from '../lib/api.js';
 import { CoalescedRefresh } from '../lib/coalesced-refresh.js';
 import { confirmAction } from '../lib/dialog.js';
+import { masterLabel } from '../lib/cluster.js';
 import { formatTime } from '../lib/format.js';
 import { LiveConnection } from '../lib/live.js';
 import { initShell } from '../lib/shell.js';
 import { SpawnerStore } from '../lib/spawner-store.js';
 import { toast } from '../lib/toast.js';
 import { AlertPanel } from '../components/alert-panel.js';
+import { ClusterPanel } from '../components/cluster-panel.js';
 import { DashboardCharts } from '../components/dashboard-charts.js';
 import { RegionCapacity } from '../components/region-capacity.js';
 import { SpawnerTable } from '../components/spawner-table.js';
@@ -20,6 +23,12 @@ const store = new SpawnerStore();
 const cards = new StatCards($('#stat-cards'));
 const charts = new DashboardCharts($('#charts'));
 const updated = $('#updated');
+const masterHost = $('#master-host');
+let latestStats = null;
+let latestCluster = null;
+function showMaster() {
+  setText(masterHost, masterLabel(latestStats, latestCluster));
+}
 const capacity = new RegionCapacity($('#region-capacity'), { section: $('#capacity-section') });
 
 // Capacity per region belongs to the game-instances plugin (404 without it: then its table
@@ -111,6 +120,8 @@ function showStats(stats) {
   cards.update(stats);
   charts.push(stats);
   updated.textContent = `Updated ${formatTime(stats.timestamp)}`;
+  latestStats = stats;
+  showMaster();
 }
 
 async function fetchSpawnerList() {
@@ -154,4 +165,10 @@ const live = new LiveConnection({
   },
 });
 live.start();
+new ClusterPanel($('#cluster'), {
+  onAnswer: (answer) => {
+    latestCluster = answer;
+    showMaster();
+  },
+}).start();
 new AlertPanel($('#alerts')).start();
