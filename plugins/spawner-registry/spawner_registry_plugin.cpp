@@ -215,7 +215,8 @@ class SpawnerRegistryPlugin final : public sr::Plugin {
     auto sweep = registry_->SweepExpired();
     if (sweep.leading != leading_) {
       host.Info(sweep.leading ? "this master now runs the expiry sweep (lease 'spawner-sweeper')"
-                              : "another master runs the expiry sweep now");
+                              : "this master no longer runs the expiry sweep (another master holds the "
+                                "lease 'spawner-sweeper', or the database is unreachable)");
       leading_ = sweep.leading;
     }
     if (sweep.removed > 0) host.Info(std::to_string(sweep.removed) + " spawner(s) expired");
