@@ -179,11 +179,12 @@ class AuthPlugin final : public sr::Plugin {
     if (!store_->clustered()) return;
     try {
       watches_ = core_->FollowOtherMasters();
-      watches_.push_back(store_->Watch(
-          KvGeneratedKeyStore::kSpace,
-          [this](std::string_view key, std::string_view value, bool deleted) {
-            if (key == KvGeneratedKeyStore::kKey) ApplyRemoteGeneratedKey(value, deleted);
-          }));
+      watches_.push_back(
+          store_->Watch(KvGeneratedKeyStore::kSpace,
+                        [this](std::string_view key, std::string_view value, bool deleted) {
+                          if (key == KvGeneratedKeyStore::kKey)
+                            ApplyRemoteGeneratedKey(value, deleted);
+                        }));
     } catch (const StoreError& e) {
       throw sr::Error(std::string("cannot follow the other masters: ") + e.what());
     }

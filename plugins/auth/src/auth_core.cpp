@@ -95,12 +95,15 @@ void AuthCore::ApplyRemoteUser(std::string_view key, std::string_view value, boo
 std::vector<std::unique_ptr<StoreWatch>> AuthCore::FollowOtherMasters() {
   std::vector<std::unique_ptr<StoreWatch>> watches;
   if (!store_.clustered()) return watches;
-  watches.push_back(store_.Watch(SessionStore::kSpace,
-                                 [this](std::string_view key, std::string_view value,
-                                        bool deleted) { ApplyRemoteSession(key, value, deleted); }));
+  // Users first: a master that disables a user writes the user, then deletes the sessions, so
+  // where one delivery carries both the sessions end with the reason "disabled".
   watches.push_back(store_.Watch(UserDirectory::kUsersSpace,
                                  [this](std::string_view key, std::string_view value,
                                         bool deleted) { ApplyRemoteUser(key, value, deleted); }));
+  watches.push_back(store_.Watch(
+      SessionStore::kSpace, [this](std::string_view key, std::string_view value, bool deleted) {
+        ApplyRemoteSession(key, value, deleted);
+      }));
   return watches;
 }
 

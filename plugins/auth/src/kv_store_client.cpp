@@ -73,7 +73,8 @@ class ServiceWatch final : public StoreWatch {
 std::unique_ptr<StoreWatch> KvStoreClient::Watch(std::string_view space, ChangeVisitor visit) {
   if (!store_.clustered()) return nullptr;
   return Translated([&]() -> std::unique_ptr<StoreWatch> {
-    return std::make_unique<ServiceWatch>(store_.WatchChanges(store_.Open(space), std::move(visit)));
+    return std::make_unique<ServiceWatch>(
+        store_.WatchChanges(store_.Open(space), std::move(visit)));
   });
 }
 

@@ -2,12 +2,12 @@
 
 namespace sr::auth {
 
-std::optional<SignedInUser> ResolveSession(SessionStore& sessions, const UserDirectory& users,
+std::optional<SignedInUser> ResolveSession(SessionStore& sessions, UserDirectory& users,
                                            std::string_view token, std::int64_t now_ms,
                                            bool touch) {
   auto session = touch ? sessions.Touch(token, now_ms) : sessions.Peek(token, now_ms);
   if (!session) return std::nullopt;
-  auto user = users.FindById(session->user_id);
+  auto user = users.FindOrReadThrough(session->user_id);
   if (!user || user->disabled || user->generation != session->user_generation) {
     return std::nullopt;
   }

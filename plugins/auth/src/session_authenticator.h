@@ -18,7 +18,7 @@ struct SignedInUser {
 
 // Reads only memory (but see SessionStore::Touch for a clustered store). `touch` restarts
 // the session's idle timer.
-std::optional<SignedInUser> ResolveSession(SessionStore& sessions, const UserDirectory& users,
+std::optional<SignedInUser> ResolveSession(SessionStore& sessions, UserDirectory& users,
                                            std::string_view token, std::int64_t now_ms, bool touch);
 
 }  // namespace sr::auth

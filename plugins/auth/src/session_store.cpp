@@ -69,6 +69,7 @@ std::int64_t SessionStore::ExpiryOf(const Session& session) const {
 }
 
 void SessionStore::Load(std::int64_t now_ms) {
+  std::lock_guard loading(load_mutex_);
   std::unordered_map<std::string, Session> loaded;
   std::vector<std::string> stale;
   // Another master may have used a session since it last stored it: in a cluster only rows
@@ -195,7 +196,8 @@ void SessionStore::ReadThrough(const std::string& id_hash, std::int64_t now_ms) 
     std::optional<Session> stored = ParseSession(id_hash, *text);
     if (!stored || Expired(*stored, now_ms)) return;
     auto [it, inserted] = sessions_.try_emplace(id_hash, *stored);
-    if (!inserted) it->second.last_seen_ms = std::max(it->second.last_seen_ms, stored->last_seen_ms);
+    if (!inserted)
+      it->second.last_seen_ms = std::max(it->second.last_seen_ms, stored->last_seen_ms);
     next_expiry_ms_ = std::min(next_expiry_ms_, ExpiryOf(it->second));
     return;
   }
@@ -218,6 +220,7 @@ std::int64_t SessionStore::ClusterGraceMs() const {
 std::optional<Session> SessionStore::ApplyRemote(std::string_view id_hash, std::string_view value,
                                                  bool deleted) {
   std::string id(id_hash);
+  std::lock_guard loading(load_mutex_);
   std::lock_guard lock(mutex_);
   auto it = sessions_.find(id);
   if (deleted) {
@@ -371,6 +374,9 @@ void SessionStore::WriteDeletions(std::vector<std::string> id_hashes) {
 
 void SessionStore::Flush(std::int64_t now_ms) {
   std::lock_guard persist(persist_mutex_);
+  // First, so that a failure leaves the rest of the pending work where it is. Sessions found
+  // expired below are settled by the next call (they wait out the grace anyway).
+  if (store_.clustered()) SettleExpiries(now_ms);
   std::vector<Session> touched;
   std::vector<std::string> deletions;
   {
@@ -392,15 +398,15 @@ void SessionStore::Flush(std::int64_t now_ms) {
     dirty_.clear();
     deletions.swap(pending_deletions_);
   }
-  if (store_.clustered()) SettleExpiries(now_ms);
   if (touched.empty() && deletions.empty()) return;
   std::vector<KvOp> ops;
   ops.reserve(touched.size() + deletions.size());
   for (const Session& session : touched) {
     // An update, not a put: another master may have ended the session meanwhile.
-    ops.push_back(store_.clustered()
-                      ? KvOp::Update(std::string(kSpace), session.id_hash, SerializeSession(session))
-                      : KvOp::Put(std::string(kSpace), session.id_hash, SerializeSession(session)));
+    ops.push_back(
+        store_.clustered()
+            ? KvOp::Update(std::string(kSpace), session.id_hash, SerializeSession(session))
+            : KvOp::Put(std::string(kSpace), session.id_hash, SerializeSession(session)));
   }
   for (const std::string& id_hash : deletions) {
     ops.push_back(KvOp::Delete(std::string(kSpace), id_hash));

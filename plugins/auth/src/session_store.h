@@ -108,7 +108,7 @@ class SessionStore {
   std::int64_t ExpiryOf(const Session& session) const;
   std::optional<Session> Find(std::string_view token, std::int64_t now_ms, bool touch);
   void WriteDeletions(std::vector<std::string> id_hashes);  // with persist_mutex_ held
-  void QueueExpired(const std::string& id_hash);             // with mutex_ held
+  void QueueExpired(const std::string& id_hash);            // with mutex_ held
   // Installs the stored copy of a session when it is live (clustered stores only): one made
   // on another master, or one kept alive there. A store failure leaves memory as it is.
   void ReadThrough(const std::string& id_hash, std::int64_t now_ms);
@@ -127,6 +127,9 @@ class SessionStore {
   // Orders store writes: a deletion can never be overtaken by a stale write of the same
   // session, which would bring a logged-out session back after a restart.
   std::mutex persist_mutex_;
+  // Held by Load across its read and by ApplyRemote: a change another master makes while we
+  // read is applied on top of what was read, never overwritten by it.
+  std::mutex load_mutex_;
   mutable std::mutex mutex_;                           // guards the members below
   std::unordered_map<std::string, Session> sessions_;  // by id_hash
   std::unordered_set<std::string> dirty_;              // last-seen not yet stored

@@ -82,6 +82,7 @@ std::optional<std::string> NormalizeEmail(std::string_view email) {
 UserDirectory::UserDirectory(KeyValueStore& store) : store_(store) {}
 
 void UserDirectory::Load() {
+  std::lock_guard loading(load_mutex_);
   std::map<std::uint64_t, User> users;
   std::unordered_map<std::string, std::uint64_t> by_email;
   std::uint64_t next_id = 1;
@@ -113,6 +114,57 @@ std::optional<User> UserDirectory::FindById(std::uint64_t id) const {
   auto it = users_.find(id);
   if (it == users_.end()) return std::nullopt;
   return it->second;
+}
+
+std::optional<User> UserDirectory::FindOrReadThrough(std::uint64_t id) {
+  if (auto user = FindById(id); user || !store_.clustered()) return user;
+  std::uint64_t deletions_seen = 0;
+  {
+    std::shared_lock lock(mutex_);
+    deletions_seen = deletions_;
+  }
+  std::optional<std::string> text;
+  try {
+    text = store_.Get(kUsersSpace, SequenceKey(id));
+  } catch (const StoreError&) {
+    return std::nullopt;
+  }
+  std::optional<User> user = text ? ParseUser(*text) : std::nullopt;
+  if (!user || user->id != id) return std::nullopt;
+  std::unique_lock lock(mutex_);
+  if (deletions_ != deletions_seen) return std::nullopt;  // rare: the next request reads again
+  if (auto it = users_.find(id); it != users_.end()) return it->second;
+  InstallLocked(*user);
+  return user;
+}
+
+std::optional<User> UserDirectory::FindByEmailOrReadThrough(std::string_view email) {
+  if (auto user = FindByEmail(email); user || !store_.clustered()) return user;
+  auto normalized = NormalizeEmail(email);
+  if (!normalized) return std::nullopt;
+  std::uint64_t deletions_seen = 0;
+  {
+    std::shared_lock lock(mutex_);
+    deletions_seen = deletions_;
+  }
+  std::optional<User> found;
+  try {
+    store_.Scan(kUsersSpace, "", "", 0, false, [&](std::string_view, std::string_view value) {
+      auto user = ParseUser(value);
+      // The lowest id owns an address, as in Load.
+      if (user && user->email == *normalized && (!found || user->id < found->id)) found = user;
+      return true;
+    });
+  } catch (const StoreError&) {
+    return std::nullopt;
+  }
+  if (!found) return std::nullopt;
+  std::unique_lock lock(mutex_);
+  if (deletions_ != deletions_seen) return std::nullopt;  // rare: the next attempt reads again
+  if (users_.count(found->id) == 0) InstallLocked(*found);
+  auto owner = id_by_email_.find(*normalized);
+  if (owner == id_by_email_.end()) return std::nullopt;
+  return users_.at(owner->second);
 }
 
 std::optional<User> UserDirectory::FindByEmail(std::string_view email) const {
@@ -158,10 +210,9 @@ bool UserDirectory::IsLastEnabledAdmin(const User& user) const {
 void UserDirectory::Persist(const User& user, std::optional<std::uint64_t> next_id, bool update) {
   std::vector<KvOp> ops;
   // An update never brings back a user that another master deleted meanwhile.
-  ops.push_back(update ? KvOp::Update(std::string(kUsersSpace), SequenceKey(user.id),
-                                      SerializeUser(user))
-                       : KvOp::Put(std::string(kUsersSpace), SequenceKey(user.id),
-                                   SerializeUser(user)));
+  ops.push_back(
+      update ? KvOp::Update(std::string(kUsersSpace), SequenceKey(user.id), SerializeUser(user))
+             : KvOp::Put(std::string(kUsersSpace), SequenceKey(user.id), SerializeUser(user)));
   if (next_id) {
     ops.push_back(
         KvOp::Put(std::string(kMetaSpace), std::string(kNextIdKey), std::to_string(*next_id)));
@@ -245,7 +296,13 @@ tl::expected<User, UserError> UserDirectory::Create(std::string_view email, Role
   try {
     taken = EmailTakenByOther(user.email, user.id);
   } catch (const StoreError&) {
-    taken = true;  // cannot tell: back out rather than risk two users with one address
+    // Cannot tell whether another master has the address: withdraw rather than risk two
+    // users with one email, and report the store's failure.
+    try {
+      store_.Write({KvOp::Delete(std::string(kUsersSpace), SequenceKey(user.id))});
+    } catch (const StoreError&) {  // the first failure is the one to report
+    }
+    throw;
   }
   if (taken) {
     store_.Write({KvOp::Delete(std::string(kUsersSpace), SequenceKey(user.id))});
@@ -311,6 +368,7 @@ tl::expected<User, UserError> UserDirectory::Delete(std::uint64_t id) {
   store_.Write({KvOp::Delete(std::string(kUsersSpace), SequenceKey(id))});
   std::unique_lock lock(mutex_);
   users_.erase(id);
+  deletions_ += 1;
   RepointEmail(current->email);
   return *current;
 }
@@ -326,12 +384,16 @@ RemoteUserChange UserDirectory::ApplyRemote(std::string_view key, std::string_vi
     user = ParseUser(value);
     if (!user || user->id != id) return change;  // not a row this plugin wrote
   }
+  std::lock_guard loading(load_mutex_);
   std::unique_lock lock(mutex_);
   if (auto it = users_.find(id); it != users_.end()) change.before = it->second;
   if (user) {
     InstallLocked(*user);
     change.after = std::move(user);
-  } else if (change.before) {
+    return change;
+  }
+  deletions_ += 1;
+  if (change.before) {
     users_.erase(id);
     RepointEmail(change.before->email);
   }

@@ -66,6 +66,13 @@ class UserDirectory {
   void Load();
 
   std::optional<User> FindById(std::uint64_t id) const;
+  // FindById, but with a clustered store a user unknown here is read from the store (made on
+  // another master, its change not delivered yet). A store failure counts as unknown.
+  std::optional<User> FindOrReadThrough(std::uint64_t id);
+  // FindByEmail, but with a clustered store an address unknown here is looked for in the store
+  // (a sign-in right after the user was made on another master). Reads the whole namespace:
+  // call it behind the login throttle. A store failure counts as unknown.
+  std::optional<User> FindByEmailOrReadThrough(std::string_view email);
   std::optional<User> FindByEmail(std::string_view email) const;
   std::vector<User> List() const;  // by id
   bool AnyAdmin() const;
@@ -93,18 +100,23 @@ class UserDirectory {
   // `update`: write only if the row still exists (clustered stores).
   void Persist(const User& user, std::optional<std::uint64_t> next_id, bool update);
   void Install(const User& user);
-  void InstallLocked(const User& user);          // with mutex_ held exclusively
+  void InstallLocked(const User& user);         // with mutex_ held exclusively
   void RepointEmail(const std::string& email);  // with mutex_ held exclusively
   std::optional<User> Current(std::uint64_t id) const;
   // True when the store holds another user with `email` (clustered Create). Throws StoreError.
   bool EmailTakenByOther(const std::string& email, std::uint64_t id);
 
   KeyValueStore& store_;
-  std::mutex write_mutex_;           // serialises mutations, held across the store write
+  std::mutex write_mutex_;  // serialises mutations, held across the store write
+  // Held by Load across its read and by ApplyRemote: a change another master makes while we
+  // read is applied on top of what was read, never overwritten by it.
+  std::mutex load_mutex_;
   mutable std::shared_mutex mutex_;  // guards the maps below
   std::map<std::uint64_t, User> users_;
   std::unordered_map<std::string, std::uint64_t> id_by_email_;
   std::uint64_t next_id_ = 1;
+  // Counts deletions, so that a read-through racing with one does not bring the user back.
+  std::uint64_t deletions_ = 0;
 };
 
 }  // namespace sr::auth
