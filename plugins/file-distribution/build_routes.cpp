@@ -75,7 +75,8 @@ void BuildRoutes::CreateUpload(sr::Request& request, sr::Response& response) {
   NewUpload& upload = parsed.value();
   if (cluster_ != nullptr && !cluster_->Healthy()) {
     // The build would reach this master only: refuse it before the client sends the bytes.
-    return WriteError(response, Error{ErrorKind::kUnavailable, std::string(kDatabaseDown), std::nullopt});
+    return WriteError(response,
+                      Error{ErrorKind::kUnavailable, std::string(kDatabaseDown), std::nullopt});
   }
   if (builds_.HasVersion(upload.version) ||
       (cluster_ != nullptr && cluster_->catalog().Find(upload.version))) {
@@ -126,6 +127,11 @@ void BuildRoutes::Commit(sr::Request& request, sr::Response& response) {
     };
   }
   Result<CommittedBuild> committed = CommitUpload(uploads_, builds_, id, UnixNow(), mode, publish);
+  if (published) {
+    // Installed here or not, the build is the cluster's now: a copy is fetched on first use.
+    std::string warning = cluster_->Adopt(*published);
+    if (!warning.empty()) host_.Warn(warning);
+  }
   if (!committed.has_value()) {
     const Error& error = committed.error();
     if (error.kind == ErrorKind::kUnprocessable && !error.received) {
@@ -165,18 +171,25 @@ void BuildRoutes::AbortUpload(sr::Request& request, sr::Response& response) {
 }
 
 void BuildRoutes::ListBuilds(sr::Request& request, sr::Response& response) {
-  served_.With(request, response, std::bind_front(&BuildRoutes::AnswerList, this));
+  // A cluster's current build is the shared pointer: asking which file this master serves
+  // would start a fetch when it is behind.
+  if (cluster_ != nullptr) {
+    if (std::optional<CurrentPointer> pointer = cluster_->catalog().Current()) {
+      return AnswerList(response, pointer->version);
+    }
+  }
+  served_.With(request, response,
+               [this](sr::Request&, sr::Response& answer, Result<ResolvedBuild> served) {
+                 std::optional<std::string> current;
+                 if (served.has_value()) current = served.value().build.version;
+                 AnswerList(answer, current);
+               });
 }
 
-void BuildRoutes::AnswerList(sr::Request&, sr::Response& response, Result<ResolvedBuild> served) {
-  std::optional<std::string> current;
-  if (served.has_value()) current = served.value().build.version;
+void BuildRoutes::AnswerList(sr::Response& response, const std::optional<std::string>& current) {
   if (cluster_ == nullptr) return response.Json(200, BuildListJson(builds_.Builds(), current));
   std::vector<BuildRecord> builds;
   for (ClusterBuild& build : cluster_->catalog().Builds()) builds.push_back(std::move(build.build));
-  if (std::optional<CurrentPointer> pointer = cluster_->catalog().Current()) {
-    current = pointer->version;
-  }
   response.Json(200, BuildListJson(builds, current));
 }
 

@@ -5,7 +5,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <sr/plugin.hpp>
+#include <string>
 
 #include "build_events.h"
 #include "build_store.h"
@@ -32,7 +34,7 @@ class BuildRoutes {
   void Commit(sr::Request& request, sr::Response& response);
   void AbortUpload(sr::Request& request, sr::Response& response);
   void ListBuilds(sr::Request& request, sr::Response& response);
-  void AnswerList(sr::Request& request, sr::Response& response, Result<ResolvedBuild> served);
+  void AnswerList(sr::Response& response, const std::optional<std::string>& current);
   void ActivateBuild(sr::Request& request, sr::Response& response);
   Result<Activation> Activate(const std::string& version, const std::string& actor);
 

@@ -1,6 +1,19 @@
 #include "cluster_mode.h"
 
+#include <chrono>
+
+#include "time_format.h"
+
 namespace sr::file_distribution {
+
+namespace {
+
+// A commit writes its chunks within minutes even for the largest build: an hour-old pending
+// set belongs to a master that died or lost the database half-way.
+constexpr std::int64_t kAbandonedAfterSeconds = 3600;
+constexpr std::chrono::minutes kSweepPeriod{10};
+
+}  // namespace
 
 std::unique_ptr<ClusterMode> ClusterMode::Open(sr::Host& host, const BuildFolder& folder,
                                                BuildStore& local, BuildEvents& events,
@@ -24,6 +37,14 @@ ClusterMode::ClusterMode(sr::Host& host, const sr_kv_store_v1& service, const Bu
       [&host](std::function<void()> job) { host.Run("build fetch", std::move(job)); });
   builds_->Start([this](const std::vector<CatalogChange>& changes) { OnChanges(changes); },
                  [&host](const std::string& warning) { host.Warn(warning); });
+  sweep_task_ = host.Every("abandoned build chunks", kSweepPeriod, [this] {
+    std::string warning;
+    std::size_t swept = builds_->SweepAbandoned(UnixNow(), kAbandonedAfterSeconds, warning);
+    if (swept > 0)
+      host_.Info(std::string("deleted the abandoned chunks of ") + std::to_string(swept) +
+                 " build(s)");
+    if (!warning.empty()) host_.Warn(warning);
+  });
 }
 
 // On the store's change thread: events are queued by the host; disk work goes to a worker.
@@ -31,11 +52,12 @@ void ClusterMode::OnChanges(const std::vector<CatalogChange>& changes) {
   for (const CatalogChange& change : changes) {
     switch (change.kind) {
       case CatalogChange::Kind::kAdded:
-        host_.Info("build " + change.build.version + " was uploaded through another master");
+        host_.Info(std::string("build ") + change.build.version +
+                   " was uploaded through another master");
         events_.Uploaded(change.build);
         break;
       case CatalogChange::Kind::kActivated:
-        host_.Info("build " + change.build.version + " was made current by " +
+        host_.Info(std::string("build ") + change.build.version + " was made current by " +
                    change.activated_by + " through another master");
         events_.Activated(change.build, change.previous, change.activated_by);
         break;
@@ -43,8 +65,8 @@ void ClusterMode::OnChanges(const std::vector<CatalogChange>& changes) {
         host_.Run("build removal", [this, version = change.build.version] {
           Status removed = local_.Remove(version);
           if (!removed.has_value()) {
-            host_.Warn("cannot remove build " + version + ", deleted by another master: " +
-                       removed.error().message);
+            host_.Warn(std::string("cannot remove build ") + version +
+                       ", deleted by another master: " + removed.error().message);
           }
         });
         break;

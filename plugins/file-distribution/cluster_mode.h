@@ -2,7 +2,9 @@
 // postgres-store): the builds live in the shared store (cluster_builds.h), this master serves
 // a verified copy fetched on first use (current_sync.h), and the other masters' uploads and
 // current-build switches become this master's build.uploaded and build.activated events, so
-// its dashboard follows. A build the cluster deleted leaves this disk too.
+// its dashboard follows. A build the cluster deleted leaves this disk too. Task "abandoned
+// build chunks" (every 10 min, on the master holding the sweeper lease): deletes the chunks a
+// commit or pruning left half-way for over an hour.
 #pragma once
 
 #include <cstddef>
@@ -46,6 +48,7 @@ class ClusterMode {
   sr::KvStore store_;
   std::unique_ptr<ClusterBuilds> builds_;
   std::unique_ptr<CurrentSync> sync_;
+  sr::Task sweep_task_;
 };
 
 }  // namespace sr::file_distribution

@@ -23,7 +23,11 @@
 //   "upload expiry"           every upload_expiry / 4 (1 s to 10 min): drops idle uploads
 //   "build digest"            one-shot: SHA-256 of a served file not seen before (placed by hand)
 //   "served build check"      one-shot at start: learns the served file before the first request
-// Events published:
+//   On a master of a cluster (cluster_mode.h):
+//   "build fetch"             one-shot: brings the served file up to the cluster's current build
+//   "build removal"           one-shot: drops the copy of a build another master pruned
+//   "abandoned build chunks"  every 10 min, on the lease holder: chunks a dead commit left
+// Events published (in a cluster, also for the other masters' uploads and switches):
 //   build.uploaded   {version,size,sha256,uploaded_by,uploaded_at}
 //   build.activated  {version,sha256,size,previous,activated_by}  (a commit that made the
 //                    build current, activate, hand-placed)
@@ -137,7 +141,7 @@ class FileDistributionPlugin final : public sr::Plugin {
               std::to_string(store_->Builds().size()) + " kept build(s), " +
               std::to_string(uploads_->Count()) + " upload(s) in progress");
     if (cluster_) {
-      host.Info("cluster mode: builds are shared through the kv-store, " +
+      host.Info(std::string("cluster mode: builds are shared through the kv-store, ") +
                 std::to_string(cluster_->builds().catalog().Builds().size()) +
                 " build(s) in the cluster");
     }

@@ -45,7 +45,8 @@ void ServedBuild::With(sr::Request& request, sr::Response& response, Handler han
 
 Result<ResolvedBuild> ServedBuild::Synced(Status synced) const {
   if (!synced.has_value()) {
-    host_.LogError("cannot serve the cluster's current build: " + synced.error().message);
+    host_.LogError(std::string("cannot serve the cluster's current build: ") +
+                   synced.error().message);
     return tl::make_unexpected(synced.error());
   }
   Result<OpenedBuild> opened = store_.OpenServed();

@@ -24,8 +24,8 @@ std::uint64_t ChunkLength(std::uint64_t size, std::uint64_t index) {
 Status ReadAllAt(int fd, std::string& buffer, std::uint64_t offset) {
   std::size_t done = 0;
   while (done < buffer.size()) {
-    ssize_t got = ::pread(fd, buffer.data() + done, buffer.size() - done,
-                          static_cast<off_t>(offset + done));
+    ssize_t got =
+        ::pread(fd, buffer.data() + done, buffer.size() - done, static_cast<off_t>(offset + done));
     if (got < 0 && errno == EINTR) continue;
     if (got < 0) return tl::make_unexpected(IoError("read the build", errno));
     if (got == 0) return MakeError(ErrorKind::kInternal, "the build file is shorter than declared");
@@ -74,9 +74,10 @@ Status BuildChunks::Get(std::uint64_t id, std::uint64_t size, int fd) {
     const std::uint64_t expected = ChunkLength(size, index);
     if (!chunk || chunk->size() != expected) {
       return MakeError(ErrorKind::kUnavailable,
-                       "chunk " + std::to_string(index) + " of " + std::to_string(count) +
-                           (chunk ? " has " + std::to_string(chunk->size()) + " bytes instead of " +
-                                        std::to_string(expected)
+                       std::string("chunk ") + std::to_string(index) + " of " +
+                           std::to_string(count) +
+                           (chunk ? std::string(" has ") + std::to_string(chunk->size()) +
+                                        " bytes instead of " + std::to_string(expected)
                                   : " is missing") +
                            " in the database");
     }

@@ -33,13 +33,14 @@ Result<BuildRecord> ReadBuildRecord(const rapidjson::Value& value) {
   record.version = *version;
   auto size = value.FindMember("size");
   if (size == value.MemberEnd() || !size->value.IsUint64()) {
-    return MakeError(ErrorKind::kInternal, "build " + record.version + " has no size");
+    return MakeError(ErrorKind::kInternal, std::string("build ") + record.version + " has no size");
   }
   record.size = size->value.GetUint64();
   auto sha = StringMember(value, "sha256");
   auto normalized = sha ? NormalizeSha256(*sha) : std::nullopt;
   if (!normalized) {
-    return MakeError(ErrorKind::kInternal, "build " + record.version + " has no valid sha256");
+    return MakeError(ErrorKind::kInternal,
+                     std::string("build ") + record.version + " has no valid sha256");
   }
   record.sha256 = *normalized;
   record.uploaded_by = StringMember(value, "uploaded_by").value_or("");

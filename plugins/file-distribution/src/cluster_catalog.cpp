@@ -24,7 +24,7 @@ std::vector<CatalogChange> ClusterCatalog::ApplyBuild(const std::string& version
   }
   Result<ClusterBuild> parsed = ParseClusterBuild(value);
   if (!parsed.has_value() || parsed.value().build.version != version) {
-    warning = parsed.has_value() ? "build row " + version + " names another version"
+    warning = parsed.has_value() ? std::string("build row ") + version + " names another version"
                                  : parsed.error().message;
     return changes;
   }

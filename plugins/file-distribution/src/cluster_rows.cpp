@@ -1,6 +1,7 @@
 #include "cluster_rows.h"
 
 #include <cstdio>
+#include <cstdlib>
 
 #include "build_record_json.h"
 #include "names.h"
@@ -17,8 +18,9 @@ void WriteString(Writer& writer, const char* key, std::string_view value) {
 }
 
 tl::unexpected<Error> Damaged(std::string_view what, const std::string& why) {
-  return MakeError(ErrorKind::kInternal,
-                   std::string("damaged ").append(what).append(" row in the kv-store: ").append(why));
+  return MakeError(
+      ErrorKind::kInternal,
+      std::string("damaged ").append(what).append(" row in the kv-store: ").append(why));
 }
 
 }  // namespace
@@ -87,6 +89,44 @@ Result<CurrentPointer> ParseCurrentPointer(std::string_view json) {
     current.activated_by = by->value.GetString();
   }
   return current;
+}
+
+std::string PendingKey(std::uint64_t build_id) {
+  char key[24];
+  std::snprintf(key, sizeof(key), "%020llu", static_cast<unsigned long long>(build_id));
+  return key;
+}
+
+std::string PendingChunksJson(const PendingChunks& pending) {
+  rapidjson::StringBuffer buffer;
+  Writer writer(buffer);
+  writer.StartObject();
+  writer.Key("size");
+  writer.Uint64(pending.size);
+  writer.Key("since");
+  writer.Int64(pending.since);
+  writer.EndObject();
+  return {buffer.GetString(), buffer.GetSize()};
+}
+
+Result<PendingChunks> ParsePendingChunks(std::string_view key, std::string_view json) {
+  PendingChunks pending;
+  const std::string text(key);
+  char* end = nullptr;
+  pending.id = std::strtoull(text.c_str(), &end, 10);
+  if (text.size() != 20 || end != text.c_str() + text.size()) {
+    return Damaged("pending chunks", "a key that is not a build id");
+  }
+  rapidjson::Document document;
+  document.Parse(json.data(), json.size());
+  if (document.HasParseError() || !document.IsObject() || !document.HasMember("size") ||
+      !document["size"].IsUint64() || !document.HasMember("since") ||
+      !document["since"].IsInt64()) {
+    return Damaged("pending chunks", "no size or since");
+  }
+  pending.size = document["size"].GetUint64();
+  pending.since = document["since"].GetInt64();
+  return pending;
 }
 
 std::string ChunkKey(std::uint64_t build_id, std::uint64_t index) {

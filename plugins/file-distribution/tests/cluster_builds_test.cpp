@@ -42,6 +42,7 @@ TEST_F(ClusterBuildsTest, ABuildUploadedOnOneMasterIsDownloadedByteForByteOnAnot
   EXPECT_EQ(joined, bytes);
   EXPECT_EQ(chunks.begin()->first, ChunkKey(1, 0));
   EXPECT_EQ(database_.Rows(kBuildsNamespace).count("1.0.0"), 1u);
+  EXPECT_TRUE(database_.Rows(kPendingNamespace).empty()) << "owned by the metadata row now";
 
   b.kv.Sync();
   std::vector<CatalogChange> seen = b.TakeChanges();
@@ -81,6 +82,12 @@ TEST_F(ClusterBuildsTest, BuildIdsAreUniqueAcrossMasters) {
   Result<PublishedBuild> again = a.Upload("2.0.0", RandomBytes(1000, 3), false);
   ASSERT_FALSE(again.has_value());
   EXPECT_EQ(again.error().kind, ErrorKind::kConflict);
+  // Also before this master has seen the other's row: the commit asks the database.
+  ASSERT_TRUE(b.Upload("3.0.0", RandomBytes(1000, 4), false).has_value());
+  Result<PublishedBuild> unseen = a.Upload("3.0.0", RandomBytes(1000, 5), false);
+  ASSERT_FALSE(unseen.has_value());
+  EXPECT_EQ(unseen.error().message, "build 3.0.0 already exists");
+  EXPECT_EQ(database_.Rows(kChunksNamespace).size(), 3u) << "nothing written for the refusal";
 }
 
 TEST_F(ClusterBuildsTest, ACorruptedChunkIsRefusedNeverServed) {
@@ -232,10 +239,12 @@ TEST_F(ClusterBuildsTest, ACommitTheDatabaseRefusesKeepsTheUploadForARetry) {
   const std::string id = created.value().upload_id;
   ASSERT_TRUE(uploads.Append(id, 0, zip).has_value());
   database_.SetReachable(false);
+  std::optional<PublishedBuild> published;
   BuildPublisher publish = [&](int fd, const BuildRecord& build, InstallMode mode) -> Status {
     Result<PublishedBuild> stored =
         a.cluster->Publish(fd, build, mode == InstallMode::kMakeCurrent, "alice");
     if (!stored.has_value()) return tl::make_unexpected(stored.error());
+    published = std::move(stored.value());
     return {};
   };
   Result<CommittedBuild> committed =
@@ -249,6 +258,9 @@ TEST_F(ClusterBuildsTest, ACommitTheDatabaseRefusesKeepsTheUploadForARetry) {
   database_.SetReachable(true);
   committed = CommitUpload(uploads, *a.local, id, 0, InstallMode::kMakeCurrent, publish);
   ASSERT_TRUE(committed.has_value()) << committed.error().message;
+  ASSERT_TRUE(published.has_value());
+  EXPECT_FALSE(a.cluster->catalog().CurrentBuild().has_value()) << "learnt through Adopt only";
+  a.cluster->Adopt(*published);
   EXPECT_EQ(a.ServedBytes(), zip);
   EXPECT_EQ(a.cluster->catalog().CurrentBuild()->build.sha256, Sha256Hex(zip));
 }
@@ -275,6 +287,48 @@ TEST_F(ClusterBuildsTest, PruningDeletesOldBuildsEverywhereButNeverTheCurrentOne
     versions.push_back(build.build.version);
   }
   EXPECT_EQ(versions, (std::vector<std::string>{"4.0.0", "1.0.0"}));
+}
+
+TEST_F(ClusterBuildsTest, TheSweeperDeletesChunksACommitLeftHalfWay) {
+  Master a(database_, "a");
+  Master b(database_, "b");
+  ASSERT_TRUE(a.Upload("1.0.0", RandomBytes(kBuildBytes, 16), true).has_value());
+  // A master killed while writing build 7's chunks, an hour ago; one writing build 8 now; and
+  // the pending row of build 1, whose commit wrote its metadata row but died before the rest.
+  sr_kv_namespace* chunks = a.store.Open(kChunksNamespace);
+  sr_kv_namespace* pending = a.store.Open(kPendingNamespace);
+  const std::int64_t now = 1'800'000'000;
+  a.store.Write(
+      {sr::KvStore::Put(chunks, ChunkKey(7, 0), "x"), sr::KvStore::Put(chunks, ChunkKey(7, 1), "y"),
+       sr::KvStore::Put(chunks, ChunkKey(8, 0), "z"),
+       sr::KvStore::Put(pending, PendingKey(7),
+                        PendingChunksJson({7, kChunkBytes * 3, now - 3601})),
+       sr::KvStore::Put(pending, PendingKey(8), PendingChunksJson({8, 1, now - 10})),
+       sr::KvStore::Put(pending, PendingKey(1), PendingChunksJson({1, kBuildBytes, now - 7200}))});
+  std::string warning;
+  EXPECT_EQ(b.cluster->SweepAbandoned(now, 3600, warning), 1u);
+  EXPECT_TRUE(warning.empty()) << warning;
+  auto rows = database_.Rows(kChunksNamespace);
+  EXPECT_EQ(rows.count(ChunkKey(7, 0)) + rows.count(ChunkKey(7, 1)), 0u);
+  EXPECT_EQ(rows.count(ChunkKey(8, 0)), 1u);
+  EXPECT_EQ(rows.size(), 3u + 1u) << "build 1 keeps its chunks";
+  auto left = database_.Rows(kPendingNamespace);
+  EXPECT_EQ(left.size(), 1u);
+  EXPECT_EQ(left.count(PendingKey(8)), 1u);
+  // Only the lease holder sweeps.
+  a.store.Write({sr::KvStore::Put(pending, PendingKey(9), PendingChunksJson({9, 1, 0}))});
+  EXPECT_EQ(a.cluster->SweepAbandoned(now, 3600, warning), 0u);
+  EXPECT_EQ(database_.Rows(kPendingNamespace).count(PendingKey(9)), 1u);
+}
+
+TEST_F(ClusterBuildsTest, PrunedBytesGoWithTheirPendingRows) {
+  Master a(database_, "a", 1);
+  ASSERT_TRUE(a.Upload("1.0.0", RandomBytes(1000, 17), true).has_value());
+  ASSERT_TRUE(a.Upload("2.0.0", RandomBytes(1000, 18), true).has_value());
+  ASSERT_TRUE(a.Upload("3.0.0", RandomBytes(1000, 19), true).has_value());
+  EXPECT_EQ(database_.Rows(kBuildsNamespace).size(), 2u);  // 3.0.0 and .current
+  EXPECT_EQ(database_.Rows(kChunksNamespace).size(), 1u);
+  EXPECT_TRUE(database_.Rows(kPendingNamespace).empty());
 }
 
 }  // namespace

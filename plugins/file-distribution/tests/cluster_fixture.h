@@ -54,9 +54,10 @@ class ThreadExecutor {
 };
 
 struct Master {
-  Master(sr::testing::FakeClusterDatabase& database, const std::string& name,
-         std::size_t keep_builds = 5,
-         sr::testing::FakeClusterKv::Delivery delivery = sr::testing::FakeClusterKv::Delivery::kManual)
+  Master(
+      sr::testing::FakeClusterDatabase& database, const std::string& name,
+      std::size_t keep_builds = 5,
+      sr::testing::FakeClusterKv::Delivery delivery = sr::testing::FakeClusterKv::Delivery::kManual)
       : kv(database, name, delivery), store(kv.v1()) {
     std::vector<std::string> warnings;
     Result<BuildFolder> opened = BuildFolder::Open(dir.path() / "files", warnings);
@@ -65,14 +66,14 @@ struct Master {
     local = std::make_unique<BuildStore>(*folder, keep_builds);
     local->Load();
     cluster = std::make_unique<ClusterBuilds>(store, keep_builds);
-    sync = std::make_unique<CurrentSync>(*folder, *local, *cluster,
-                                         [this](std::function<void()> job) {
-                                           if (threaded) {
-                                             workers.Run(std::move(job));
-                                           } else {
-                                             job();
-                                           }
-                                         });
+    sync =
+        std::make_unique<CurrentSync>(*folder, *local, *cluster, [this](std::function<void()> job) {
+          if (threaded) {
+            workers.Run(std::move(job));
+          } else {
+            job();
+          }
+        });
     cluster->Start(
         [this](const std::vector<CatalogChange>& seen) {
           std::lock_guard<std::mutex> lock(changes_mutex);
@@ -97,9 +98,11 @@ struct Master {
     BuildRecord build{version, bytes.size(), Sha256Hex(bytes), "alice", "2026-12-06T16:00:00Z"};
     Result<PublishedBuild> published = cluster->Publish(fd.get(), build, make_current, "alice");
     if (published.has_value()) {
-      EXPECT_TRUE(local->Install(folder->uploads_fd(), name, build,
-                                 make_current ? InstallMode::kMakeCurrent : InstallMode::kStoreOnly)
+      EXPECT_TRUE(local
+                      ->Install(folder->uploads_fd(), name, build,
+                                make_current ? InstallMode::kMakeCurrent : InstallMode::kStoreOnly)
                       .has_value());
+      cluster->Adopt(published.value());
     }
     return published;
   }
@@ -110,7 +113,9 @@ struct Master {
     if (!opened.has_value()) return std::nullopt;
     return local->Find(opened.value().identity);
   }
-  std::string ServedBytes() const { return sr::test::ReadFile(dir.path() / "files/game_server.zip"); }
+  std::string ServedBytes() const {
+    return sr::test::ReadFile(dir.path() / "files/game_server.zip");
+  }
 
   // Runs a sync as a download does and returns its outcome.
   Status SyncNow() {
