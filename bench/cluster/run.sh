@@ -55,6 +55,8 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
+trap 'exit 130' INT  # through the EXIT trap: the database and the masters go too
+trap 'exit 143' TERM
 
 PG_STARTED=1
 DATABASE_URL=$("$ROOT/scripts/pg-temp.sh" start "$WORK/postgres")
