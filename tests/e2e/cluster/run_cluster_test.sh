@@ -30,10 +30,21 @@ stop_script() {
   done
   return 1
 }
+RUN=""
 cleanup() {
   # Only if the test failed before its own SIGINT: the script then cleans up after itself.
   if [[ -n "$SCRIPT_PID" ]]; then
     stop_script INT || stop_script TERM || kill -KILL "$SCRIPT_PID" 2> /dev/null || true
+  fi
+  # Had the script itself to be killed, what it started must not outlive the test.
+  if [[ -n "$RUN" && -d "$RUN" ]]; then
+    local pid
+    for pid in $(awk '/^  master-/ {print $4}' "$WORK/out" | tr -d ,) \
+               $(cat "$RUN/nginx/nginx.pid" 2> /dev/null); do
+      kill -KILL "$pid" 2> /dev/null || true
+    done
+    "$SOURCE_DIR/scripts/pg-temp.sh" stop "$RUN/postgres" 2> /dev/null || true
+    rm -rf "$RUN"
   fi
   rm -rf "$WORK"
 }
@@ -76,8 +87,8 @@ for _ in $(seq 1 1200); do
   kill -0 "$SCRIPT_PID" 2> /dev/null || fail "run-cluster.sh exited early"
   sleep 0.05
 done
-grep -q "Ctrl-C stops everything" "$WORK/out" || fail "the cluster did not come up within 60 s"
 RUN=$(awk '/run folder/ {print $3}' "$WORK/out")
+grep -q "Ctrl-C stops everything" "$WORK/out" || fail "the cluster did not come up within 60 s"
 [[ -d "$RUN" ]] || fail "no run folder in the output"
 LB=http://127.0.0.1:$PORT
 
