@@ -113,6 +113,59 @@ int Spawn(const std::vector<std::string>& argv, const fs::path& output_file) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+// PostgreSQL refuses to run as root: as root, the server's files belong to `postgres`.
+void GiveToServerUser(const fs::path& path) {
+  if (!RunningAsRoot()) return;
+  const passwd* user = ::getpwnam(kServerUser);
+  if (user == nullptr)
+    throw std::runtime_error("PgServer: running as root without a postgres user");
+  if (::chown(path.c_str(), user->pw_uid, user->pw_gid) != 0) {
+    throw std::runtime_error(std::string("PgServer: cannot chown ").append(path.string()));
+  }
+}
+
+// Runs argv (as `postgres` when we are root) with its output in `output_file`; throws with
+// that output when it fails.
+void RunAsServerUser(std::vector<std::string> args, const fs::path& output_file) {
+  if (RunningAsRoot()) args.insert(args.begin(), {"runuser", "-u", kServerUser, "--"});
+  if (Spawn(args, output_file) == 0) return;
+  std::string message = "PgServer: ";
+  for (const auto& arg : args) message.append(arg).append(" ");
+  message.append("failed:\n").append(ReadFile(output_file));
+  throw std::runtime_error(message);
+}
+
+// initdb takes seconds, most of a test's start-up, and makes the same cluster every time for
+// one PostgreSQL and one user: it runs once per machine into a template that each server
+// copies. The template is made under a temporary name and renamed into place, so a test never
+// sees half of one; two tests racing to make it both succeed and one copy is kept.
+fs::path EnsureTemplate(const std::string& bin_dir) {
+  std::uint64_t hash = 14695981039346656037ULL;
+  for (char c : bin_dir) hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+  char name[64];
+  std::snprintf(name, sizeof(name), "sr-pg-template-%016llx-%u",
+                static_cast<unsigned long long>(hash), static_cast<unsigned>(::geteuid()));
+  fs::path template_dir = fs::temp_directory_path() / name;
+  fs::path cluster = template_dir / "data";
+  std::error_code ignored;
+  if (fs::exists(cluster / "PG_VERSION", ignored)) return cluster;
+  std::string staging = (fs::temp_directory_path() / name).string().append(".tmp-XXXXXX");
+  if (::mkdtemp(staging.data()) == nullptr) throw std::runtime_error("PgServer: mkdtemp failed");
+  GiveToServerUser(staging);
+  try {
+    RunAsServerUser(
+        {(fs::path(bin_dir) / "initdb").string(), "-D", (fs::path(staging) / "data").string(), "-U",
+         kServerUser, "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"},
+        fs::path(staging) / "initdb.out");
+  } catch (...) {
+    fs::remove_all(staging, ignored);
+    throw;
+  }
+  fs::rename(staging, template_dir, ignored);
+  if (ignored) fs::remove_all(staging, ignored);  // another test made it first
+  return cluster;
+}
+
 }  // namespace
 
 std::string PgServer::SkipReason() {
@@ -125,17 +178,10 @@ std::optional<PgServer> PgServer::Start() {
   std::string bin_dir = FindBinDir();
   if (bin_dir.empty()) return std::nullopt;
   auto dir = std::make_unique<TempDir>();
-  if (RunningAsRoot()) {
-    const passwd* user = ::getpwnam(kServerUser);
-    if (user == nullptr)
-      throw std::runtime_error("PgServer: running as root without a postgres user");
-    if (::chown(dir->path().c_str(), user->pw_uid, user->pw_gid) != 0) {
-      throw std::runtime_error("PgServer: cannot chown the temporary folder to postgres");
-    }
-  }
-  PgServer server(std::move(bin_dir), std::move(dir), 0);
-  server.RunTool({"initdb", "-D", (server.dir_->path() / "data").string(), "-U", kServerUser, "-A",
-                  "trust", "-E", "UTF8", "--locale=C", "--no-sync"});
+  GiveToServerUser(dir->path());
+  PgServer server(bin_dir, std::move(dir), 0);
+  fs::path cluster = EnsureTemplate(bin_dir);
+  server.Run({"cp", "-a", cluster.string(), (server.dir_->path() / "data").string()});
   // The port is chosen when the server starts: another test may grab a free port first.
   constexpr int kAttempts = 5;
   for (int attempt = 1;; ++attempt) {
@@ -213,18 +259,20 @@ void PgServer::StartServer() {
 }
 
 void PgServer::RunTool(std::vector<std::string> args) const {
-  fs::path output = dir_->path() / (args.front() + ".out");
   args.front() = (fs::path(bin_dir_) / args.front()).string();
-  if (RunningAsRoot()) {
-    args.insert(args.begin(), {"runuser", "-u", kServerUser, "--"});
+  Run(std::move(args));
+}
+
+void PgServer::Run(std::vector<std::string> args) const {
+  fs::path output = dir_->path() / (fs::path(args.front()).filename().string() + ".out");
+  try {
+    RunAsServerUser(std::move(args), output);
+  } catch (const std::runtime_error& e) {
+    std::string message = e.what();
+    std::string log = ReadFile(dir_->path() / "server.log");
+    if (!log.empty()) message.append("\nserver.log:\n").append(log);
+    throw std::runtime_error(message);
   }
-  if (Spawn(args, output) == 0) return;
-  std::string message = "PgServer: ";
-  for (const auto& arg : args) message.append(arg).append(" ");
-  message.append("failed:\n").append(ReadFile(output));
-  std::string log = ReadFile(dir_->path() / "server.log");
-  if (!log.empty()) message.append("\nserver.log:\n").append(log);
-  throw std::runtime_error(message);
 }
 
 }  // namespace sr::test

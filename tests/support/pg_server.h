@@ -13,6 +13,8 @@ namespace sr::test {
 // 127.0.0.1 on a free port (unix socket in the same folder), fsync off, with one database.
 // Uses Debian's server binaries (/usr/lib/postgresql/<version>/bin, or `pg_config --bindir`).
 // PostgreSQL refuses to run as root, so as root initdb and the server run as `postgres`.
+// initdb runs once per machine (and PostgreSQL, and user) into a template under the temp
+// folder, /tmp/sr-pg-template-*, that every server copies: it is most of the start-up time.
 //
 //   auto pg = sr::test::PgServer::Start();
 //   if (!pg) GTEST_SKIP() << sr::test::PgServer::SkipReason();
@@ -51,8 +53,10 @@ class PgServer {
   PgServer(std::string bin_dir, std::unique_ptr<TempDir> dir, int port);
 
   // Runs `args` (the first is a binary in bin_dir_), as `postgres` when we are root; throws
-  // with its output when it fails.
+  // with its output (and the server's log) when it fails.
   void RunTool(std::vector<std::string> args) const;
+  // The same for any program on the PATH.
+  void Run(std::vector<std::string> args) const;
   void StartServer();
   // Stops the server at once, if this object owns a running one.
   void Shutdown() noexcept;
