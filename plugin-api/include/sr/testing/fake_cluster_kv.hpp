@@ -23,7 +23,9 @@
 //   - Delivery::kThread: also on a thread of the master's own, woken by every commit, the way
 //     a real provider's change thread calls back; Sync() still works (both deliver under one
 //     mutex, so a change is never reported twice or out of order).
-// After Sync() returns, every change committed before the call has been delivered.
+// After Sync() returns, every change committed before the call has been delivered. A watcher
+// may read and write through any master, but must not call watch or unwatch of its own
+// master (deliveries hold that master's watch lock), as the contract says of unwatch.
 // write_async commits before it returns; its `done` runs on the master's writer thread
 // (WaitIdle() waits for those). Kill() plays kill -9: the master's leases go to the next
 // master that asks, its watches stop and every call answers SR_ERR_UNAVAILABLE.
