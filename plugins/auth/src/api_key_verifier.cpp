@@ -86,7 +86,7 @@ ApiKeyVerifier::Match ApiKeyVerifier::Find(std::string_view presented) const {
   std::shared_ptr<const KeySet> keys = Current();
   const std::vector<Entry>& entries = keys->entries;
   if (auto index = keys->verified.Find(presented); index && *index < entries.size()) {
-    return Match(keys, &entries[*index].key);  // shares the set's ownership, copies nothing
+    return {keys, &entries[*index].key};  // shares the set's ownership, copies nothing
   }
   const Digest candidate = DigestOfKey(presented);
   const Entry* matched = nullptr;
@@ -97,7 +97,7 @@ ApiKeyVerifier::Match ApiKeyVerifier::Find(std::string_view presented) const {
   }
   if (matched == nullptr) return nullptr;
   keys->verified.Remember(presented, static_cast<std::size_t>(matched - entries.data()));
-  return Match(keys, &matched->key);
+  return {keys, &matched->key};
 }
 
 }  // namespace sr::auth

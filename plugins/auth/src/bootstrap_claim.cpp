@@ -21,6 +21,8 @@ class ClaimRelease {
   ClaimRelease(KeyValueStore& store, std::string key) : store_(store), key_(std::move(key)) {}
   ClaimRelease(const ClaimRelease&) = delete;
   ClaimRelease& operator=(const ClaimRelease&) = delete;
+  ClaimRelease(ClaimRelease&&) = delete;
+  ClaimRelease& operator=(ClaimRelease&&) = delete;
   ~ClaimRelease() {
     try {
       store_.Write({KvOp::Delete(std::string(BootstrapClaim::kSpace), key_)});
@@ -85,8 +87,8 @@ bool BootstrapClaim::Run(const std::function<bool()>& needed, const std::functio
       throw StoreError("other masters kept the first-start set-up busy for too long");
     }
     // A random pause, so that two masters that saw each other do not collide again.
-    auto backoff_ms = static_cast<std::int64_t>(
-        randombytes_uniform(static_cast<std::uint32_t>(timing_.max_backoff_ms)) + 1);
+    std::uint32_t drawn = randombytes_uniform(static_cast<std::uint32_t>(timing_.max_backoff_ms));
+    std::int64_t backoff_ms = static_cast<std::int64_t>(drawn) + 1;
     sleep_(backoff_ms);
   }
 }

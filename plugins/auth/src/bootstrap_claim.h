@@ -6,7 +6,9 @@
 // that overlap, the later write is followed by a read that sees the earlier one. A winner also
 // checks again that the work is still needed after its read, and keeps its claim until the
 // work is stored, so a master that arrives later sees either the claim or the result.
-// A claim older than `stale_after_ms` belongs to a master that died mid-way and is ignored.
+// A claim older than `stale_after_ms` belongs to a master that died mid-way and is ignored
+// (claims carry the wall-clock time of their master: the masters' clocks must agree to within
+// a few seconds, as NTP keeps them).
 //
 // A lease (Lead) would not do here: it is held until its master dies, so a master that started
 // later could never tell "the holder is bootstrapping" from "the holder finished long ago".

@@ -250,7 +250,7 @@ void UserDirectory::RepointEmail(const std::string& email) {
   }
 }
 
-std::optional<User> UserDirectory::Current(std::uint64_t id) const { return FindById(id); }
+std::optional<User> UserDirectory::Current(std::uint64_t id) { return FindOrReadThrough(id); }
 
 bool UserDirectory::EmailTakenByOther(const std::string& email, std::uint64_t id) {
   bool taken = false;

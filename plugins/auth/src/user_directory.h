@@ -102,7 +102,8 @@ class UserDirectory {
   void Install(const User& user);
   void InstallLocked(const User& user);         // with mutex_ held exclusively
   void RepointEmail(const std::string& email);  // with mutex_ held exclusively
-  std::optional<User> Current(std::uint64_t id) const;
+  // The user a mutation starts from: in a cluster, also one made on another master a moment ago.
+  std::optional<User> Current(std::uint64_t id);
   // True when the store holds another user with `email` (clustered Create). Throws StoreError.
   bool EmailTakenByOther(const std::string& email, std::uint64_t id);
 

@@ -113,6 +113,18 @@ TEST_F(ClusterTest, AUserMadeOnAMomentAgoIsFoundByEmailOnB) {
   EXPECT_FALSE(b_.core().users().FindByEmailOrReadThrough("nobody@example.com"));
 }
 
+TEST_F(ClusterTest, AUserMadeOnAMomentAgoCanBeChangedThroughB) {
+  AddUser(a_, "root@example.com", Role::kAdmin);
+  User user = AddUser(a_, "ann@example.com", Role::kViewer);
+  UserChange promote;
+  promote.role = Role::kOperator;
+  auto updated = b_.core().users().Update(user.id, promote, clock_.now_ms);
+  ASSERT_TRUE(updated);
+  EXPECT_EQ(updated->role, Role::kOperator);
+  a_.Sync();
+  EXPECT_EQ(a_.core().users().FindById(user.id)->role, Role::kOperator);
+}
+
 TEST_F(ClusterTest, ActivityOnBKeepsTheSessionAliveOnA) {
   User user = AddUser(a_, "ann@example.com", Role::kViewer);
   b_.Sync();
