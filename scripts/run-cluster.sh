@@ -87,7 +87,21 @@ cleanup() {
   [[ -n "$NGINX_PID" ]] && kill -QUIT "$NGINX_PID" 2> /dev/null || true
   local pid
   for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2> /dev/null || true; done
-  for pid in "${PIDS[@]}" $NGINX_PID; do wait "$pid" 2> /dev/null || true; done
+  # A master drains for up to its shutdown_deadline (10 s); one that is still there after 15 s
+  # is stuck, and is killed rather than left running once this script is gone.
+  for _ in $(seq 1 150); do
+    local running=0
+    for pid in "${PIDS[@]}" $NGINX_PID; do kill -0 "$pid" 2> /dev/null && running=1; done
+    ((running)) || break
+    sleep 0.1
+  done
+  for pid in "${PIDS[@]}" $NGINX_PID; do
+    if kill -0 "$pid" 2> /dev/null; then
+      echo "run-cluster: pid $pid did not stop within 15 s; killing it" >&2
+      kill -KILL "$pid" 2> /dev/null || true
+    fi
+    wait "$pid" 2> /dev/null || true
+  done
   ((PG_STARTED)) && "$ROOT/scripts/pg-temp.sh" stop "$RUN/postgres" || true
   if ((KEEP)); then
     echo "run-cluster: logs and data kept in $RUN"

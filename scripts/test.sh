@@ -2,8 +2,11 @@
 # Sets up, builds and runs every test:
 #   1. the release build (-DCMAKE_BUILD_TYPE=Release, warnings as errors): unit, loader,
 #      end-to-end, SDK out-of-tree, install and browser tests; then the .deb packages from
-#      that same build, unpacked and run in a scratch root;
-#   2. everything again under AddressSanitizer + UndefinedBehaviorSanitizer;
+#      that same build, unpacked and run in a scratch root. The end-to-end tests include the
+#      cluster tests (label "cluster": two and three masters over a PostgreSQL of their own,
+#      initdb'd in a temporary folder; 15-35 s of the stage with -j2);
+#   2. everything again under AddressSanitizer + UndefinedBehaviorSanitizer (the cluster tests
+#      too, 20-40 s: every master they start runs instrumented, postgres-store included);
 #   3. the tests labelled "concurrency" (host, streams, shutdown, registry, store, auth, uploads)
 #      under ThreadSanitizer;
 #   4. each fuzz target for a short, bounded time.

@@ -55,10 +55,16 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
+trap 'exit 130' INT  # through the EXIT trap: the database and the masters go too
+trap 'exit 143' TERM
 
 PG_STARTED=1
 DATABASE_URL=$("$ROOT/scripts/pg-temp.sh" start "$WORK/postgres")
 PG_DATA=$WORK/postgres/data
+# pg_stat_statements (shipped with Debian's server) says which statements the window cost.
+psql "$DATABASE_URL" -Atq -c "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'"
+"$ROOT/scripts/pg-temp.sh" restart "$WORK/postgres"
+psql "$DATABASE_URL" -Atq -c "CREATE EXTENSION pg_stat_statements"
 
 master_yaml() {
   cat << YAML
@@ -148,6 +154,7 @@ m1_before=$(cpu_ticks "${PIDS[0]}")
 m2_before=$(cpu_ticks "${PIDS[1]}")
 pg_before=$(pg_ticks)
 IFS='|' read -r xact_before rows_before <<< "$(db_counters)"
+psql "$DATABASE_URL" -Atq -c "SELECT pg_stat_statements_reset()" > /dev/null
 window_start=$(date +%s%N)
 for i in 0 1; do
   SPAWNER_IDS=$SPAWNERS API_KEY=$API_KEY \
@@ -181,5 +188,10 @@ seconds=$(awk -v ns="$window_ns" 'BEGIN { printf "%.1f", ns / 1e9 }')
   echo "cpu_percent_of_one_core: master-1 $(percent $((m1_after - m1_before))), master-2 $(percent $((m2_after - m2_before))), postgres (all processes) $(percent $((pg_after - pg_before)))"
   awk -v x="$((xact_after - xact_before))" -v r="$((rows_after - rows_before))" -v s="$seconds" \
     -v hb="$((r1 + r2))" 'BEGIN { printf "database: %.0f transactions/s, %.0f rows written/s (%.1f heartbeats per row write, %.0f heartbeats per transaction)\n", x / s, r / s, (r > 0 ? hb * s / r : 0), (x > 0 ? hb * s / x : 0) }'
+  echo "the database's busiest statements in the window (and the 1.2 s after it):"
+  psql "$DATABASE_URL" -Atq -F '|' -c "SELECT calls, rows, round(total_exec_time),
+      left(regexp_replace(query, '\s+', ' ', 'g'), 90) FROM pg_stat_statements
+      WHERE query NOT LIKE '%pg_stat%' ORDER BY total_exec_time DESC LIMIT 6" |
+    awk -F '|' -v s="$seconds" '{ printf "  %7.1f/s  %7.0f rows each  %6.0f ms in all  %s\n", $1 / s, $2 / ($1 > 0 ? $1 : 1), $3, $4 }'
   echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 } | tee "$OUT/summary.txt"

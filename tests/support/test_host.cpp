@@ -8,6 +8,7 @@
 #include <fstream>
 #include <regex>
 #include <stdexcept>
+#include <string_view>
 #include <thread>
 
 namespace sr::test {
@@ -33,23 +34,39 @@ int DecodeStatus(int status) {
   return -1;
 }
 
+// Everything the child needs is built before fork(): between fork and exec a child of a
+// multi-threaded process may only make async-signal-safe calls. Another thread of the test
+// (a second master starting, a traffic thread) may hold an allocator lock at the moment of
+// the fork, and a child that then allocates (setenv, a vector) waits for it forever; under
+// AddressSanitizer, whose allocator takes no fork precautions, that happens.
 pid_t Spawn(const std::vector<std::string>& args, const std::filesystem::path& dir,
             const std::map<std::string, std::string>& env, const std::filesystem::path& log,
             bool append) {
+  std::vector<char*> argv;
+  for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+  argv.push_back(nullptr);
+  // The inherited environment with `env` laid over it.
+  std::vector<std::string> entries;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    std::string_view text(*entry);
+    std::string name(text.substr(0, text.find('=')));
+    if (env.count(name) == 0) entries.emplace_back(text);
+  }
+  for (const auto& [name, value] : env) entries.push_back(std::string(name).append("=").append(value));
+  std::vector<char*> envp;
+  for (auto& entry : entries) envp.push_back(entry.data());
+  envp.push_back(nullptr);
+  const int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC);
+
   pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
     if (::chdir(dir.c_str()) != 0) ::_exit(127);
-    int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC);
     int out = ::open(log.c_str(), flags, 0644);
     if (out < 0) ::_exit(127);
     ::dup2(out, STDOUT_FILENO);
     ::dup2(out, STDERR_FILENO);
-    for (const auto& [name, value] : env) ::setenv(name.c_str(), value.c_str(), 1);
-    std::vector<char*> argv;
-    for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
-    argv.push_back(nullptr);
-    ::execv(argv[0], argv.data());
+    ::execve(argv[0], argv.data(), envp.data());
     ::_exit(127);
   }
   return pid;

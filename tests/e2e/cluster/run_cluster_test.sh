@@ -21,11 +21,30 @@ fail() {
   cat "$WORK/out" >&2 || true
   exit 1
 }
+# Sends `signal` to the script and waits up to 30 s for it to exit; false if it does not.
+stop_script() {
+  kill "-$1" "$SCRIPT_PID" 2> /dev/null || return 0
+  for _ in $(seq 1 300); do
+    kill -0 "$SCRIPT_PID" 2> /dev/null || { wait "$SCRIPT_PID" 2> /dev/null || true; return 0; }
+    sleep 0.1
+  done
+  return 1
+}
+RUN=""
 cleanup() {
   # Only if the test failed before its own SIGINT: the script then cleans up after itself.
-  if [[ -n "$SCRIPT_PID" ]] && kill -0 "$SCRIPT_PID" 2> /dev/null; then
-    kill -INT "$SCRIPT_PID" 2> /dev/null || true
-    wait "$SCRIPT_PID" 2> /dev/null || true
+  if [[ -n "$SCRIPT_PID" ]]; then
+    stop_script INT || stop_script TERM || kill -KILL "$SCRIPT_PID" 2> /dev/null || true
+  fi
+  # Had the script itself to be killed, what it started must not outlive the test.
+  if [[ -n "$RUN" && -d "$RUN" ]]; then
+    local pid
+    for pid in $(awk '/^  master-/ {print $4}' "$WORK/out" | tr -d ,) \
+               $(cat "$RUN/nginx/nginx.pid" 2> /dev/null); do
+      kill -KILL "$pid" 2> /dev/null || true
+    done
+    "$SOURCE_DIR/scripts/pg-temp.sh" stop "$RUN/postgres" 2> /dev/null || true
+    rm -rf "$RUN"
   fi
   rm -rf "$WORK"
 }
@@ -55,17 +74,21 @@ export MASTER_API_KEY=run-cluster-test-master-key-0123456789
 export ADMIN_PASSWORD=run-cluster-test-admin-password
 export ADMIN_API_KEY=run-cluster-test-admin-key-0123456789
 
-# Its own process group, as a terminal would give it: SIGINT goes to the script alone here.
-setsid "$SOURCE_DIR/scripts/run-cluster.sh" --build-dir "$BUILD_DIR" --port "$PORT" \
-  > "$WORK/out" 2>&1 &
+# Started as a terminal would start it: its own session, SIGINT not ignored (bash starts a
+# background command with SIGINT ignored, and an ignored signal cannot be trapped).
+python3 -c 'import os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+os.setsid()
+os.execv(sys.argv[1], sys.argv[1:])' "$SOURCE_DIR/scripts/run-cluster.sh" --build-dir "$BUILD_DIR" \
+  --port "$PORT" > "$WORK/out" 2>&1 &
 SCRIPT_PID=$!
 for _ in $(seq 1 1200); do
   grep -q "Ctrl-C stops everything" "$WORK/out" && break
   kill -0 "$SCRIPT_PID" 2> /dev/null || fail "run-cluster.sh exited early"
   sleep 0.05
 done
-grep -q "Ctrl-C stops everything" "$WORK/out" || fail "the cluster did not come up within 60 s"
 RUN=$(awk '/run folder/ {print $3}' "$WORK/out")
+grep -q "Ctrl-C stops everything" "$WORK/out" || fail "the cluster did not come up within 60 s"
 [[ -d "$RUN" ]] || fail "no run folder in the output"
 LB=http://127.0.0.1:$PORT
 
@@ -97,11 +120,13 @@ grep -q '^event:\|^data:' "$WORK/events" || fail "no server-sent event through n
 pids="$(awk '/^  master-/ {print $4}' "$WORK/out" | tr -d ,) $(cat "$RUN/nginx/nginx.pid")"
 pids="$pids $(head -n 1 "$RUN/postgres/data/postmaster.pid")"
 [[ $(wc -w <<< "$pids") == 4 ]] || fail "expected 4 pids, got '$pids'"
-kill -INT "$SCRIPT_PID"
-wait "$SCRIPT_PID" || true
+stop_script INT || fail "run-cluster.sh did not stop within 30 s of SIGINT"
 SCRIPT_PID=""
+# Alive: present and not a zombie (the postmaster is reparented, and reaped when its new
+# parent gets to it).
+alive() { [[ -r "/proc/$1/stat" ]] && [[ "$(awk '{print $3}' "/proc/$1/stat" 2> /dev/null)" != Z ]]; }
 for pid in $pids; do
-  if kill -0 "$pid" 2> /dev/null; then fail "process $pid ($(tr '\0' ' ' < "/proc/$pid/cmdline")) outlived Ctrl-C"; fi
+  if alive "$pid"; then fail "process $pid ($(tr '\0' ' ' < "/proc/$pid/cmdline")) outlived Ctrl-C"; fi
 done
 [[ ! -e "$RUN" ]] || fail "the run folder $RUN is left behind"
 # nginx's master process and the postmaster name the run folder on their command lines.
