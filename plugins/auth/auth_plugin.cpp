@@ -159,7 +159,10 @@ class AuthPlugin final : public sr::Plugin {
     SecretLines secrets;
     Bootstrap(secrets);
     HandOverSecrets(secrets);
-    if (spawner_key_configured_ && !options_.api_keys.empty() &&
+    bool admin_key_configured =
+        std::any_of(options_.api_keys.begin(), options_.api_keys.end(),
+                    [](const ConfiguredKey& key) { return key.role == Role::kAdmin; });
+    if (spawner_key_configured_ && !admin_key_configured && !options_.api_keys.empty() &&
         options_.api_keys.front().name == "master") {
       host_->Info(
           "MASTER_API_KEY is the spawners' key (role spawner: register, heartbeat, download); "
