@@ -58,7 +58,8 @@ TEST(BootstrapClaim, MastersStartingAtOnceAgreeOnOneAdminAndOneKey) {
     std::vector<ApiKeyVerifier> verifiers(kMasters);
     std::vector<FirstStart> starts(kMasters);
     for (int i = 0; i < kMasters; ++i) {
-      masters.push_back(std::make_unique<ClusterMaster>(database, "m" + std::to_string(i), clock));
+      masters.push_back(std::make_unique<ClusterMaster>(
+          database, std::string("m").append(std::to_string(i)), clock));
     }
     std::atomic<bool> go{false};
     std::vector<std::thread> threads;
