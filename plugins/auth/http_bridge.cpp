@@ -72,7 +72,7 @@ void DeliverReply(sr::Host& host, HttpReply reply, sr::Request& request, sr::Res
 int32_t ApplyVerdict(const GuardVerdict& verdict, sr::Request& request, sr::Response& response) {
   switch (verdict.decision) {
     case GuardVerdict::Decision::kAllow:
-      for (const HeaderField& attribute : verdict.attributes) {
+      for (const HeaderField& attribute : verdict.granted()) {
         request.SetAttribute(attribute.name, attribute.value);
       }
       return SR_GUARD_ALLOW;

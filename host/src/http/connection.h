@@ -96,8 +96,9 @@ class Connection {
   void FinishWithError(int status, const std::string& message);
   void RespondEarlyError(int status, const std::string& message);
   void QueueResponse(Exchange& exchange, bool keep_alive);
-  // Counts the answered request and its duration under its route's pattern.
-  void RecordRequestMetrics(const Exchange& exchange, int status);
+  // Counts the answered request and its duration under its route's pattern; returns the time
+  // it was answered (the connection's last activity).
+  SteadyClock::time_point RecordRequestMetrics(const Exchange& exchange, int status);
   void Flush();
   void CloseAfterWrite();
   void Close();

@@ -69,7 +69,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
   std::string body;
   std::string client_ip;
   bool secure = false;
-  SteadyClock::time_point started_at;       // the head was parsed (for the duration metric)
+  SteadyClock::time_point started_at;       // the head began arriving (duration metric)
   std::shared_ptr<const RouteTable> table;  // keeps `route` alive
   const Route* route = nullptr;
   std::vector<std::pair<std::string, std::string>> path_params;

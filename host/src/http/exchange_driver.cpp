@@ -42,7 +42,7 @@ void Connection::StartExchange(RequestHead head) {
   core_.stats().RequestStarted();
   in_flight_ = true;
   auto exchange = std::make_shared<Exchange>();
-  exchange->started_at = SteadyClock::now();
+  exchange->started_at = head_started_;  // no clock read: the head began arriving then
   exchange->head = std::move(head);
   exchange->client_ip = ResolveClientIp(client_ip_, exchange->head, core_.config().trusted_proxies);
   exchange->secure = channel_->secure();
@@ -90,7 +90,7 @@ void Connection::StartExchange(RequestHead head) {
   }
   reader_.BeginBody(body_limit);
   state_ = State::kReadingBody;
-  body_started_ = SteadyClock::now();
+  body_started_ = last_activity_;  // the read that completed the head, without a clock read
   body_window_started_ = body_started_;
   body_window_bytes_ = exchange->body.size();
   if (exchange->head.expect_continue && exchange->head.minor_version == 1) {
@@ -169,25 +169,27 @@ void Connection::RequestDone() {
   ++requests_served_;
 }
 
-void Connection::RecordRequestMetrics(const Exchange& exchange, int status) {
+SteadyClock::time_point Connection::RecordRequestMetrics(const Exchange& exchange, int status) {
   HttpMetrics::RouteSlot& slot = exchange.route != nullptr && exchange.route->metrics != nullptr
                                      ? *exchange.route->metrics
                                      : core_.http_metrics().unmatched();
+  SteadyClock::time_point now = SteadyClock::now();
   slot.Record(exchange.head.method, status,
-              std::chrono::duration<double>(SteadyClock::now() - exchange.started_at).count());
+              std::chrono::duration<double>(now - exchange.started_at).count());
+  return now;
 }
 
 void Connection::FinishExchange(const std::shared_ptr<Exchange>& exchange) {
   RunResponseFilters(core_, *exchange);
   int status = exchange->response.status;
-  RecordRequestMetrics(*exchange, status);
+  SteadyClock::time_point answered_at = RecordRequestMetrics(*exchange, status);
   if (status >= 400) core_.RecordError(*exchange, status, ErrorMessageOf(*exchange));
   bool keep_alive = exchange->head.keep_alive && body_complete_ && !core_.draining() &&
                     !close_after_write_ && !peer_closed_;
   QueueResponse(*exchange, keep_alive);
   current_.reset();
   RequestDone();
-  last_activity_ = SteadyClock::now();
+  last_activity_ = answered_at;
   if (keep_alive) {
     state_ = State::kReadingHead;
   } else {

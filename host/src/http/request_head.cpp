@@ -1,5 +1,7 @@
 #include "http/request_head.h"
 
+#include <algorithm>
+
 #include "util/strings.h"
 
 namespace sr::host {
@@ -80,15 +82,20 @@ HeadParseResult ParseRequestHead(std::string_view input, const HeadLimits& limit
   }
 
   RequestHead head;
-  std::string_view block = input.substr(start, end - start);
-  std::vector<std::string_view> lines;
-  for (std::string_view line : Split(block, '\n')) {
+  // The lines are read in place, one at a time: a vector of them would cost allocations on
+  // every request.
+  std::string_view rest = input.substr(start, end - start);
+  auto next_line = [&rest] {
+    size_t newline = rest.find('\n');
+    std::string_view line = rest.substr(0, newline);
+    rest.remove_prefix(newline == std::string_view::npos ? rest.size() : newline + 1);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    lines.push_back(line);
-  }
+    return line;
+  };
+  const size_t header_lines = static_cast<size_t>(std::count(rest.begin(), rest.end(), '\n'));
 
   // Request line: METHOD SP target SP HTTP/1.x
-  std::string_view request_line = lines.front();
+  std::string_view request_line = next_line();
   size_t first_space = request_line.find(' ');
   size_t last_space = request_line.rfind(' ');
   if (first_space == std::string_view::npos || first_space == last_space) {
@@ -120,17 +127,18 @@ HeadParseResult ParseRequestHead(std::string_view input, const HeadLimits& limit
   auto decoded = PercentDecode(head.raw_path, false);
   if (!decoded) return Error(400, "malformed percent-encoding in the path");
   if (decoded->find('\0') != std::string::npos) return Error(400, "NUL byte in the path");
-  for (std::string_view segment : Split(*decoded, '/')) {
-    if (segment == "." || segment == "..") return Error(400, "dot segments are not allowed");
-  }
+  bool no_dot_segments = ForEachPart(
+      *decoded, '/', [](std::string_view segment) { return segment != "." && segment != ".."; });
+  if (!no_dot_segments) return Error(400, "dot segments are not allowed");
   head.path = std::move(*decoded);
 
   // Header fields.
-  if (lines.size() - 1 > limits.max_headers) {
+  if (header_lines > limits.max_headers) {
     return Error(431, "more than " + std::to_string(limits.max_headers) + " request headers");
   }
-  for (size_t i = 1; i < lines.size(); ++i) {
-    std::string_view line = lines[i];
+  head.headers.reserve(header_lines);
+  for (size_t i = 0; i < header_lines; ++i) {
+    std::string_view line = next_line();
     if (line.empty()) continue;
     if (line.front() == ' ' || line.front() == '\t') {
       return Error(400, "folded header lines are not allowed");
@@ -172,11 +180,11 @@ HeadParseResult ParseRequestHead(std::string_view input, const HeadLimits& limit
       }
       head.chunked = true;
     } else if (EqualsIgnoreCase(header.name, "Connection")) {
-      for (std::string_view token : Split(header.value, ',')) {
+      ForEachPart(header.value, ',', [&head](std::string_view token) {
         token = Trim(token);
         if (EqualsIgnoreCase(token, "close")) head.keep_alive = false;
         if (EqualsIgnoreCase(token, "keep-alive")) head.keep_alive = true;
-      }
+      });
     } else if (EqualsIgnoreCase(header.name, "Expect")) {
       if (!EqualsIgnoreCase(Trim(header.value), "100-continue")) {
         return Error(417, "unsupported expectation");

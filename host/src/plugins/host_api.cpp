@@ -347,6 +347,8 @@ sr_status RequestSetAttribute(sr_request* request, sr_str name, sr_str value) {
       return SR_OK;
     }
   }
+  // Guards set several at once (who, role, how): one allocation for all of them.
+  if (attributes.empty()) attributes.reserve(4);
   attributes.emplace_back(std::string(key), std::string(View(value)));
   return SR_OK;
 }

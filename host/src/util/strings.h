@@ -13,6 +13,7 @@ namespace sr::host {
 
 // The HTTP text rules are the SDK's (sr/http/text.hpp), shared with the fake host.
 using sr::http::EqualsIgnoreCase;
+using sr::http::ForEachPart;
 using sr::http::IsTokenChar;  // bytes allowed in an HTTP token (method, header name)
 using sr::http::Split;
 using sr::http::Trim;

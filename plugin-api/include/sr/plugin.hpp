@@ -23,6 +23,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -59,11 +60,24 @@ class ShuttingDown : public Error {
 
 namespace detail {
 
-// Throws the exception that `status` calls for, naming `what` failed. SR_OK returns.
-inline void ThrowIfFailed(sr_status status, const std::string& what) {
-  if (status == SR_OK) return;
-  if (status == SR_ERR_SHUTTING_DOWN) throw ShuttingDown(what + ": the host is shutting down");
+// Throws the exception that a failed `status` calls for, naming `what` failed.
+[[noreturn]] inline void ThrowStatus(sr_status status, std::string what) {
+  if (status == SR_ERR_SHUTTING_DOWN) throw ShuttingDown(what.append(": the host is shutting down"));
   throw Error(what, status);
+}
+
+// SR_OK returns; anything else throws (ThrowStatus).
+inline void ThrowIfFailed(sr_status status, std::string_view what) {
+  if (status != SR_OK) ThrowStatus(status, std::string(what));
+}
+
+// The same, for a message that has to be composed: `describe()` runs only on failure, so
+// calls on every request's path (attributes, headers, events) allocate nothing when they
+// succeed.
+template <typename Describe,
+          typename = std::enable_if_t<std::is_invocable_r_v<std::string, Describe&>>>
+inline void ThrowIfFailed(sr_status status, Describe&& describe) {
+  if (status != SR_OK) ThrowStatus(status, describe());
 }
 
 }  // namespace detail
@@ -99,8 +113,9 @@ class Request {
     return Lookup(api_->request_attribute, name);
   }
   void SetAttribute(std::string_view name, std::string_view value) {
-    detail::ThrowIfFailed(api_->request_set_attribute(raw_, ToStr(name), ToStr(value)),
-                          "cannot set request attribute " + std::string(name));
+    detail::ThrowIfFailed(api_->request_set_attribute(raw_, ToStr(name), ToStr(value)), [name] {
+      return std::string("cannot set request attribute ").append(name);
+    });
   }
 
   sr_request* raw() const { return raw_; }
@@ -126,8 +141,9 @@ class Response {
   // Throws when the host refuses the header (CR, LF or NUL in it, or a header the host owns;
   // see abi.h): a header that is not sent is a failure, never silently dropped.
   void AddHeader(std::string_view name, std::string_view value) {
-    detail::ThrowIfFailed(api_->response_add_header(raw_, ToStr(name), ToStr(value)),
-                          "the host refused the response header " + std::string(name));
+    detail::ThrowIfFailed(api_->response_add_header(raw_, ToStr(name), ToStr(value)), [name] {
+      return std::string("the host refused the response header ").append(name);
+    });
   }
   std::optional<std::string_view> Header(std::string_view name) const {
     sr_str out{nullptr, 0};
@@ -571,7 +587,7 @@ class Host {
   // when its queue is full: the event was not published.
   void Publish(std::string_view topic, std::string_view json) {
     detail::ThrowIfFailed(api_->event_publish(raw_, ToStr(topic), ToStr(json)),
-                          "cannot publish " + std::string(topic));
+                          [topic] { return std::string("cannot publish ").append(topic); });
   }
 
   // The host's data folder for the plugin's files (empty if unavailable). ABI 1.1.

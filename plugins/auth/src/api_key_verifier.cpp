@@ -9,27 +9,32 @@ namespace {
 constexpr std::string_view kApiKeyDomain = "sr-auth/api-key/v1";
 }  // namespace
 
+std::vector<HeaderField> ApiKeyGrant(std::string_view name, Role role) {
+  return {{"user", std::string("key:").append(name)},
+          {"role", std::string(RoleName(role))},
+          {"auth", "api-key"},
+          {"key", std::string(name)}};
+}
+
 ApiKeyVerifier::ApiKeyVerifier() : ApiKeyVerifier(&SodiumDigestEqual) {}
 
-ApiKeyVerifier::ApiKeyVerifier(DigestComparator compare)
-    : compare_(std::move(compare)), keys_(std::make_shared<const KeySet>()) {}
+ApiKeyVerifier::ApiKeyVerifier(DigestComparator compare) : compare_(std::move(compare)) {
+  generations_.push_back(std::make_unique<const KeySet>());
+  current_.store(generations_.back().get(), std::memory_order_release);
+}
 
 Digest ApiKeyVerifier::DigestOfKey(std::string_view key) { return DigestOf(kApiKeyDomain, key); }
 
-std::shared_ptr<const ApiKeyVerifier::KeySet> ApiKeyVerifier::Current() const {
-  std::lock_guard lock(mutex_);
-  return keys_;
-}
-
-std::size_t ApiKeyVerifier::size() const { return Current()->entries.size(); }
+std::size_t ApiKeyVerifier::size() const { return Current().entries.size(); }
 
 template <typename Change>
 void ApiKeyVerifier::Replace(Change&& change) {
-  std::lock_guard lock(mutex_);
-  auto next = std::make_shared<KeySet>();  // a fresh cache under a fresh secret
-  next->entries = keys_->entries;
+  std::lock_guard lock(change_mutex_);
+  auto next = std::make_unique<KeySet>();  // a fresh cache under a fresh secret
+  next->entries = Current().entries;
   change(next->entries);
-  keys_ = std::move(next);
+  generations_.push_back(std::move(next));
+  current_.store(generations_.back().get(), std::memory_order_release);
 }
 
 namespace {
@@ -60,7 +65,9 @@ void ApiKeyVerifier::AddDigest(std::string name, const Digest& digest, Role role
                                sr::net::CidrSet networks) {
   Replace([&](std::vector<Entry>& entries) {
     CheckNewKey(entries, name, digest);
-    entries.push_back(Entry{ApiKeyMatch{std::move(name), role, std::move(networks)}, digest});
+    std::vector<HeaderField> grant = ApiKeyGrant(name, role);
+    entries.push_back(
+        Entry{ApiKeyMatch{std::move(name), role, std::move(networks), std::move(grant)}, digest});
   });
 }
 
@@ -72,7 +79,7 @@ void ApiKeyVerifier::SetDigest(const std::string& name, const std::optional<Dige
                   entries.end());
     if (!digest) return;
     CheckNewKey(entries, name, *digest);
-    entries.push_back(Entry{ApiKeyMatch{name, role, {}}, *digest});
+    entries.push_back(Entry{ApiKeyMatch{name, role, {}, ApiKeyGrant(name, role)}, *digest});
   });
 }
 
@@ -83,10 +90,10 @@ std::optional<ApiKeyMatch> ApiKeyVerifier::Verify(std::string_view presented) co
 }
 
 ApiKeyVerifier::Match ApiKeyVerifier::Find(std::string_view presented) const {
-  std::shared_ptr<const KeySet> keys = Current();
-  const std::vector<Entry>& entries = keys->entries;
-  if (auto index = keys->verified.Find(presented); index && *index < entries.size()) {
-    return {keys, &entries[*index].key};  // shares the set's ownership, copies nothing
+  const KeySet& keys = Current();
+  const std::vector<Entry>& entries = keys.entries;
+  if (auto index = keys.verified.Find(presented); index && *index < entries.size()) {
+    return &entries[*index].key;
   }
   const Digest candidate = DigestOfKey(presented);
   const Entry* matched = nullptr;
@@ -96,8 +103,8 @@ ApiKeyVerifier::Match ApiKeyVerifier::Find(std::string_view presented) const {
     if (equal && matched == nullptr) matched = &entry;
   }
   if (matched == nullptr) return nullptr;
-  keys->verified.Remember(presented, static_cast<std::size_t>(matched - entries.data()));
-  return {keys, &matched->key};
+  keys.verified.Remember(presented, static_cast<std::size_t>(matched - entries.data()));
+  return &matched->key;
 }
 
 }  // namespace sr::auth

@@ -2,6 +2,7 @@
 // which key matched, how long the stored keys are, or how much of a guess was right.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -12,6 +13,7 @@
 
 #include <sr/cidr.hpp>
 #include "crypto.h"
+#include "http_types.h"
 #include "roles.h"
 #include "verified_key_cache.h"
 
@@ -21,19 +23,26 @@ struct ApiKeyMatch {
   std::string name;
   Role role = Role::kSpawner;
   sr::net::CidrSet networks;  // client addresses the key is valid from; empty: any
+  // The request attributes this key grants (ApiKeyGrant), made once when the key is stored:
+  // the guard runs on every request and hands them over without building them again.
+  std::vector<HeaderField> grant;
 
   bool ValidFrom(std::string_view client_ip) const {
     return networks.empty() || networks.Contains(client_ip);
   }
 };
 
+// user "key:<name>", role, auth "api-key", key "<name>".
+std::vector<HeaderField> ApiKeyGrant(std::string_view name, Role role);
+
 class ApiKeyVerifier {
  public:
   // Compares two digests in constant time. Injectable so that a test can prove every
   // verification goes through it; production code keeps the default.
   using DigestComparator = std::function<bool(const Digest&, const Digest&)>;
-  // A matched key's record; it stays valid while held, even if the keys change meanwhile.
-  using Match = std::shared_ptr<const ApiKeyMatch>;
+  // A matched key's record, or null. It stays valid as long as the verifier, even if the
+  // keys change meanwhile: every set of keys ever published is kept (see generations_).
+  using Match = const ApiKeyMatch*;
 
   ApiKeyVerifier();
   explicit ApiKeyVerifier(DigestComparator compare);
@@ -74,15 +83,21 @@ class ApiKeyVerifier {
     mutable VerifiedKeyCache verified;  // at most one tag per key
   };
 
-  std::shared_ptr<const KeySet> Current() const;
+  const KeySet& Current() const { return *current_.load(std::memory_order_acquire); }
   // Copies the current set, lets `change` edit the copy and publishes it. Throws what
   // `change` throws (and then publishes nothing).
   template <typename Change>
   void Replace(Change&& change);
 
   DigestComparator compare_;
-  mutable std::mutex mutex_;  // guards keys_ (the pointer; a set never changes once published)
-  std::shared_ptr<const KeySet> keys_;
+  // Checks run on every request on both I/O threads, so they take no lock and count no
+  // references: they read the current set through an atomic pointer. A replaced set is
+  // kept until the verifier goes, because a check may still be reading it. Keys change a
+  // handful of times in a process's life (configuration, a rotated generated key), so the
+  // sets kept stay few and small.
+  std::mutex change_mutex_;  // serialises Replace
+  std::vector<std::unique_ptr<const KeySet>> generations_;
+  std::atomic<const KeySet*> current_{nullptr};
 };
 
 }  // namespace sr::auth

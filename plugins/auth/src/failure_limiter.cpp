@@ -18,7 +18,6 @@ std::int64_t FailureLimiter::LockoutFor(std::uint32_t failures) const {
 
 std::optional<std::int64_t> FailureLimiter::LockedForMs(std::string_view key, std::int64_t now_ms) {
   std::lock_guard lock(mutex_);
-  // The usual case on every API-key request: nobody has failed, so skip hashing the key.
   if (entries_.empty()) return std::nullopt;
   auto it = entries_.find(std::string(key));
   if (it == entries_.end() || it->second.locked_until_ms <= now_ms) return std::nullopt;
@@ -38,6 +37,7 @@ std::int64_t FailureLimiter::RecordFailure(std::string_view key, std::int64_t no
     Entry entry;
     entry.recency = std::prev(recency_.end());
     it = entries_.emplace(std::move(owned), entry).first;
+    tracked_.store(entries_.size(), std::memory_order_release);
   } else {
     recency_.splice(recency_.end(), recency_, it->second.recency);
   }
@@ -66,6 +66,7 @@ void FailureLimiter::Reset(std::string_view key) {
   if (it == entries_.end()) return;
   recency_.erase(it->second.recency);
   entries_.erase(it);
+  tracked_.store(entries_.size(), std::memory_order_release);
 }
 
 std::size_t FailureLimiter::tracked() const {

@@ -3,6 +3,7 @@
 // the least recently failed one is forgotten.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <list>
@@ -36,6 +37,9 @@ class FailureLimiter {
   void Reset(std::string_view key);
 
   std::size_t tracked() const;
+  // No key has a failure on record: read without the lock, so that the guard's usual check
+  // (nobody failing) costs no contention between the I/O threads.
+  bool empty() const { return tracked_.load(std::memory_order_acquire) == 0; }
   const FailurePolicy& policy() const { return policy_; }
 
  private:
@@ -52,6 +56,7 @@ class FailureLimiter {
   mutable std::mutex mutex_;
   std::list<std::string> recency_;  // least recently failed first
   std::unordered_map<std::string, Entry> entries_;
+  std::atomic<std::size_t> tracked_{0};  // entries_.size(), for empty()
 };
 
 }  // namespace sr::auth

@@ -26,8 +26,15 @@ struct GuardVerdict {
   Decision decision = Decision::kDeny;
   HttpReply reply;                      // what to answer unless allowed
   std::vector<HeaderField> attributes;  // request attributes when allowed
+  // Or attributes that outlive the verdict (an API key's grant), copied by nobody.
+  const std::vector<HeaderField>* shared_attributes = nullptr;
+
+  const std::vector<HeaderField>& granted() const {
+    return shared_attributes ? *shared_attributes : attributes;
+  }
 
   static GuardVerdict Allow(std::vector<HeaderField> attributes);
+  static GuardVerdict Allow(const std::vector<HeaderField>* lasting_attributes);
   static GuardVerdict Deny(HttpReply reply);
   static GuardVerdict Abstain(HttpReply reply);
 };

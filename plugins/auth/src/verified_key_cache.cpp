@@ -9,23 +9,14 @@ namespace sr::auth {
 static_assert(crypto_shorthash_siphashx24_KEYBYTES == 16);
 static_assert(crypto_shorthash_siphashx24_BYTES == 16);
 
-VerifiedKeyCache::VerifiedKeyCache(std::size_t capacity) : capacity_(capacity) {
+VerifiedKeyCache::VerifiedKeyCache(std::size_t capacity)
+    : capacity_(capacity), slots_(std::make_unique<Slot[]>(capacity)) {
   InitSodium();
   randombytes_buf(secret_.data(), secret_.size());
-  slots_.reserve(capacity_);
 }
 
 VerifiedKeyCache::VerifiedKeyCache(const VerifiedKeyCache& other)
     : VerifiedKeyCache(other.capacity_) {}
-
-VerifiedKeyCache& VerifiedKeyCache::operator=(const VerifiedKeyCache& other) {
-  if (this == &other) return *this;
-  std::lock_guard lock(mutex_);
-  capacity_ = other.capacity_;
-  randombytes_buf(secret_.data(), secret_.size());
-  slots_.clear();
-  return *this;
-}
 
 VerifiedKeyCache::Tag VerifiedKeyCache::TagOf(std::string_view presented) const {
   Tag tag{};
@@ -37,9 +28,10 @@ VerifiedKeyCache::Tag VerifiedKeyCache::TagOf(std::string_view presented) const 
 std::optional<std::size_t> VerifiedKeyCache::Find(std::string_view presented) const {
   const Tag tag = TagOf(presented);
   std::optional<std::size_t> found;
-  std::lock_guard lock(mutex_);
+  const std::size_t published = size_.load(std::memory_order_acquire);
   // No early exit: every slot is compared, so timing does not say which one matched.
-  for (const Slot& slot : slots_) {
+  for (std::size_t i = 0; i < published; ++i) {
+    const Slot& slot = slots_[i];
     bool equal = sodium_memcmp(slot.tag.data(), tag.data(), tag.size()) == 0;
     if (equal && !found) found = slot.index;
   }
@@ -48,22 +40,14 @@ std::optional<std::size_t> VerifiedKeyCache::Find(std::string_view presented) co
 
 void VerifiedKeyCache::Remember(std::string_view presented, std::size_t index) {
   const Tag tag = TagOf(presented);
-  std::lock_guard lock(mutex_);
-  for (const Slot& slot : slots_) {
-    if (sodium_memcmp(slot.tag.data(), tag.data(), tag.size()) == 0) return;  // two threads raced
+  std::lock_guard lock(remember_mutex_);
+  const std::size_t used = size_.load(std::memory_order_relaxed);
+  for (std::size_t i = 0; i < used; ++i) {
+    if (sodium_memcmp(slots_[i].tag.data(), tag.data(), tag.size()) == 0) return;  // raced
   }
-  if (slots_.size() >= capacity_) return;
-  slots_.push_back(Slot{tag, index});
-}
-
-void VerifiedKeyCache::Clear() {
-  std::lock_guard lock(mutex_);
-  slots_.clear();
-}
-
-std::size_t VerifiedKeyCache::size() const {
-  std::lock_guard lock(mutex_);
-  return slots_.size();
+  if (used >= capacity_) return;
+  slots_[used] = Slot{tag, index};  // not yet visible: readers stop at size_
+  size_.store(used + 1, std::memory_order_release);
 }
 
 }  // namespace sr::auth

@@ -21,7 +21,7 @@ std::string HeaderOf(const HttpReply& reply, std::string_view name) {
 }
 
 std::string AttributeOf(const GuardVerdict& verdict, std::string_view name) {
-  for (const HeaderField& attribute : verdict.attributes) {
+  for (const HeaderField& attribute : verdict.granted()) {
     if (attribute.name == name) return attribute.value;
   }
   return "";

@@ -4,6 +4,7 @@
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <limits>
@@ -146,11 +147,19 @@ class FlatObjectHandler
 };
 
 // Parses `body` with `handler`; returns the error message, empty on success.
+bool IsAscii(std::string_view text) {
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
 std::string ParseFlatObject(std::string_view body, FlatObjectHandler& handler) {
   rapidjson::MemoryStream stream(body.data(), body.size());
   rapidjson::Reader reader;
-  constexpr unsigned kFlags = rapidjson::kParseValidateEncodingFlag;
-  rapidjson::ParseResult result = reader.Parse<kFlags>(stream, handler);
+  // ASCII is valid UTF-8: a spawner's usual body skips the per-character validation
+  // (escapes are checked either way).
+  rapidjson::ParseResult result =
+      IsAscii(body) ? reader.Parse<rapidjson::kParseNoFlags>(stream, handler)
+                    : reader.Parse<rapidjson::kParseValidateEncodingFlag>(stream, handler);
   if (result.IsError()) {
     if (!handler.error().empty()) return handler.error();
     switch (result.Code()) {

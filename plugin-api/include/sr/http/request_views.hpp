@@ -44,16 +44,15 @@ inline void AppendCookies(std::string_view header_value, Pairs& out) {
   }
 }
 
-// The decoded segments of a request path ("/a/b%20c" is {"a", "b c"}). A segment with a
-// malformed escape stays as written, so that it can still match a literal or a parameter.
-inline std::vector<std::string> PathSegments(std::string_view raw_path) {
-  std::vector<std::string> segments;
-  if (raw_path.size() <= 1) return segments;
-  for (std::string_view raw : Split(raw_path.substr(1), '/')) {
-    auto decoded = sr::PercentDecode(raw, false);
-    segments.push_back(decoded ? std::move(*decoded) : std::string(raw));
-  }
-  return segments;
+// One decoded segment of a request path ("b%20c" is "b c"): `raw` itself when it has no
+// escape (no copy), else its decoding in `scratch`. A segment with a malformed escape stays as
+// written, so that it can still match a literal or a parameter.
+inline std::string_view DecodePathSegment(std::string_view raw, std::string& scratch) {
+  if (raw.find('%') == std::string_view::npos) return raw;
+  auto decoded = sr::PercentDecode(raw, false);
+  if (!decoded) return raw;
+  scratch = std::move(*decoded);
+  return scratch;
 }
 
 }  // namespace sr::http

@@ -125,11 +125,14 @@ class RouteTable {
     }
   }
 
+  // Walks the raw path in place, decoding only segments that hold an escape: matching the
+  // usual request allocates nothing but its parameters.
   RouteMatch<Route> Match(std::string_view method, std::string_view raw_path) const {
     RouteMatch<Route> match;
-    std::vector<std::string> segments = PathSegments(raw_path);
-    Walker walker{method, segments, {}, {}};
-    std::shared_ptr<const Route> route = walker.Visit(*root_, 0);
+    Walker walker{method, match.params, {}};
+    bool no_segments = raw_path.size() <= 1;  // "/" (and "") has none
+    std::shared_ptr<const Route> route =
+        walker.Visit(*root_, no_segments ? std::string_view() : raw_path.substr(1), no_segments);
     if (route == nullptr) {
       if (walker.allowed.empty()) {
         match.status = 404;
@@ -143,9 +146,9 @@ class RouteTable {
       }
       return match;
     }
-    for (size_t i = 0; i < route->param_names.size() && i < walker.values.size(); ++i) {
-      match.params.emplace_back(route->param_names[i], walker.values[i]);
-    }
+    // The walker left the values in path order with empty names; the route knows the names.
+    match.params.resize(std::min(match.params.size(), route->param_names.size()));
+    for (size_t i = 0; i < match.params.size(); ++i) match.params[i].first = route->param_names[i];
     match.route = std::move(route);
     return match;
   }
@@ -182,31 +185,42 @@ class RouteTable {
 
   struct Walker {
     std::string_view method;
-    const std::vector<std::string>& segments;  // decoded
-    std::vector<std::string> values;
+    Pairs& values;                  // decoded parameter values, names filled in by Match
     std::set<std::string> allowed;  // methods of routes whose path matched
 
-    std::shared_ptr<const Route> Visit(const Node& node, size_t index) {
-      if (index == segments.size()) {
+    // `rest`: the raw path after the segments consumed so far; `done` once none is left
+    // ("/a/" still has one, empty, after "a").
+    std::shared_ptr<const Route> Visit(const Node& node, std::string_view rest, bool done) {
+      if (done) {
         if (auto route = Pick(node.routes)) return route;
       } else {
-        auto literal = node.literals.find(segments[index]);
+        size_t slash = rest.find('/');
+        bool last = slash == std::string_view::npos;
+        std::string_view next = last ? std::string_view() : rest.substr(slash + 1);
+        std::string scratch;
+        std::string_view segment = DecodePathSegment(rest.substr(0, slash), scratch);
+        auto literal = node.literals.find(segment);
         if (literal != node.literals.end()) {
-          if (auto route = Visit(*literal->second, index + 1)) return route;
+          if (auto route = Visit(*literal->second, next, last)) return route;
         }
-        if (node.param && !segments[index].empty()) {
-          values.push_back(segments[index]);
-          if (auto route = Visit(*node.param, index + 1)) return route;
+        if (node.param && !segment.empty()) {
+          values.emplace_back(std::string(), std::string(segment));
+          if (auto route = Visit(*node.param, next, last)) return route;
           values.pop_back();
         }
       }
       if (!node.rest_routes.empty()) {
-        std::string rest;
-        for (size_t i = index; i < segments.size(); ++i) {
-          if (i > index) rest += '/';
-          rest += segments[i];
+        std::string joined;
+        if (!done) {
+          std::string scratch;
+          bool first = true;
+          ForEachPart(rest, '/', [&](std::string_view raw) {
+            if (!first) joined += '/';
+            first = false;
+            joined += DecodePathSegment(raw, scratch);
+          });
         }
-        values.push_back(rest);
+        values.emplace_back(std::string(), std::move(joined));
         if (auto route = Pick(node.rest_routes)) return route;
         values.pop_back();
       }

@@ -4,6 +4,7 @@
 #define SR_HTTP_TEXT_HPP
 
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace sr::http {
@@ -24,6 +25,24 @@ inline std::string_view Trim(std::string_view text) {
   while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
   while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
   return text;
+}
+
+// Calls `visit(part)` for every part, empty ones included, in order, without collecting them:
+// Split for the request path, where a vector per request is an allocation per request.
+// `visit` may return false to stop early; ForEachPart then returns false.
+template <typename Visit>
+inline bool ForEachPart(std::string_view text, char separator, Visit&& visit) {
+  for (;;) {
+    size_t end = text.find(separator);
+    std::string_view part = text.substr(0, end);
+    if constexpr (std::is_same_v<decltype(visit(part)), bool>) {
+      if (!visit(part)) return false;
+    } else {
+      visit(part);
+    }
+    if (end == std::string_view::npos) return true;
+    text.remove_prefix(end + 1);
+  }
 }
 
 // Every part, empty ones included: "a//b" is {"a", "", "b"}.
