@@ -131,6 +131,7 @@ SessionStore::Issued SessionStore::Create(std::uint64_t user_id, std::uint64_t u
     ops.push_back(KvOp::Delete(std::string(kSpace), id_hash));
   }
   store_.Write(ops);
+  misses_.Forget(issued.session.id_hash);
   std::lock_guard lock(mutex_);
   for (const std::string& id_hash : evicted) {
     auto it = sessions_.find(id_hash);
@@ -175,6 +176,7 @@ std::optional<Session> SessionStore::Find(std::string_view token, std::int64_t n
 }
 
 void SessionStore::ReadThrough(const std::string& id_hash, std::int64_t now_ms) {
+  if (misses_.Absent(id_hash, now_ms)) return;
   // A deletion (here or on another master) between the read and the install could bring a
   // logged-out session back into memory: read again whenever one was seen meanwhile.
   constexpr int kAttempts = 3;
@@ -184,15 +186,20 @@ void SessionStore::ReadThrough(const std::string& id_hash, std::int64_t now_ms) 
       std::lock_guard lock(mutex_);
       deletions_seen = deletions_;
     }
+    const NegativeCache::Ticket ticket = misses_.BeforeRead(id_hash);
     std::optional<std::string> text;
     try {
       text = store_.Get(kSpace, id_hash);
     } catch (const StoreError&) {
       return;  // the database is away: answer from memory
     }
+    if (!text) {
+      // Unless the watch delivered a put of it while we read (the ticket tells).
+      misses_.Remember(id_hash, ticket, now_ms);
+      return;
+    }
     std::lock_guard lock(mutex_);
     if (deletions_ != deletions_seen) continue;
-    if (!text) return;
     std::optional<Session> stored = ParseSession(id_hash, *text);
     if (!stored || Expired(*stored, now_ms)) return;
     auto [it, inserted] = sessions_.try_emplace(id_hash, *stored);
@@ -220,6 +227,8 @@ std::int64_t SessionStore::ClusterGraceMs() const {
 std::optional<Session> SessionStore::ApplyRemote(std::string_view id_hash, std::string_view value,
                                                  bool deleted) {
   std::string id(id_hash);
+  // Known now: a read-through in flight must not remember it as unknown.
+  if (!deleted) misses_.Forget(id);
   std::lock_guard loading(load_mutex_);
   std::lock_guard lock(mutex_);
   auto it = sessions_.find(id);

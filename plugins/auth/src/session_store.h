@@ -6,7 +6,10 @@
 // When the store is clustered (several masters over one database) a session made on another
 // master is read from the store on a miss, and the owner feeds the other masters' changes to
 // ApplyRemote: a deletion there (logout, eviction) ends the session here at once, a stored
-// last-seen time moves the idle timer here too.
+// last-seen time moves the idle timer here too. A cookie the store does not know is
+// remembered for kMissTtlMs (sr::NegativeCache), so that a client repeating it costs one
+// database read, not one per request; a put of that session (ours, or delivered by the watch)
+// ends the memory at once.
 #pragma once
 
 #include <climits>
@@ -19,6 +22,8 @@
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
+
+#include <sr/negative_cache.hpp>
 
 #include "key_value_store.h"
 
@@ -47,6 +52,11 @@ struct SessionLimits {
 class SessionStore {
  public:
   static constexpr std::string_view kSpace = "auth_sessions";
+  // Clustered stores: how long, and for how many cookies at most, the store's "no such
+  // session" is believed without asking again. A cookie is known to its browser only after
+  // its session was stored, so a real session never meets a miss of its own.
+  static constexpr std::int64_t kMissTtlMs = 2'000;
+  static constexpr std::size_t kMissCapacity = 4'096;
 
   SessionStore(KeyValueStore& store, SessionLimits limits);
 
@@ -63,7 +73,8 @@ class SessionStore {
   // The live session for `token`, its idle timer restarted; nullopt if unknown or expired.
   // The new last-seen time reaches the store with the next Flush. Reads only memory, except
   // with a clustered store when the session is not (or no longer) live here: then one read
-  // of the store (a store failure counts as unknown).
+  // of the store (a store failure counts as unknown), unless the store lacked it less than
+  // kMissTtlMs ago.
   std::optional<Session> Touch(std::string_view token, std::int64_t now_ms);
   // The same without restarting the idle timer.
   std::optional<Session> Peek(std::string_view token, std::int64_t now_ms);
@@ -91,7 +102,8 @@ class SessionStore {
 
   // A change another master made to kSpace: a deleted session ends here too (returned, to be
   // announced); a stored last-seen time later than ours restarts our idle timer. Sessions this
-  // master does not hold are left to the read-through on their first use. Never blocks.
+  // master does not hold are left to the read-through on their first use (a put ends a
+  // remembered miss of the session). Never blocks.
   std::optional<Session> ApplyRemote(std::string_view id_hash, std::string_view value,
                                      bool deleted);
   // Forgets the user's sessions in memory only: another master changed the user and deletes
@@ -110,7 +122,8 @@ class SessionStore {
   void WriteDeletions(std::vector<std::string> id_hashes);  // with persist_mutex_ held
   void QueueExpired(const std::string& id_hash);            // with mutex_ held
   // Installs the stored copy of a session when it is live (clustered stores only): one made
-  // on another master, or one kept alive there. A store failure leaves memory as it is.
+  // on another master, or one kept alive there. A store failure leaves memory as it is; a
+  // session the store lacks is remembered in misses_ and not read again for a while.
   void ReadThrough(const std::string& id_hash, std::int64_t now_ms);
   // After deleting sessions from a clustered store: forgets them again, in case a concurrent
   // read-through installed a copy it read just before the deletion committed.
@@ -141,6 +154,8 @@ class SessionStore {
   // Clustered only: counts deletions (ours and the other masters'), so that a read-through
   // that raced with one reads again rather than bring back a session just logged out.
   std::uint64_t deletions_ = 0;
+  // Clustered only: sessions the store lacked lately, by id_hash (has a lock of its own).
+  NegativeCache misses_{kMissTtlMs, kMissCapacity};
 };
 
 }  // namespace sr::auth

@@ -48,6 +48,8 @@ class ClusterMaster {
   AuthCore& core() { return core_; }
   KvStoreClient& store() { return store_; }
   void Sync() { kv_.Sync(); }
+  // How many single keys this master read from the database (its read-throughs).
+  std::uint64_t gets() const { return kv_.gets(); }
   std::vector<Announcement> announced() {
     std::lock_guard lock(mutex_);
     return announced_;

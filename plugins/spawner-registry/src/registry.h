@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include <sr/negative_cache.hpp>
+
 #include "registry_options.h"
 #include "registry_ports.h"
 #include "removed_ids.h"
@@ -65,6 +67,10 @@ struct SweepSummary {
 // onto this master's steady clock), a delete removes it; the usual events follow. Spawners
 // removed here are remembered for a while (RemovedIds) so that a put read before their
 // deletion is not applied after it. Only the holder of the lease kSweeperLease sweeps.
+// A request naming a spawner this master does not hold reads the store (ReadThrough); what the
+// store said it lacks is remembered for kMissTtlMs (sr::NegativeCache), so that a client
+// repeating an unknown id costs one read, not one per request; a put of the spawner, ours or
+// another master's, ends that at once.
 class Registry {
  public:
   using Done = std::function<void(const ChangeOutcome&)>;
@@ -74,6 +80,11 @@ class Registry {
   static constexpr std::string_view kSweeperLease = "spawner-sweeper";
   // How long removed ids are remembered in cluster mode.
   static constexpr std::int64_t kRemovedHorizonMs = 120000;
+  // Cluster mode: how long, and for how many ids at most, a read-through's miss is
+  // remembered. Short: an id requested before it was handed out stays unknown here for that
+  // long at most when its registration's change is slow to arrive.
+  static constexpr std::int64_t kMissTtlMs = 2000;
+  static constexpr std::size_t kMissCapacity = 4096;
 
   // `store` may be null (memory only). Every reference must outlive the registry.
   Registry(RegistryOptions options, RegistryStore* store, EventSink& events,
@@ -148,7 +159,8 @@ class Registry {
   void LoadClustered(LoadSummary& summary);
   // Cluster mode: reads spawner `id` from the store when this master does not know it (its
   // registration on another master may not have been delivered here yet; a heartbeat may
-  // land on any master). True when it is known now. Ids removed here are not read again.
+  // land on any master). True when it is known now. Ids removed here are not read again, nor
+  // ids the store lacked less than kMissTtlMs ago (misses_).
   bool ReadThrough(SpawnerId id);
   // A new spawner, seen now.
   SpawnerTable::Entry NewEntry(Registration registration, std::string registered_from,
@@ -178,6 +190,8 @@ class Registry {
   const bool clustered_;
   std::mutex removed_mutex_;
   RemovedIds removed_{kRemovedHorizonMs};  // guarded by removed_mutex_
+  // Ids the store lacked lately, by record key; forgotten on every put of the key.
+  NegativeCache misses_{kMissTtlMs, kMissCapacity};
   Warn warn_;                              // set by Load before the watch starts
   std::unique_ptr<RegistryStore::Watch> watch_;  // last: ended before what it uses
 };

@@ -79,6 +79,7 @@ void Registry::RegisterClustered(Registration registration, std::string register
       done(internal::Unavailable("the registration could not be stored: " + error));
       return;
     }
+    misses_.Forget(SpawnerKey(id));
     {
       std::lock_guard<std::mutex> lock(removed_mutex_);
       // Another master may have reported it already (its heartbeat written back before this
@@ -101,6 +102,8 @@ void Registry::ApplyRemote(std::string_view key, std::string_view value, bool de
     Removed(*id, table_.IsExpired(*id, Now()) ? "expired" : "deleted");
     return;
   }
+  // Before anything else: a read-through in flight must not remember the id as unknown.
+  misses_.Forget(key);
   std::string problem;
   std::optional<StoredSpawner> stored = DecodeSpawnerRow(key, value, problem);
   if (!stored) {
@@ -117,13 +120,19 @@ bool Registry::ReadThrough(SpawnerId id) {
     std::lock_guard<std::mutex> lock(removed_mutex_);
     if (removed_.Contains(id)) return false;
   }
+  const std::string key = SpawnerKey(id);
+  if (misses_.Absent(key, clock_.SteadyMs())) return false;
+  const NegativeCache::Ticket ticket = misses_.BeforeRead(key);
   std::optional<std::string> value;
   try {
-    value = store_->ReadSpawner(SpawnerKey(id));
+    value = store_->ReadSpawner(key);
   } catch (const std::exception&) {
     return false;  // the database is unreachable: answer from memory
   }
-  if (!value) return false;
+  if (!value) {
+    misses_.Remember(key, ticket, clock_.SteadyMs());
+    return false;
+  }
   std::optional<StoredSpawner> stored = DecodeStoredSpawner(id, *value);
   if (!stored) return false;
   const std::int64_t alive_at_ms = SteadyFromWall(stored->last_seen_ms, clock_);

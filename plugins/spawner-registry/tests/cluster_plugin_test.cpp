@@ -108,6 +108,23 @@ TEST_F(SpawnerRegistryClusterPluginTest, EveryMasterServesWhatAnyMasterChanged) 
   EXPECT_EQ(b.host.Published().back().topic, "spawner.removed");
 }
 
+// A heartbeat naming a spawner nobody holds reads the store once, then is answered from
+// memory (for Registry::kMissTtlMs), until the registration's change arrives.
+TEST_F(SpawnerRegistryClusterPluginTest, AnUnknownSpawnerCostsOneReadUntilItIsRegistered) {
+  constexpr std::string_view kHeartbeat = R"({"current_instances":1})";
+  const std::uint64_t reads = b.kv.gets();
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(b.host.Call("POST", "/api/spawners/1/heartbeat", kHeartbeat).status, 404);
+  }
+  EXPECT_EQ(b.kv.gets(), reads + 1);
+  FakeResponse registered = a.CallRunningTasks("POST", "/api/spawners", kRegistration);
+  ASSERT_EQ(registered.status, 201) << registered.body;
+  EXPECT_EQ(registered.body.rfind(R"({"id":1,)", 0), 0u) << registered.body;
+  b.kv.Sync();
+  FakeResponse heartbeat = b.host.Call("POST", "/api/spawners/1/heartbeat", kHeartbeat);
+  EXPECT_EQ(heartbeat.status, 200) << heartbeat.body;
+}
+
 TEST_F(SpawnerRegistryClusterPluginTest, AnUnreachableDatabaseRefusesChangesButNotHeartbeats) {
   ASSERT_EQ(a.CallRunningTasks("POST", "/api/spawners", kRegistration).status, 201);
   db.SetReachable(false);

@@ -17,6 +17,7 @@
 #include "registry.h"
 #include "registry_fakes.h"
 #include "spawner_codec.h"
+#include "spawner_token.h"
 
 namespace sr::spawner_registry {
 namespace {
@@ -191,6 +192,48 @@ TEST_F(SpawnerRegistryClusterTest, AMasterThatDoesNotKnowASpawnerYetReadsItFromT
   EXPECT_FALSE(b->registry->Heartbeat(registered.id, Current(2)));
   db.SetReachable(false);  // a miss is answered from memory while the database is away
   EXPECT_FALSE(b->registry->Heartbeat(registered.id + 1, Current(2)));
+}
+
+// A client repeating an id nobody holds (a spawner whose record is gone, a guess) costs one
+// read of the store per Registry::kMissTtlMs, not one per request.
+TEST_F(SpawnerRegistryClusterTest, AnUnknownIdIsReadFromTheStoreOncePerMissTtl) {
+  const std::uint64_t reads = b->kv.gets();
+  const std::string token = IssueToken(42).token;
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_FALSE(b->registry->Heartbeat(42, Current(1)));
+    EXPECT_FALSE(b->registry->Authorize(42, Caller{}));
+    EXPECT_EQ(b->registry->VerifyToken(token), std::nullopt);
+  }
+  EXPECT_EQ(b->kv.gets(), reads + 1);
+  Advance(Registry::kMissTtlMs - 1);
+  EXPECT_FALSE(b->registry->Heartbeat(42, Current(1)));
+  EXPECT_EQ(b->kv.gets(), reads + 1);
+  Advance(1);
+  EXPECT_FALSE(b->registry->Heartbeat(42, Current(1)));
+  EXPECT_EQ(b->kv.gets(), reads + 2);
+  EXPECT_FALSE(b->registry->Heartbeat(43, Current(1)));  // each id has its own miss
+  EXPECT_EQ(b->kv.gets(), reads + 3);
+}
+
+// What a remembered miss promises: a spawner registered elsewhere right after this master
+// missed its id is known here as soon as the registration's change arrives, or once the TTL
+// has passed. A spawner learns its id only after the registration is committed, so its own
+// requests never meet such a miss: only a request naming an id before it was handed out.
+TEST_F(SpawnerRegistryClusterTest, AMissEndsWhenTheRegistrationArrivesOrAfterTheTtl) {
+  EXPECT_FALSE(b->registry->Heartbeat(1, Current(1)));  // the id the next registration gets
+  ChangeOutcome first = a->Register();
+  ASSERT_EQ(first.id, 1u);
+  EXPECT_FALSE(b->registry->Heartbeat(1, Current(1)));  // remembered; the change is on its way
+  EXPECT_EQ(b->kv.Sync(), 1u);
+  EXPECT_TRUE(b->registry->Heartbeat(1, Current(2)));
+  EXPECT_EQ(b->registry->VerifyToken(first.token), first.id);
+
+  EXPECT_FALSE(b->registry->Heartbeat(2, Current(1)));
+  ChangeOutcome second = a->Register();
+  ASSERT_EQ(second.id, 2u);
+  Advance(Registry::kMissTtlMs);  // no change delivered: read again after the TTL
+  EXPECT_TRUE(b->registry->Heartbeat(2, Current(1)));
+  EXPECT_EQ(b->events.Count("spawner.registered"), 2u);
 }
 
 TEST_F(SpawnerRegistryClusterTest, AnOlderRecordNeverOverwritesANewerHeartbeat) {

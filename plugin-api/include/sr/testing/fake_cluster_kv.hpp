@@ -27,8 +27,9 @@
 // may read and write through any master, but must not call watch or unwatch of its own
 // master (deliveries hold that master's watch lock), as the contract says of unwatch.
 // write_async commits before it returns; its `done` runs on the master's writer thread
-// (WaitIdle() waits for those). Kill() plays kill -9: the master's leases go to the next
-// master that asks, its watches stop and every call answers SR_ERR_UNAVAILABLE.
+// (WaitIdle() waits for those). gets() counts a master's reads of single keys (a plugin's
+// read-throughs). Kill() plays kill -9: the master's leases go to the next master that asks,
+// its watches stop and every call answers SR_ERR_UNAVAILABLE.
 //
 // LIFETIME: the database must outlive its masters; namespace handles are valid for the
 // database's lifetime and may be used through any of its masters. THREAD: every function of
@@ -209,6 +210,9 @@ class FakeClusterKv {
     return *static_cast<const sr_kv_store_v1*>(table);
   }
   const std::string& name() const { return name_; }
+  // How many get calls this master made (found, absent or refused): lets a test count what
+  // reaches the database.
+  std::uint64_t gets() const { return gets_.load(); }
 
   // Delivers, on the calling thread, every change committed by other masters since the last
   // delivery; returns how many calls were made. Nothing while the database is unreachable or
@@ -346,6 +350,7 @@ class FakeClusterKv {
                        void* ctx) noexcept {
     if (ns == nullptr || fn == nullptr) return SR_ERR_INVALID_ARGUMENT;
     FakeClusterKv& kv = Self(self);
+    kv.gets_.fetch_add(1);
     std::string value;
     try {
       std::lock_guard<std::mutex> lock(kv.database_.mutex_);
@@ -546,6 +551,7 @@ class FakeClusterKv {
   const std::uint64_t id_;
   sr_kv_store_v2 table_{};
   std::atomic<bool> dead_{false};
+  std::atomic<std::uint64_t> gets_{0};
 
   std::mutex error_mutex_;
   std::string last_error_;
