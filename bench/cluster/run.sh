@@ -14,12 +14,8 @@
 # printed), each wrk's output, the masters' logs.
 set -euo pipefail
 
-if [[ $# -lt 1 ]]; then
-  echo "usage: $0 <build-dir> [seconds] [spawners] [connections-per-master]" >&2
-  exit 2
-fi
 source "$(dirname "$0")/../lib/common.sh"
-BUILD_DIR=$(cd "$1" && pwd)
+bench_build_dir "<build-dir> [seconds] [spawners] [connections-per-master]" "$@"
 DURATION=${2:-10}
 SPAWNERS=${3:-10000}
 CONNECTIONS=${4:-50}
@@ -35,14 +31,8 @@ PIDS=()
 WRK_PIDS=()
 PG_STARTED=0
 
-for tool in wrk curl psql; do
-  command -v "$tool" > /dev/null || { echo "$tool is required" >&2; exit 2; }
-done
-[[ -x "$BUILD_DIR/bin/spawner-master" ]] || { echo "build spawner-master first" >&2; exit 2; }
-[[ -x "$LOAD" ]] || { echo "no $LOAD: configure with -DSR_BUILD_BENCH=ON" >&2; exit 2; }
-for plugin in postgres-store spawner-registry auth; do
-  [[ -f "$BUILD_DIR/plugins/$plugin.so" ]] || { echo "build the $plugin plugin first" >&2; exit 2; }
-done
+require_tools wrk curl psql
+require_host_build "$BUILD_DIR" postgres-store spawner-registry auth
 mkdir -p "$OUT"
 
 cleanup() {

@@ -10,17 +10,12 @@
 #   bench/dashboard/run.sh <build-dir> [duration-seconds=60] [clients=1000] [spawners=10000]
 set -euo pipefail
 
-if [[ $# -lt 1 ]]; then
-  echo "usage: $0 <build-dir> [duration-seconds] [clients] [spawners]" >&2
-  exit 2
-fi
 source "$(dirname "$0")/../lib/common.sh"
-BUILD_DIR=$(cd "$1" && pwd)
+bench_build_dir "<build-dir> [duration-seconds] [clients] [spawners]" "$@"
 DURATION=${2:-60}
 CLIENTS=${3:-1000}
 SPAWNERS=${4:-10000}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-HOST_BIN="$BUILD_DIR/bin/spawner-master"
 LOAD="$BUILD_DIR/bin/sse_load"
 WORK=$(mktemp -d /tmp/dashboard-bench.XXXXXX)
 API_KEY=bench-master-key-0123456789abcdef
@@ -28,12 +23,8 @@ ADMIN_KEY=bench-admin-key-0123456789abcdef
 ADMIN_PASSWORD=bench-admin-password
 HOST_PID=""
 
-command -v curl > /dev/null || { echo "curl is required" >&2; exit 2; }
-[[ -x "$HOST_BIN" ]] || { echo "no $HOST_BIN: build spawner-master first" >&2; exit 2; }
-[[ -x "$LOAD" ]] || { echo "no $LOAD: configure with -DSR_BUILD_BENCH=ON and build sse_load" >&2; exit 2; }
-for plugin in sqlite-store auth spawner-registry dashboard-sse; do
-  [[ -f "$BUILD_DIR/plugins/$plugin.so" ]] || { echo "build the $plugin plugin first" >&2; exit 2; }
-done
+require_tools curl
+require_host_build "$BUILD_DIR" sqlite-store auth spawner-registry dashboard-sse
 
 # Two sockets per client (ours and the host's) plus headroom.
 ulimit -n $((CLIENTS * 2 + 4096))
@@ -73,10 +64,7 @@ URL="http://127.0.0.1:$PORT"
 
 echo "== setup: $SPAWNERS spawners, one signed-in session"
 "$LOAD" register --port "$PORT" --api-key "$API_KEY" --count "$SPAWNERS" --threads 8
-curl -sf -c "$WORK/cookies" -H 'Content-Type: application/json' \
-  -d "{\"email\":\"bench@example.com\",\"password\":\"$ADMIN_PASSWORD\"}" "$URL/login" > /dev/null
-COOKIE=$(awk '$6 == "sr_session" {print "sr_session=" $7}' "$WORK/cookies")
-[[ -n "$COOKIE" ]] || { echo "login failed" >&2; exit 1; }
+session_cookie "$URL" bench@example.com "$ADMIN_PASSWORD" "$WORK/cookies"
 LIST_BYTES=$(curl -sf -H "X-API-Key: $ADMIN_KEY" "$URL/api/spawners" | wc -c)
 echo "spawner_list_bytes: $LIST_BYTES"
 echo "host_rss_mib_before_clients: $(awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$HOST_PID/status")"

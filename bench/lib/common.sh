@@ -5,6 +5,39 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
+# bench_build_dir <usage of the arguments> "$@": sets BUILD_DIR to the first argument, made
+# absolute; without one, prints the usage and exits.
+bench_build_dir() {
+  local usage=$1
+  shift
+  if [[ $# -lt 1 ]]; then
+    echo "usage: $0 $usage" >&2
+    exit 2
+  fi
+  BUILD_DIR=$(cd "$1" && pwd)
+}
+
+# require_tools <command...>: exits unless each is on PATH.
+require_tools() {
+  local tool
+  for tool in "$@"; do
+    command -v "$tool" > /dev/null || { echo "$tool is required" >&2; exit 2; }
+  done
+}
+
+# require_host_build <build-dir> [plugin...]: exits unless the build has spawner-master,
+# sse_load (SR_BUILD_BENCH=ON) and the plugins.
+require_host_build() {
+  local build_dir=$1 plugin
+  shift
+  [[ -x "$build_dir/bin/spawner-master" ]] || { echo "build spawner-master first" >&2; exit 2; }
+  [[ -x "$build_dir/bin/sse_load" ]] ||
+    { echo "no $build_dir/bin/sse_load: configure with -DSR_BUILD_BENCH=ON" >&2; exit 2; }
+  for plugin in "$@"; do
+    [[ -f "$build_dir/plugins/$plugin.so" ]] || { echo "build the $plugin plugin first" >&2; exit 2; }
+  done
+}
+
 # start_host <build-dir> <work-dir> <plugins.yaml text>: starts spawner-master, sets HOST_PID
 # and HOST_PORT once it listens.
 start_host() {
@@ -28,6 +61,16 @@ stop_host() {
     wait "$HOST_PID" 2>/dev/null || true
     HOST_PID=""
   fi
+}
+
+# session_cookie <url> <email> <password> <cookie-jar>: signs in and sets COOKIE (the session
+# cookie as a Cookie header value); exits when the login fails.
+session_cookie() {
+  local url=$1 email=$2 password=$3 jar=$4
+  curl -sf -c "$jar" -H 'Content-Type: application/json' \
+    -d "{\"email\":\"$email\",\"password\":\"$password\"}" "$url/login" > /dev/null
+  COOKIE=$(awk '$6 == "sr_session" {print "sr_session=" $7}' "$jar")
+  [[ -n "$COOKIE" ]] || { echo "login failed" >&2; exit 1; }
 }
 
 # wrk_rate <wrk arguments...>: prints requests per second.

@@ -13,12 +13,8 @@
 # soak.png, summary.txt (also printed).
 set -euo pipefail
 
-if [[ $# -lt 1 ]]; then
-  echo "usage: $0 <build-dir> [seconds] [spawners] [rate] [dashboards]" >&2
-  exit 2
-fi
 source "$(dirname "$0")/../lib/common.sh"
-BUILD_DIR=$(cd "$1" && pwd)
+bench_build_dir "<build-dir> [seconds] [spawners] [rate] [dashboards]" "$@"
 DURATION=${2:-600}
 SPAWNERS=${3:-10000}
 RATE=${4:-10000}
@@ -35,11 +31,8 @@ HOST_PID=""
 WRK_PID=""
 STREAM_PID=""
 
-for tool in wrk curl gnuplot; do
-  command -v "$tool" > /dev/null || { echo "$tool is required" >&2; exit 2; }
-done
-[[ -x "$BUILD_DIR/bin/spawner-master" ]] || { echo "build spawner-master first" >&2; exit 2; }
-[[ -x "$LOAD" ]] || { echo "no $LOAD: configure with -DSR_BUILD_BENCH=ON" >&2; exit 2; }
+require_tools wrk curl gnuplot
+require_host_build "$BUILD_DIR"
 mkdir -p "$OUT"
 ulimit -n $((DASHBOARDS * 2 + 4096))
 
@@ -65,10 +58,7 @@ rss_start=$(rss_now)
 rss_registered=$(rss_now)
 anon_registered=$(anon_now)
 
-curl -sf -c "$WORK/cookies" -H 'Content-Type: application/json' \
-  -d "{\"email\":\"soak@example.com\",\"password\":\"$ADMIN_PASSWORD\"}" "$URL/login" > /dev/null
-COOKIE=$(awk '$6 == "sr_session" {print "sr_session=" $7}' "$WORK/cookies")
-[[ -n "$COOKIE" ]] || { echo "login failed" >&2; exit 1; }
+session_cookie "$URL" soak@example.com "$ADMIN_PASSWORD" "$WORK/cookies"
 if ((DASHBOARDS > 0)); then
   "$LOAD" stream --port "$HOST_PORT" --cookie "$COOKIE" --clients "$DASHBOARDS" \
     --duration "$DURATION" --host-pid "$HOST_PID" > "$OUT/dashboards.out" 2>&1 &

@@ -8,11 +8,6 @@
 
 namespace sr::postgres_store {
 
-// The provider copies each sr_kv_op's kind into WriteOp::Kind as is.
-static_assert(static_cast<std::uint32_t>(WriteOp::Kind::kPut) == SR_KV_PUT &&
-              static_cast<std::uint32_t>(WriteOp::Kind::kDelete) == SR_KV_DELETE &&
-              static_cast<std::uint32_t>(WriteOp::Kind::kUpdate) == SR_KV_UPDATE);
-
-using KvStoreService = sr::KvStoreProvider<KvStore, WriteOp, SR_KV_STORE_VERSION_2>;
+using KvStoreService = sr::KvStoreProvider<KvStore, KvWriteOp, SR_KV_STORE_VERSION_2>;
 
 }  // namespace sr::postgres_store

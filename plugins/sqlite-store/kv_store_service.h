@@ -8,10 +8,6 @@
 
 namespace sr::sqlite_store {
 
-// The provider copies each sr_kv_op's kind into WriteOp::Kind as is.
-static_assert(static_cast<std::uint32_t>(WriteOp::Kind::kPut) == SR_KV_PUT &&
-              static_cast<std::uint32_t>(WriteOp::Kind::kDelete) == SR_KV_DELETE);
-
-using KvStoreService = sr::KvStoreProvider<KvStore, WriteOp, SR_KV_STORE_VERSION>;
+using KvStoreService = sr::KvStoreProvider<KvStore, KvWriteOp, SR_KV_STORE_VERSION>;
 
 }  // namespace sr::sqlite_store

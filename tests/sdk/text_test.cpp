@@ -1,5 +1,5 @@
-// sr/text.hpp's JSON escaping: the one escaper of the host and the plugins, and its one rule
-// for broken UTF-8.
+// sr/text.hpp's JSON escaping (the one escaper of the host and the plugins, and its one rule
+// for broken UTF-8) and HTML escaping.
 #include <sr/text.hpp>
 
 #include <gtest/gtest.h>
@@ -58,6 +58,19 @@ TEST(JsonEscaping, AppendsInsideQuotesWithoutThem) {
   sr::AppendJsonEscaped(out, "\"\xff");
   EXPECT_EQ(out, "x\\\"\\ufffd");
   EXPECT_EQ(sr::JsonEscapedSize("\"\xff"), out.size() - 1);
+}
+
+TEST(HtmlEscaping, EscapesMarkupAndByDefaultQuotes) {
+  EXPECT_EQ(sr::HtmlEscape("<a href=\"x\">'&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+  EXPECT_EQ(sr::HtmlEscape(""), "");
+  EXPECT_EQ(sr::HtmlEscape("plain \xc3\xa9"), "plain \xc3\xa9");
+}
+
+TEST(HtmlEscaping, TheMarkupSetLeavesQuotesAlone) {
+  EXPECT_EQ(sr::HtmlEscape("<!channel> & \"it's\"", sr::HtmlEscapeSet::kMarkup),
+            "&lt;!channel&gt; &amp; \"it's\"");
+  EXPECT_EQ(sr::HtmlEscape("&amp;", sr::HtmlEscapeSet::kMarkup), "&amp;amp;");  // not decoded
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-// Small text helpers shared by the host and plugins: JSON string escaping and
+// Small text helpers shared by the host and plugins: JSON string escaping, HTML escaping and
 // percent-decoding. Header-only C++17, independent of the ABI.
 #ifndef SR_TEXT_HPP
 #define SR_TEXT_HPP
@@ -123,6 +123,36 @@ inline std::string JsonString(std::string_view text) {
   std::string out;
   out.reserve(text.size() + 2);
   AppendJsonString(out, text);
+  return out;
+}
+
+// Which characters HtmlEscape turns into entities.
+enum class HtmlEscapeSet {
+  kMarkup,           // & < >: enough between tags, and all that Slack's message text decodes
+  kMarkupAndQuotes,  // also " and ': safe inside a quoted attribute as well
+};
+
+// `text` with the characters of `set` as entities (&amp; &lt; &gt; &quot; &#39;).
+inline std::string HtmlEscape(std::string_view text,
+                              HtmlEscapeSet set = HtmlEscapeSet::kMarkupAndQuotes) {
+  const bool quotes = set == HtmlEscapeSet::kMarkupAndQuotes;
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    if (c == '&') {
+      out += "&amp;";
+    } else if (c == '<') {
+      out += "&lt;";
+    } else if (c == '>') {
+      out += "&gt;";
+    } else if (c == '"' && quotes) {
+      out += "&quot;";
+    } else if (c == '\'' && quotes) {
+      out += "&#39;";
+    } else {
+      out += c;
+    }
+  }
   return out;
 }
 

@@ -1,5 +1,7 @@
 #include "webhook_body.h"
 
+#include <sr/text.hpp>
+
 #include "alert_book.h"
 #include "json_object.h"
 
@@ -21,27 +23,6 @@ std::string AlertLine(const Notification& n, std::string_view source) {
   return line;
 }
 
-std::string SlackEscape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string Truncate(std::string_view text, std::size_t max_bytes) {
   if (text.size() <= max_bytes) return std::string(text);
   static constexpr std::string_view kEllipsis = "\xE2\x80\xA6";
@@ -55,7 +36,9 @@ std::string WebhookBody(const Notification& n, std::string_view source) {
   std::string line = AlertLine(n, source);
   return NotificationObject(n)
       .Str("source", source)
-      .Str("text", Truncate(SlackEscape(line), kSlackTextBytes))
+      // Slack reads "&", "<" and ">" as markup ("<!channel>" would notify a whole channel)
+      // and decodes no other entity, so only these three become entities.
+      .Str("text", Truncate(HtmlEscape(line, HtmlEscapeSet::kMarkup), kSlackTextBytes))
       .Str("content", Truncate(line, kDiscordContentBytes))
       // Discord: a region named "@everyone" must not notify anybody.
       .Raw("allowed_mentions", "{\"parse\":[]}")

@@ -14,9 +14,6 @@ std::string WebhookBody(const Notification& notification, std::string_view sourc
 
 // One line for people: "[FIRING] warning spawners_suspect: 3 spawners are suspect ... (source)".
 std::string AlertLine(const Notification& notification, std::string_view source);
-// Slack reads "&", "<" and ">" as markup ("<!channel>" would notify a whole channel): they
-// become entities.
-std::string SlackEscape(std::string_view text);
 // At most `max_bytes`, cut at a UTF-8 character boundary, with "…" when cut.
 std::string Truncate(std::string_view text, std::size_t max_bytes);
 

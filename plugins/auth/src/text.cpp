@@ -69,33 +69,6 @@ std::map<std::string, std::string, std::less<>> ParseFormBody(std::string_view b
   return fields;
 }
 
-std::string HtmlEscape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string AsciiLower(std::string_view text) {
   std::string out(text);
   for (char& c : out) c = LowerAscii(c);

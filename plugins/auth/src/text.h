@@ -19,7 +19,8 @@ using sr::PercentDecode;
 // are skipped.
 std::map<std::string, std::string, std::less<>> ParseFormBody(std::string_view body);
 
-std::string HtmlEscape(std::string_view text);
+// & < > " ' as entities, for text and attribute values of the login page.
+using sr::HtmlEscape;
 std::string AsciiLower(std::string_view text);
 std::string_view TrimSpaces(std::string_view text);
 bool ContainsIgnoreCase(std::string_view haystack, std::string_view needle);

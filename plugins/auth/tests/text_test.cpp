@@ -28,11 +28,6 @@ TEST(Text, ParsesFormBodies) {
   EXPECT_EQ(ParseFormBody("bad=%zz&good=1").count("bad"), 0u);
 }
 
-TEST(Text, EscapesHtml) {
-  EXPECT_EQ(HtmlEscape("<a href=\"x\">'&'</a>"),
-            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
-}
-
 TEST(Text, CleansUntrustedText) {
   EXPECT_EQ(CleanText("plain", 100), "plain");
   EXPECT_EQ(CleanText("line\nbreak\x01", 100), "line?break?");

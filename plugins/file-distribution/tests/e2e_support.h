@@ -5,11 +5,10 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
-#include <chrono>
 #include <filesystem>
 #include <string>
-#include <thread>
 
+#include "eventually.h"
 #include "http_client.h"
 #include "sha256.h"
 #include "temp_dir.h"
@@ -114,15 +113,6 @@ inline sr::test::HttpResponse UploadBuild(sr::test::HttpClient& client, const st
   return Commit(client, id, headers);
 }
 
-// Polls `condition` every 20 ms until it holds or `timeout` passes.
-template <typename Condition>
-bool Eventually(Condition condition, std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return condition();
-}
+using sr::test::Eventually;
 
 }  // namespace sr::file_distribution::testing

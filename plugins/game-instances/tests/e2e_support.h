@@ -8,8 +8,8 @@
 #include <chrono>
 #include <map>
 #include <string>
-#include <thread>
 
+#include "eventually.h"
 #include "fake_agent.h"
 #include "http_client.h"
 #include "test_host.h"
@@ -110,15 +110,7 @@ inline rapidjson::Document ListInstances(std::uint16_t port, const std::string& 
   return document;
 }
 
-template <typename Condition>
-bool Eventually(Condition condition, std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return condition();
-}
+using sr::test::Eventually;
 
 }  // namespace sr::game_instances::testing
 

@@ -6,26 +6,26 @@
 
 namespace sr::postgres_store {
 
-FoldedBatch Fold(const std::vector<WriteOp>& ops) {
+FoldedBatch Fold(const std::vector<KvWriteOp>& ops) {
   struct Final {
-    WriteOp::Kind kind;
+    KvWriteOp::Kind kind;
     const std::string* value;
     std::size_t order;  // first appearance: rows keep the callers' order
   };
   std::map<std::pair<std::string_view, std::string_view>, Final> finals;
-  for (const WriteOp& op : ops) {
+  for (const KvWriteOp& op : ops) {
     auto [it, inserted] =
         finals.try_emplace({op.ns, op.key}, Final{op.kind, &op.value, finals.size()});
     if (inserted) continue;
     Final& final = it->second;
     switch (op.kind) {
-      case WriteOp::Kind::kPut:
-      case WriteOp::Kind::kDelete:
+      case KvWriteOp::Kind::kPut:
+      case KvWriteOp::Kind::kDelete:
         final.kind = op.kind;
         final.value = &op.value;
         break;
-      case WriteOp::Kind::kUpdate:
-        if (final.kind != WriteOp::Kind::kDelete) final.value = &op.value;
+      case KvWriteOp::Kind::kUpdate:
+        if (final.kind != KvWriteOp::Kind::kDelete) final.value = &op.value;
         break;
     }
   }
@@ -38,12 +38,12 @@ FoldedBatch Fold(const std::vector<WriteOp>& ops) {
   for (const auto* entry : ordered) {
     const auto& [ns, key] = entry->first;
     const Final& final = entry->second;
-    KindArrays& arrays = final.kind == WriteOp::Kind::kPut      ? folded.puts
-                         : final.kind == WriteOp::Kind::kDelete ? folded.deletes
-                                                                : folded.updates;
+    KindArrays& arrays = final.kind == KvWriteOp::Kind::kPut      ? folded.puts
+                         : final.kind == KvWriteOp::Kind::kDelete ? folded.deletes
+                                                                  : folded.updates;
     arrays.ns.push_back(ns);
     arrays.keys.emplace_back(key);
-    if (final.kind != WriteOp::Kind::kDelete) arrays.values.emplace_back(*final.value);
+    if (final.kind != KvWriteOp::Kind::kDelete) arrays.values.emplace_back(*final.value);
     if (std::find(folded.namespaces.begin(), folded.namespaces.end(), ns) ==
         folded.namespaces.end()) {
       folded.namespaces.push_back(ns);

@@ -1,10 +1,9 @@
 #pragma once
 
 #include <optional>
+#include <sr/services/kv_store_provider.hpp>
 #include <string_view>
 #include <vector>
-
-#include "store_types.h"
 
 namespace sr::postgres_store {
 
@@ -28,6 +27,6 @@ struct FoldedBatch {
 // Folds `ops` in order, the last operation on a key winning: an update after a put of the
 // same group is a put of the new value; an update after a delete stays a delete (the key
 // does not exist when it would apply). Views point into `ops`, which must outlive the result.
-FoldedBatch Fold(const std::vector<WriteOp>& ops);
+FoldedBatch Fold(const std::vector<KvWriteOp>& ops);
 
 }  // namespace sr::postgres_store

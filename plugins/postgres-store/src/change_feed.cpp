@@ -32,11 +32,11 @@ ChangeFeed::~ChangeFeed() {
   ::close(wake_fd_);
 }
 
-std::uint64_t ChangeFeed::Watch(std::string ns, std::int64_t after_rev, ChangeVisitor visitor) {
+std::uint64_t ChangeFeed::Watch(std::string ns, std::int64_t after_rev, KvChangeVisitor visitor) {
   std::lock_guard<std::mutex> lock(mutex_);
   std::uint64_t handle = next_handle_++;
   watchers_.emplace(handle, Watcher{std::move(ns), after_rev,
-                                    std::make_shared<ChangeVisitor>(std::move(visitor))});
+                                    std::make_shared<KvChangeVisitor>(std::move(visitor))});
   return handle;
 }
 
@@ -116,7 +116,7 @@ void ChangeFeed::SyncOne(PgConnection& conn, std::uint64_t handle, const std::st
       std::int64_t rev = rows.Int64(row, 2);
       bool own = rows.Bool(row, 3);
       std::lock_guard<std::mutex> dispatch(dispatch_mutex_);
-      std::shared_ptr<ChangeVisitor> visitor;
+      std::shared_ptr<KvChangeVisitor> visitor;
       {
         std::lock_guard<std::mutex> lock(mutex_);
         auto it = watchers_.find(handle);

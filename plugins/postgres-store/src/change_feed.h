@@ -5,12 +5,12 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <sr/services/kv_store_provider.hpp>
 #include <string>
 #include <thread>
 
 #include "connection_slot.h"
 #include "store_options.h"
-#include "store_types.h"
 
 namespace sr::postgres_store {
 
@@ -30,7 +30,7 @@ class ChangeFeed {
   ChangeFeed& operator=(const ChangeFeed&) = delete;
 
   // Reports changes to `ns` with a revision above `after_rev`. Returns the watch's handle.
-  std::uint64_t Watch(std::string ns, std::int64_t after_rev, ChangeVisitor visitor);
+  std::uint64_t Watch(std::string ns, std::int64_t after_rev, KvChangeVisitor visitor);
   // Ends a watch; returns after a call of its visitor in progress has returned.
   void Unwatch(std::uint64_t handle);
   // Stops the thread (idempotent).
@@ -40,7 +40,7 @@ class ChangeFeed {
   struct Watcher {
     std::string ns;
     std::int64_t last_rev = 0;
-    std::shared_ptr<ChangeVisitor> visitor;
+    std::shared_ptr<KvChangeVisitor> visitor;
   };
 
   void Run();

@@ -47,19 +47,19 @@ GroupCommitWriter::GroupCommitWriter(const StoreOptions& options, StoreHealth& h
 
 GroupCommitWriter::~GroupCommitWriter() { Stop(); }
 
-WriteOutcome GroupCommitWriter::Submit(std::vector<WriteOp> ops, WriteCallback done) {
+KvWriteOutcome GroupCommitWriter::Submit(std::vector<KvWriteOp> ops, KvWriteCallback done) {
   std::int64_t refuse_until = refuse_until_.load();
   if (refuse_until != 0 && Ticks(std::chrono::steady_clock::now()) < refuse_until) {
-    return {StoreStatus::kUnavailable,
+    return {KvStatus::kUnavailable,
             std::string("database unreachable: ").append(health_.last_error())};
   }
   std::lock_guard<std::mutex> lock(mutex_);
-  if (stopping_) return {StoreStatus::kUnavailable, "the store is stopping"};
+  if (stopping_) return {KvStatus::kUnavailable, "the store is stopping"};
   if (queue_.size() >= kMaxPending) {
-    return {StoreStatus::kUnavailable, "too many writes waiting for the database"};
+    return {KvStatus::kUnavailable, "too many writes waiting for the database"};
   }
   std::size_t bytes = 0;
-  for (const WriteOp& op : ops) bytes += op.ns.size() + op.key.size() + op.value.size();
+  for (const KvWriteOp& op : ops) bytes += op.ns.size() + op.key.size() + op.value.size();
   queued_bytes_.fetch_add(bytes, std::memory_order_relaxed);
   queue_.push_back(Pending{std::move(ops), std::move(done), bytes});
   ready_.notify_one();
@@ -91,11 +91,11 @@ void GroupCommitWriter::Run() {
         queue_.pop_front();
       }
     }
-    std::vector<WriteOp> all;
+    std::vector<KvWriteOp> all;
     for (Pending& pending : group) {
-      for (WriteOp& op : pending.ops) all.push_back(std::move(op));
+      for (KvWriteOp& op : pending.ops) all.push_back(std::move(op));
     }
-    WriteOutcome outcome = Commit(all);
+    KvWriteOutcome outcome = Commit(all);
     for (Pending& pending : group) {
       queued_bytes_.fetch_sub(pending.bytes, std::memory_order_relaxed);
       if (pending.done) pending.done(outcome);
@@ -103,7 +103,7 @@ void GroupCommitWriter::Run() {
   }
 }
 
-WriteOutcome GroupCommitWriter::Commit(const std::vector<WriteOp>& ops) {
+KvWriteOutcome GroupCommitWriter::Commit(const std::vector<KvWriteOp>& ops) {
   if (ops.empty()) return {};
   auto started = std::chrono::steady_clock::now();
   FoldedBatch folded = Fold(ops);
@@ -152,10 +152,10 @@ WriteOutcome GroupCommitWriter::Commit(const std::vector<WriteOp>& ops) {
     if (e.connection_lost()) {
       refuse_until_.store(Ticks(std::chrono::steady_clock::now() + backoff_.Next()));
       health_.Fail(e.what());
-      return {StoreStatus::kUnavailable, std::string("database unreachable: ").append(e.what())};
+      return {KvStatus::kUnavailable, std::string("database unreachable: ").append(e.what())};
     }
     health_.NoteError(e.what());
-    return {StoreStatus::kInternal, e.what()};
+    return {KvStatus::kInternal, e.what()};
   }
   refuse_until_.store(0);
   backoff_.Reset();

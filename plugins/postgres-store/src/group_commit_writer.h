@@ -5,13 +5,13 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <sr/services/kv_store_provider.hpp>
 #include <thread>
 #include <vector>
 
 #include "connection_slot.h"
 #include "store_health.h"
 #include "store_options.h"
-#include "store_types.h"
 
 namespace sr::postgres_store {
 
@@ -31,7 +31,7 @@ class GroupCommitWriter {
 
   // Queues a batch; `done` runs on the writer thread after its commit or failure. A refusal
   // (stopped, queue full, database down) is returned at once and `done` is not called.
-  WriteOutcome Submit(std::vector<WriteOp> ops, WriteCallback done);
+  KvWriteOutcome Submit(std::vector<KvWriteOp> ops, KvWriteCallback done);
   // Commits what is queued, then stops the thread. Later submissions are refused.
   void Stop();
   // Bytes of keys and values waiting for a commit (for the plugin's memory report).
@@ -39,13 +39,13 @@ class GroupCommitWriter {
 
  private:
   struct Pending {
-    std::vector<WriteOp> ops;
-    WriteCallback done;
+    std::vector<KvWriteOp> ops;
+    KvWriteCallback done;
     std::size_t bytes = 0;
   };
 
   void Run();
-  WriteOutcome Commit(const std::vector<WriteOp>& ops);
+  KvWriteOutcome Commit(const std::vector<KvWriteOp>& ops);
 
   ConnectionSlot slot_;
   StoreHealth& health_;

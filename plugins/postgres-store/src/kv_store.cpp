@@ -57,29 +57,29 @@ void KvStore::Close() {
   heartbeat_->Stop();
 }
 
-StoreStatus KvStore::Failed(const PgError& error) {
-  if (error.connection_lost()) return StoreStatus::kUnavailable;
+KvStatus KvStore::Failed(const PgError& error) {
+  if (error.connection_lost()) return KvStatus::kUnavailable;
   health_.NoteError(error.what());
-  return StoreStatus::kInternal;
+  return KvStatus::kInternal;
 }
 
-StoreStatus KvStore::Get(std::string_view ns, std::string_view key, const RowVisitor& visit) {
+KvStatus KvStore::Get(std::string_view ns, std::string_view key, const KvRowVisitor& visit) {
   try {
     return readers_->With([&](PgConnection& conn) {
       PgResult rows =
           conn.Query("SELECT value FROM sr_kv WHERE ns = $1 AND key = $2 AND value IS NOT NULL",
                      {Text(ns), Bytea(key)});
-      if (rows.rows() == 0) return StoreStatus::kNotFound;
+      if (rows.rows() == 0) return KvStatus::kNotFound;
       visit(key, rows.Bytes(0, 0));
-      return StoreStatus::kOk;
+      return KvStatus::kOk;
     });
   } catch (const PgError& e) {
     return Failed(e);
   }
 }
 
-StoreStatus KvStore::Scan(std::string_view ns, std::string_view start, std::string_view end,
-                          std::uint32_t limit, bool reverse, const RowVisitor& visit) {
+KvStatus KvStore::Scan(std::string_view ns, std::string_view start, std::string_view end,
+                       std::uint32_t limit, bool reverse, const KvRowVisitor& visit) {
   std::string lower(start);
   std::string upper(end);
   bool bounded_above = !end.empty();
@@ -102,7 +102,7 @@ StoreStatus KvStore::Scan(std::string_view ns, std::string_view start, std::stri
         }
       });
       for (const auto& [key, value] : rows) {
-        if (!visit(key, value)) return StoreStatus::kOk;
+        if (!visit(key, value)) return KvStatus::kOk;
       }
       remaining -= rows.size();
       if (rows.size() < page) break;
@@ -116,41 +116,41 @@ StoreStatus KvStore::Scan(std::string_view ns, std::string_view start, std::stri
         lower.push_back('\0');
       }
     }
-    return StoreStatus::kOk;
+    return KvStatus::kOk;
   } catch (const PgError& e) {
     return Failed(e);
   }
 }
 
-StoreStatus KvStore::Count(std::string_view ns, std::uint64_t& out) {
+KvStatus KvStore::Count(std::string_view ns, std::uint64_t& out) {
   try {
     return readers_->With([&](PgConnection& conn) {
       PgResult rows =
           conn.Query("SELECT count(*) FROM sr_kv WHERE ns = $1 AND value IS NOT NULL", {Text(ns)});
       out = static_cast<std::uint64_t>(rows.Int64(0, 0));
-      return StoreStatus::kOk;
+      return KvStatus::kOk;
     });
   } catch (const PgError& e) {
     return Failed(e);
   }
 }
 
-WriteOutcome KvStore::Write(std::vector<WriteOp> ops) {
-  std::promise<WriteOutcome> committed;
-  std::future<WriteOutcome> outcome = committed.get_future();
-  WriteOutcome queued = writer_->Submit(
-      std::move(ops), [&committed](const WriteOutcome& result) { committed.set_value(result); });
+KvWriteOutcome KvStore::Write(std::vector<KvWriteOp> ops) {
+  std::promise<KvWriteOutcome> committed;
+  std::future<KvWriteOutcome> outcome = committed.get_future();
+  KvWriteOutcome queued = writer_->Submit(
+      std::move(ops), [&committed](const KvWriteOutcome& result) { committed.set_value(result); });
   if (!queued.ok()) return queued;
   return outcome.get();
 }
 
-WriteOutcome KvStore::WriteAsync(std::vector<WriteOp> ops, WriteCallback done) {
+KvWriteOutcome KvStore::WriteAsync(std::vector<KvWriteOp> ops, KvWriteCallback done) {
   return writer_->Submit(std::move(ops), std::move(done));
 }
 
-StoreStatus KvStore::NextId(std::string_view name, std::uint64_t& out) {
+KvStatus KvStore::NextId(std::string_view name, std::uint64_t& out) {
   // Sequence names become part of an SQL identifier: [a-z0-9_] only.
-  if (!sr::IsValidKvName(name, false)) return StoreStatus::kInvalidArgument;
+  if (!sr::IsValidKvName(name, false)) return KvStatus::kInvalidArgument;
   std::string sequence = SequenceName(name);
   std::string next_sql = std::string("SELECT nextval('").append(sequence).append("')");
   std::string create_sql =
@@ -160,7 +160,7 @@ StoreStatus KvStore::NextId(std::string_view name, std::uint64_t& out) {
       for (int attempt = 0;; ++attempt) {
         try {
           out = static_cast<std::uint64_t>(conn.Query(next_sql.c_str()).Int64(0, 0));
-          return StoreStatus::kOk;
+          return KvStatus::kOk;
         } catch (const PgError& e) {
           // 42P01: the sequence does not exist yet. Two masters creating it at once may
           // collide in the catalog (23505) even with IF NOT EXISTS: then it exists.
@@ -178,7 +178,7 @@ StoreStatus KvStore::NextId(std::string_view name, std::uint64_t& out) {
   }
 }
 
-StoreStatus KvStore::Watch(std::string_view ns, ChangeVisitor visit, std::uint64_t& handle) {
+KvStatus KvStore::Watch(std::string_view ns, KvChangeVisitor visit, std::uint64_t& handle) {
   try {
     // Changes committed after this point are reported: rows of a transaction that holds the
     // revision lock now get revisions above what is visible here.
@@ -187,7 +187,7 @@ StoreStatus KvStore::Watch(std::string_view ns, ChangeVisitor visit, std::uint64
           .Int64(0, 0);
     });
     handle = changes_->Watch(std::string(ns), after, std::move(visit));
-    return StoreStatus::kOk;
+    return KvStatus::kOk;
   } catch (const PgError& e) {
     return Failed(e);
   }

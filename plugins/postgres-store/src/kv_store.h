@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <sr/services/kv_store_provider.hpp>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -15,7 +16,6 @@
 #include "reader_pool.h"
 #include "store_health.h"
 #include "store_options.h"
-#include "store_types.h"
 
 namespace sr::postgres_store {
 
@@ -37,15 +37,15 @@ class KvStore {
   KvStore(const KvStore&) = delete;
   KvStore& operator=(const KvStore&) = delete;
 
-  StoreStatus Get(std::string_view ns, std::string_view key, const RowVisitor& visit);
-  StoreStatus Scan(std::string_view ns, std::string_view start, std::string_view end,
-                   std::uint32_t limit, bool reverse, const RowVisitor& visit);
-  StoreStatus Count(std::string_view ns, std::uint64_t& out);
-  WriteOutcome Write(std::vector<WriteOp> ops);
-  WriteOutcome WriteAsync(std::vector<WriteOp> ops, WriteCallback done);
+  KvStatus Get(std::string_view ns, std::string_view key, const KvRowVisitor& visit);
+  KvStatus Scan(std::string_view ns, std::string_view start, std::string_view end,
+                std::uint32_t limit, bool reverse, const KvRowVisitor& visit);
+  KvStatus Count(std::string_view ns, std::uint64_t& out);
+  KvWriteOutcome Write(std::vector<KvWriteOp> ops);
+  KvWriteOutcome WriteAsync(std::vector<KvWriteOp> ops, KvWriteCallback done);
 
-  StoreStatus NextId(std::string_view name, std::uint64_t& out);
-  StoreStatus Watch(std::string_view ns, ChangeVisitor visit, std::uint64_t& handle);
+  KvStatus NextId(std::string_view name, std::uint64_t& out);
+  KvStatus Watch(std::string_view ns, KvChangeVisitor visit, std::uint64_t& handle);
   void Unwatch(std::uint64_t handle);
   bool Lead(std::string_view name);
 
@@ -59,7 +59,7 @@ class KvStore {
   void Close();
 
  private:
-  StoreStatus Failed(const PgError& error);
+  KvStatus Failed(const PgError& error);
 
   StoreOptions options_;
   StoreHealth health_;

@@ -6,16 +6,16 @@
 namespace sr::postgres_store {
 namespace {
 
-WriteOp Op(WriteOp::Kind kind, std::string ns, std::string key, std::string value = "") {
-  return WriteOp{kind, std::move(ns), std::move(key), std::move(value)};
+KvWriteOp Op(KvWriteOp::Kind kind, std::string ns, std::string key, std::string value = "") {
+  return KvWriteOp{kind, std::move(ns), std::move(key), std::move(value)};
 }
 
-using Kind = WriteOp::Kind;
+using Kind = KvWriteOp::Kind;
 
 TEST(BatchFold, OneOperationPerKeyTheLastWinning) {
-  std::vector<WriteOp> ops = {Op(Kind::kPut, "a", "1", "x"), Op(Kind::kPut, "b", "1", "y"),
-                              Op(Kind::kDelete, "a", "1"), Op(Kind::kPut, "a", "1", "z"),
-                              Op(Kind::kDelete, "a", "2")};
+  std::vector<KvWriteOp> ops = {Op(Kind::kPut, "a", "1", "x"), Op(Kind::kPut, "b", "1", "y"),
+                                Op(Kind::kDelete, "a", "1"), Op(Kind::kPut, "a", "1", "z"),
+                                Op(Kind::kDelete, "a", "2")};
   FoldedBatch folded = Fold(ops);
   ASSERT_EQ(folded.puts.ns.size(), 2u);
   EXPECT_EQ(folded.puts.ns[0], "a");
@@ -30,14 +30,14 @@ TEST(BatchFold, OneOperationPerKeyTheLastWinning) {
 }
 
 TEST(BatchFold, AnUpdateFollowsWhatCameBeforeItInTheGroup) {
-  std::vector<WriteOp> ops = {Op(Kind::kPut, "n", "put-then-update", "1"),
-                              Op(Kind::kUpdate, "n", "put-then-update", "2"),
-                              Op(Kind::kDelete, "n", "delete-then-update"),
-                              Op(Kind::kUpdate, "n", "delete-then-update", "3"),
-                              Op(Kind::kUpdate, "n", "update-twice", "4"),
-                              Op(Kind::kUpdate, "n", "update-twice", "5"),
-                              Op(Kind::kUpdate, "n", "update-then-delete", "6"),
-                              Op(Kind::kDelete, "n", "update-then-delete")};
+  std::vector<KvWriteOp> ops = {Op(Kind::kPut, "n", "put-then-update", "1"),
+                                Op(Kind::kUpdate, "n", "put-then-update", "2"),
+                                Op(Kind::kDelete, "n", "delete-then-update"),
+                                Op(Kind::kUpdate, "n", "delete-then-update", "3"),
+                                Op(Kind::kUpdate, "n", "update-twice", "4"),
+                                Op(Kind::kUpdate, "n", "update-twice", "5"),
+                                Op(Kind::kUpdate, "n", "update-then-delete", "6"),
+                                Op(Kind::kDelete, "n", "update-then-delete")};
   FoldedBatch folded = Fold(ops);
   ASSERT_EQ(folded.puts.keys.size(), 1u);
   EXPECT_EQ(*folded.puts.values[0], "2");
@@ -49,7 +49,7 @@ TEST(BatchFold, AnUpdateFollowsWhatCameBeforeItInTheGroup) {
 }
 
 TEST(BatchFold, TheSameKeyInTwoNamespacesIsTwoRows) {
-  std::vector<WriteOp> ops = {Op(Kind::kPut, "a", "k", "1"), Op(Kind::kPut, "b", "k", "2")};
+  std::vector<KvWriteOp> ops = {Op(Kind::kPut, "a", "k", "1"), Op(Kind::kPut, "b", "k", "2")};
   EXPECT_EQ(Fold(ops).puts.keys.size(), 2u);
 }
 

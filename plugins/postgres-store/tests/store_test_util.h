@@ -6,13 +6,12 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <sr/services/kv_store.hpp>
 #include <string>
-#include <thread>
 
+#include "eventually.h"
 #include "kv_store.h"
 #include "kv_store_service.h"
 #include "pg_server.h"
@@ -58,15 +57,6 @@ class PgStoreTest : public ::testing::Test {
   std::optional<sr::test::PgServer> pg_;
 };
 
-// Polls `done` every 10 ms until it holds or `timeout` passes.
-inline bool Eventually(const std::function<bool()>& done,
-                       std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return done();
-}
+using sr::test::Eventually;
 
 }  // namespace sr::postgres_store::test

@@ -5,11 +5,10 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
-#include <chrono>
 #include <map>
 #include <string>
-#include <thread>
 
+#include "eventually.h"
 #include "http_client.h"
 #include "test_host.h"
 
@@ -86,15 +85,6 @@ inline std::string SpawnerPath(std::uint64_t id, const std::string& suffix = "")
   return "/api/spawners/" + std::to_string(id) + suffix;
 }
 
-// Polls `condition` every 20 ms until it holds or `timeout` passes.
-template <typename Condition>
-bool Eventually(Condition condition, std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return condition();
-}
+using sr::test::Eventually;
 
 }  // namespace sr::spawner_registry::testing

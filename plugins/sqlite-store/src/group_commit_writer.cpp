@@ -3,6 +3,8 @@
 #include <chrono>
 #include <exception>
 
+#include <sqlite3.h>
+
 namespace sr::sqlite_store {
 
 namespace {
@@ -12,8 +14,8 @@ void Execute(Statement& statement) {
   use->Step();
 }
 
-WriteOutcome Failure(StoreStatus status, std::string message) {
-  return WriteOutcome{status, std::move(message)};
+KvWriteOutcome Failure(KvStatus status, std::string message) {
+  return KvWriteOutcome{status, std::move(message)};
 }
 
 }  // namespace
@@ -23,6 +25,8 @@ GroupCommitWriter::GroupCommitWriter(std::unique_ptr<Connection> db, const Store
     : db_(std::move(db)),
       put_(db_->get(), "INSERT OR REPLACE INTO kv (ns, key, value) VALUES (?1, ?2, ?3)"),
       delete_(db_->get(), "DELETE FROM kv WHERE ns = ?1 AND key = ?2"),
+      // Version 1 of the service refuses updates; the store offers them to its C++ callers.
+      update_(db_->get(), "UPDATE kv SET value = ?3 WHERE ns = ?1 AND key = ?2"),
       begin_(db_->get(), "BEGIN IMMEDIATE"),
       commit_(db_->get(), "COMMIT"),
       savepoint_(db_->get(), "SAVEPOINT batch"),
@@ -37,11 +41,11 @@ GroupCommitWriter::GroupCommitWriter(std::unique_ptr<Connection> db, const Store
 
 GroupCommitWriter::~GroupCommitWriter() { Stop(); }
 
-WriteOutcome GroupCommitWriter::Submit(std::vector<WriteOp> ops, WriteCallback done) {
+KvWriteOutcome GroupCommitWriter::Submit(std::vector<KvWriteOp> ops, KvWriteCallback done) {
   std::lock_guard<std::mutex> lock(queue_mutex_);
-  if (stopping_) return Failure(StoreStatus::kUnavailable, "the store is closed");
+  if (stopping_) return Failure(KvStatus::kUnavailable, "the store is closed");
   if (queue_.size() >= max_pending_) {
-    return Failure(StoreStatus::kUnavailable, "too many writes are waiting for the database");
+    return Failure(KvStatus::kUnavailable, "too many writes are waiting for the database");
   }
   queue_.push_back(Pending{std::move(ops), std::move(done), {}});
   queue_ready_.notify_one();
@@ -95,13 +99,24 @@ void GroupCommitWriter::Notify(Pending& pending) {
   }
 }
 
-void GroupCommitWriter::Apply(const std::vector<WriteOp>& ops) {
-  for (const WriteOp& op : ops) {
-    Statement& statement = op.kind == WriteOp::Kind::kPut ? put_ : delete_;
-    StatementUse use(statement);
+Statement& GroupCommitWriter::StatementFor(KvWriteOp::Kind kind) {
+  switch (kind) {
+    case KvWriteOp::Kind::kPut:
+      return put_;
+    case KvWriteOp::Kind::kDelete:
+      return delete_;
+    case KvWriteOp::Kind::kUpdate:
+      return update_;
+  }
+  throw SqliteError(SQLITE_MISMATCH, "unknown write operation");
+}
+
+void GroupCommitWriter::Apply(const std::vector<KvWriteOp>& ops) {
+  for (const KvWriteOp& op : ops) {
+    StatementUse use(StatementFor(op.kind));
     use->BindText(1, op.ns);
     use->BindBlob(2, op.key);
-    if (op.kind == WriteOp::Kind::kPut) use->BindBlob(3, op.value);
+    if (op.kind != KvWriteOp::Kind::kDelete) use->BindBlob(3, op.value);
     use->Step();
   }
 }
@@ -113,7 +128,7 @@ void GroupCommitWriter::Commit(std::vector<Pending>& group) {
   if (!any_ops) return;
   const bool savepoints = group.size() > 1;
   bool committed = false;
-  WriteOutcome failure;
+  KvWriteOutcome failure;
   try {
     Execute(begin_);
     for (Pending& pending : group) {
@@ -150,12 +165,12 @@ void GroupCommitWriter::Commit(std::vector<Pending>& group) {
         // SQLite rolls back itself when the connection's next transaction begins.
       }
     }
-    if (failure.ok()) failure = Failure(StoreStatus::kUnavailable, "the commit failed");
+    if (failure.ok()) failure = Failure(KvStatus::kUnavailable, "the commit failed");
     for (Pending& pending : group) pending.outcome = failure;
   }
   if (failure.ok()) {
     health_.RecordSuccess();
-  } else if (failure.status == StoreStatus::kUnavailable) {
+  } else if (failure.status == KvStatus::kUnavailable) {
     health_.RecordFailure(failure.message);
   }
 }

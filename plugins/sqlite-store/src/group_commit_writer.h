@@ -28,7 +28,7 @@ class GroupCommitWriter {
 
   // Queues a batch; `done` runs on the writer thread after its commit or failure. A refusal
   // (closed, queue full) is returned at once and `done` is not called.
-  WriteOutcome Submit(std::vector<WriteOp> ops, WriteCallback done);
+  KvWriteOutcome Submit(std::vector<KvWriteOp> ops, KvWriteCallback done);
   // Commits what is queued, then stops the thread. Later submissions are refused.
   void Stop();
 
@@ -42,21 +42,23 @@ class GroupCommitWriter {
 
  private:
   struct Pending {
-    std::vector<WriteOp> ops;
-    WriteCallback done;
-    WriteOutcome outcome;
+    std::vector<KvWriteOp> ops;
+    KvWriteCallback done;
+    KvWriteOutcome outcome;
   };
 
   void Run();
   std::vector<Pending> TakeGroup(std::unique_lock<std::mutex>& lock);
   void Commit(std::vector<Pending>& group);
-  void Apply(const std::vector<WriteOp>& ops);
+  Statement& StatementFor(KvWriteOp::Kind kind);
+  void Apply(const std::vector<KvWriteOp>& ops);
   static void Notify(Pending& pending);
 
   std::unique_ptr<Connection> db_;
   std::mutex db_mutex_;  // held for each commit
   Statement put_;
   Statement delete_;
+  Statement update_;  // writes only a key that exists when the batch commits
   // Transaction control, prepared once: a group of hundreds of batches runs them hundreds of
   // times per commit.
   Statement begin_;

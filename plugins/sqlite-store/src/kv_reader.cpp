@@ -20,7 +20,7 @@ KvReader::KvReader(Connection& db)
                             "SELECT key, value FROM kv WHERE ns = ?1 AND key >= ?2 "
                             "AND key < ?3 ORDER BY key DESC LIMIT ?4") {}
 
-bool KvReader::Get(std::string_view ns, std::string_view key, const RowVisitor& visit) {
+bool KvReader::Get(std::string_view ns, std::string_view key, const KvRowVisitor& visit) {
   StatementUse use(get_);
   use->BindText(1, ns);
   use->BindBlob(2, key);
@@ -35,7 +35,7 @@ Statement& KvReader::ScanStatement(bool bounded, bool reverse) {
 }
 
 void KvReader::Scan(std::string_view ns, std::string_view start, std::string_view end,
-                    std::uint32_t limit, bool reverse, const RowVisitor& visit) {
+                    std::uint32_t limit, bool reverse, const KvRowVisitor& visit) {
   bool bounded = !end.empty();
   StatementUse use(ScanStatement(bounded, reverse));
   use->BindText(1, ns);

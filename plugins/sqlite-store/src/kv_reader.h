@@ -14,9 +14,9 @@ class KvReader {
   explicit KvReader(Connection& db);
 
   // Throws SqliteError.
-  bool Get(std::string_view ns, std::string_view key, const RowVisitor& visit);
+  bool Get(std::string_view ns, std::string_view key, const KvRowVisitor& visit);
   void Scan(std::string_view ns, std::string_view start, std::string_view end, std::uint32_t limit,
-            bool reverse, const RowVisitor& visit);
+            bool reverse, const KvRowVisitor& visit);
   std::uint64_t Count(std::string_view ns);
 
  private:

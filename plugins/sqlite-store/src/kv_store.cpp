@@ -95,7 +95,7 @@ KvStore::KvStore(StoreOptions options, StoreLogger logger)
 KvStore::~KvStore() { Close(); }
 
 template <typename Fn>
-StoreStatus KvStore::Read(Fn&& fn) {
+KvStatus KvStore::Read(Fn&& fn) {
   try {
     if (readers_ == nullptr) {
       return writer_->WithConnection([&](Connection& db) {
@@ -110,38 +110,38 @@ StoreStatus KvStore::Read(Fn&& fn) {
   }
 }
 
-StoreStatus KvStore::Get(std::string_view ns, std::string_view key, const RowVisitor& visit) {
+KvStatus KvStore::Get(std::string_view ns, std::string_view key, const KvRowVisitor& visit) {
   return Read([&](KvReader& reader) {
-    return reader.Get(ns, key, visit) ? StoreStatus::kOk : StoreStatus::kNotFound;
+    return reader.Get(ns, key, visit) ? KvStatus::kOk : KvStatus::kNotFound;
   });
 }
 
-StoreStatus KvStore::Scan(std::string_view ns, std::string_view start, std::string_view end,
-                          std::uint32_t limit, bool reverse, const RowVisitor& visit) {
-  if (!end.empty() && end <= start) return StoreStatus::kOk;
+KvStatus KvStore::Scan(std::string_view ns, std::string_view start, std::string_view end,
+                       std::uint32_t limit, bool reverse, const KvRowVisitor& visit) {
+  if (!end.empty() && end <= start) return KvStatus::kOk;
   return Read([&](KvReader& reader) {
     reader.Scan(ns, start, end, limit, reverse, visit);
-    return StoreStatus::kOk;
+    return KvStatus::kOk;
   });
 }
 
-StoreStatus KvStore::Count(std::string_view ns, std::uint64_t& out) {
+KvStatus KvStore::Count(std::string_view ns, std::uint64_t& out) {
   return Read([&](KvReader& reader) {
     out = reader.Count(ns);
-    return StoreStatus::kOk;
+    return KvStatus::kOk;
   });
 }
 
-WriteOutcome KvStore::Write(std::vector<WriteOp> ops) {
-  auto promise = std::make_shared<std::promise<WriteOutcome>>();
-  std::future<WriteOutcome> result = promise->get_future();
-  WriteOutcome queued = writer_->Submit(
-      std::move(ops), [promise](const WriteOutcome& outcome) { promise->set_value(outcome); });
+KvWriteOutcome KvStore::Write(std::vector<KvWriteOp> ops) {
+  auto promise = std::make_shared<std::promise<KvWriteOutcome>>();
+  std::future<KvWriteOutcome> result = promise->get_future();
+  KvWriteOutcome queued = writer_->Submit(
+      std::move(ops), [promise](const KvWriteOutcome& outcome) { promise->set_value(outcome); });
   if (!queued.ok()) return queued;
   return result.get();
 }
 
-WriteOutcome KvStore::WriteAsync(std::vector<WriteOp> ops, WriteCallback done) {
+KvWriteOutcome KvStore::WriteAsync(std::vector<KvWriteOp> ops, KvWriteCallback done) {
   return writer_->Submit(std::move(ops), std::move(done));
 }
 

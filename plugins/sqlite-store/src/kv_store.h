@@ -35,18 +35,18 @@ class KvStore {
   const std::string& path() const { return options_.path; }
   int schema_version() const { return schema_version_; }
 
-  StoreStatus Get(std::string_view ns, std::string_view key, const RowVisitor& visit);
+  KvStatus Get(std::string_view ns, std::string_view key, const KvRowVisitor& visit);
   // Keys in [start, end) in order (reverse: descending); empty `end`: no upper bound;
   // `limit` 0: no limit.
-  StoreStatus Scan(std::string_view ns, std::string_view start, std::string_view end,
-                   std::uint32_t limit, bool reverse, const RowVisitor& visit);
-  StoreStatus Count(std::string_view ns, std::uint64_t& out);
+  KvStatus Scan(std::string_view ns, std::string_view start, std::string_view end,
+                std::uint32_t limit, bool reverse, const KvRowVisitor& visit);
+  KvStatus Count(std::string_view ns, std::uint64_t& out);
 
   // Applies `ops` atomically; returns once committed (or failed).
-  WriteOutcome Write(std::vector<WriteOp> ops);
+  KvWriteOutcome Write(std::vector<KvWriteOp> ops);
   // Queues `ops`; `done` runs on the writer thread after the commit. A refusal is returned at
   // once, and then `done` is never called.
-  WriteOutcome WriteAsync(std::vector<WriteOp> ops, WriteCallback done);
+  KvWriteOutcome WriteAsync(std::vector<KvWriteOp> ops, KvWriteCallback done);
 
   bool Healthy() const { return health_.healthy(); }
   std::string LastError() const { return health_.last_error(); }
@@ -56,7 +56,7 @@ class KvStore {
 
  private:
   template <typename Fn>
-  StoreStatus Read(Fn&& fn);
+  KvStatus Read(Fn&& fn);
 
   StoreOptions options_;
   StoreHealth health_;

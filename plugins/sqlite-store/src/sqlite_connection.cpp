@@ -15,17 +15,17 @@ namespace {
 
 }  // namespace
 
-StoreStatus SqliteError::status() const {
+KvStatus SqliteError::status() const {
   switch (code_ & 0xFF) {
     case SQLITE_TOOBIG:
     case SQLITE_RANGE:
     case SQLITE_MISMATCH:
-      return StoreStatus::kInvalidArgument;
+      return KvStatus::kInvalidArgument;
     case SQLITE_MISUSE:
     case SQLITE_INTERNAL:
-      return StoreStatus::kInternal;
+      return KvStatus::kInternal;
     default:
-      return StoreStatus::kUnavailable;
+      return KvStatus::kUnavailable;
   }
 }
 

@@ -19,7 +19,7 @@ class SqliteError : public std::runtime_error {
   int code() const { return code_; }
   // Disk full, read-only, I/O errors and locks make the store unavailable; malformed input is
   // the caller's; the rest is internal.
-  StoreStatus status() const;
+  KvStatus status() const;
 
  private:
   int code_;

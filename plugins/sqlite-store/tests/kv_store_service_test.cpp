@@ -71,6 +71,8 @@ TEST_F(SqliteStoreServiceTest, MalformedBatchesAreRefused) {
   EXPECT_EQ(api.write(api.self, &no_namespace, 1), SR_ERR_INVALID_ARGUMENT);
   sr_kv_op bad_kind{7, 0, Open("x"), S("k"), S("v")};
   EXPECT_EQ(api.write(api.self, &bad_kind, 1), SR_ERR_INVALID_ARGUMENT);
+  sr_kv_op update{SR_KV_UPDATE, 0, Open("x"), S("k"), S("v")};  // version 2's
+  EXPECT_EQ(api.write(api.self, &update, 1), SR_ERR_INVALID_ARGUMENT);
 }
 
 TEST_F(SqliteStoreServiceTest, LastErrorIsTruncatedAndReportsItsLength) {

@@ -36,8 +36,18 @@ TEST(SqliteStoreKvTest, PutGetDeleteInMemory) {
   EXPECT_EQ(GetValue(store, "a", "k1"), "v1");
   ASSERT_TRUE(store.Write({Put("a", "k1", "v1b"), Delete("a", "k2")}).ok());
   EXPECT_EQ(GetValue(store, "a", "k1"), "v1b");
-  EXPECT_EQ(store.Get("a", "k2", [](auto, auto) { return true; }), StoreStatus::kNotFound);
+  EXPECT_EQ(store.Get("a", "k2", [](auto, auto) { return true; }), KvStatus::kNotFound);
   EXPECT_TRUE(store.Healthy());
+}
+
+TEST(SqliteStoreKvTest, AnUpdateWritesOnlyAKeyThatExists) {
+  KvStore store(MemoryOptions());
+  ASSERT_TRUE(store.Write({Put("a", "k1", "v1")}).ok());
+  KvWriteOp update{KvWriteOp::Kind::kUpdate, "a", "k1", "v1b"};
+  KvWriteOp absent{KvWriteOp::Kind::kUpdate, "a", "k2", "v2"};
+  ASSERT_TRUE(store.Write({update, absent}).ok());
+  EXPECT_EQ(GetValue(store, "a", "k1"), "v1b");
+  EXPECT_EQ(store.Get("a", "k2", [](auto, auto) { return true; }), KvStatus::kNotFound);
 }
 
 TEST(SqliteStoreKvTest, NamespacesAreSeparate) {
@@ -46,7 +56,7 @@ TEST(SqliteStoreKvTest, NamespacesAreSeparate) {
   EXPECT_EQ(GetValue(store, "a", "k"), "in a");
   EXPECT_EQ(GetValue(store, "b", "k"), "in b");
   std::uint64_t count = 0;
-  ASSERT_EQ(store.Count("a", count), StoreStatus::kOk);
+  ASSERT_EQ(store.Count("a", count), KvStatus::kOk);
   EXPECT_EQ(count, 1u);
 }
 
@@ -78,7 +88,7 @@ TEST(SqliteStoreKvTest, ScanUsesUnsignedByteOrderBoundsLimitAndReverse) {
 
 TEST(SqliteStoreKvTest, ScanStopsWhenTheVisitorSaysSo) {
   KvStore store(MemoryOptions());
-  std::vector<WriteOp> ops;
+  std::vector<KvWriteOp> ops;
   for (int i = 0; i < 10; ++i) {
     // Appended rather than `"k" + std::to_string(i)`: GCC 12 at -O3 inlines that operator+
     // into a memcpy it cannot prove disjoint and reports a false -Wrestrict (GCC PR 105651).
@@ -104,9 +114,10 @@ TEST(SqliteStoreKvTest, AsyncWritesFromManyThreadsAllCommit) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kWritesPerThread; ++i) {
         std::string key = std::to_string(t) + "-" + std::to_string(i);
-        WriteOutcome queued = store.WriteAsync(
-            {Put("n", key, key)},
-            [&](const WriteOutcome& outcome) { (outcome.ok() ? committed : failed).fetch_add(1); });
+        KvWriteOutcome queued =
+            store.WriteAsync({Put("n", key, key)}, [&](const KvWriteOutcome& outcome) {
+              (outcome.ok() ? committed : failed).fetch_add(1);
+            });
         ASSERT_TRUE(queued.ok());
       }
     });
@@ -116,7 +127,7 @@ TEST(SqliteStoreKvTest, AsyncWritesFromManyThreadsAllCommit) {
   EXPECT_EQ(committed.load(), kThreads * kWritesPerThread);
   EXPECT_EQ(failed.load(), 0);
   std::uint64_t count = 0;
-  ASSERT_EQ(store.Count("n", count), StoreStatus::kOk);
+  ASSERT_EQ(store.Count("n", count), KvStatus::kOk);
   EXPECT_EQ(count, static_cast<std::uint64_t>(kThreads * kWritesPerThread));
 }
 
@@ -153,9 +164,9 @@ TEST(SqliteStoreKvTest, AFullDatabaseRefusesWritesKeepsReadsAndRecovers) {
   ASSERT_TRUE(store.Write({Put("n", "small", "v")}).ok());
 
   // One batch: a small put and one too large for the quota. Neither may be kept.
-  WriteOutcome outcome =
+  KvWriteOutcome outcome =
       store.Write({Put("n", "first", "v"), Put("n", "huge", std::string(200 << 10, 'x'))});
-  EXPECT_EQ(outcome.status, StoreStatus::kUnavailable);
+  EXPECT_EQ(outcome.status, KvStatus::kUnavailable);
   EXPECT_NE(outcome.message.find("full"), std::string::npos) << outcome.message;
   EXPECT_FALSE(store.Healthy());
   EXPECT_NE(store.LastError().find("full"), std::string::npos);
@@ -208,8 +219,8 @@ TEST(SqliteStoreKvTest, ALockedDatabaseIsUnavailableUntilReleased) {
   sqlite3* other = nullptr;
   ASSERT_EQ(sqlite3_open(options.path.c_str(), &other), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
-  WriteOutcome outcome = store.Write({Put("n", "k", "v")});
-  EXPECT_EQ(outcome.status, StoreStatus::kUnavailable);
+  KvWriteOutcome outcome = store.Write({Put("n", "k", "v")});
+  EXPECT_EQ(outcome.status, KvStatus::kUnavailable);
   EXPECT_FALSE(store.Healthy());
   EXPECT_EQ(GetValue(store, "n", "k"), "<absent>");
   ASSERT_EQ(sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr), SQLITE_OK);
@@ -225,15 +236,15 @@ TEST(SqliteStoreKvTest, CloseCommitsQueuedWritesThenRefusesNewOnes) {
   std::atomic<bool> done{false};
   ASSERT_TRUE(store
                   .WriteAsync({Put("n", "k", "v")},
-                              [&](const WriteOutcome& outcome) {
+                              [&](const KvWriteOutcome& outcome) {
                                 EXPECT_TRUE(outcome.ok());
                                 done = true;
                               })
                   .ok());
   store.Close();
   EXPECT_TRUE(done.load());
-  WriteOutcome refused = store.Write({Put("n", "k2", "v")});
-  EXPECT_EQ(refused.status, StoreStatus::kUnavailable);
+  KvWriteOutcome refused = store.Write({Put("n", "k2", "v")});
+  EXPECT_EQ(refused.status, KvStatus::kUnavailable);
   EXPECT_EQ(GetValue(store, "n", "k"), "v");
   EXPECT_FALSE(store.Healthy());
 }
@@ -267,7 +278,7 @@ TEST(SqliteStoreOpenTest, ACorruptDatabaseIsRefusedByPath) {
   auto path = dir / "corrupt.db";
   {
     KvStore store(FileOptions(path));
-    std::vector<WriteOp> ops;
+    std::vector<KvWriteOp> ops;
     for (int i = 0; i < 2000; ++i) {
       ops.push_back(Put("n", "key-" + std::to_string(i), std::string(100, 'v')));
     }

@@ -11,12 +11,12 @@
 
 namespace sr::sqlite_store::testing {
 
-inline WriteOp Put(std::string ns, std::string key, std::string value) {
-  return WriteOp{WriteOp::Kind::kPut, std::move(ns), std::move(key), std::move(value)};
+inline KvWriteOp Put(std::string ns, std::string key, std::string value) {
+  return KvWriteOp{KvWriteOp::Kind::kPut, std::move(ns), std::move(key), std::move(value)};
 }
 
-inline WriteOp Delete(std::string ns, std::string key) {
-  return WriteOp{WriteOp::Kind::kDelete, std::move(ns), std::move(key), {}};
+inline KvWriteOp Delete(std::string ns, std::string key) {
+  return KvWriteOp{KvWriteOp::Kind::kDelete, std::move(ns), std::move(key), {}};
 }
 
 inline StoreOptions MemoryOptions() {

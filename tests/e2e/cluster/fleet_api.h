@@ -2,14 +2,13 @@
 // (with the shared spawner key), the operator's view of the fleet, /health and /api/cluster.
 #pragma once
 
-#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <set>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "eventually.h"
 #include "http_client.h"
 
 namespace sr::test::cluster {
@@ -56,26 +55,5 @@ struct ClusterView {
 };
 // GET /api/cluster with the operator key.
 std::optional<ClusterView> GetCluster(std::uint16_t master_port);
-
-// Polls `condition` every 10 ms until it holds or `timeout` passes; returns how long it took.
-template <typename Condition>
-std::optional<std::chrono::milliseconds> TimeUntil(Condition condition,
-                                                   std::chrono::milliseconds timeout) {
-  auto start = std::chrono::steady_clock::now();
-  auto deadline = start + timeout;
-  while (true) {
-    if (condition()) {
-      return std::chrono::duration_cast<std::chrono::milliseconds>(
-          std::chrono::steady_clock::now() - start);
-    }
-    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-}
-
-template <typename Condition>
-bool Eventually(Condition condition, std::chrono::milliseconds timeout) {
-  return TimeUntil(condition, timeout).has_value();
-}
 
 }  // namespace sr::test::cluster

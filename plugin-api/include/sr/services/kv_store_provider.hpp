@@ -22,10 +22,12 @@
 //   Status Watch(std::string_view ns, ChangeVisitor visit, std::uint64_t& handle);
 //   void Unwatch(std::uint64_t handle);
 //   bool Lead(std::string_view name);
-// RowVisitor is constructible from bool(std::string_view key, std::string_view value),
-// ChangeVisitor from void(std::string_view key, std::string_view value, bool deleted). Status
-// is an enum with kOk, kNotFound, kInvalidArgument, kUnavailable and kInternal. Op has
-// `kind` (an enum whose values are SR_KV_PUT, SR_KV_DELETE and, for version 2, SR_KV_UPDATE),
+// The types below fit: Status KvStatus, Op KvWriteOp, Outcome KvWriteOutcome, Callback
+// KvWriteCallback, RowVisitor KvRowVisitor, ChangeVisitor KvChangeVisitor. A store may bring
+// its own instead: RowVisitor constructible from bool(std::string_view key, std::string_view
+// value), ChangeVisitor from void(std::string_view key, std::string_view value, bool deleted),
+// Status an enum with kOk, kNotFound, kInvalidArgument, kUnavailable and kInternal, Op with
+// `kind` (an enum whose values are SR_KV_PUT, SR_KV_DELETE and, for version 2, SR_KV_UPDATE)
 // and std::string `ns`, `key`, `value`.
 #ifndef SR_SERVICES_KV_STORE_PROVIDER_HPP
 #define SR_SERVICES_KV_STORE_PROVIDER_HPP
@@ -35,6 +37,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -50,6 +53,40 @@ struct sr_kv_namespace {
 };
 
 namespace sr {
+
+// Outcome classes of a store; the provider maps them onto sr_status.
+enum class KvStatus { kOk, kNotFound, kInvalidArgument, kUnavailable, kInternal };
+
+// One operation of a batch, owning its bytes (the provider copies them out of the caller's
+// views before the store queues them).
+struct KvWriteOp {
+  // The ABI's values, so the provider copies a kind as is. kUpdate is version 2's: a version 1
+  // provider refuses it before the store sees it.
+  enum class Kind : std::uint32_t {
+    kPut = SR_KV_PUT,
+    kDelete = SR_KV_DELETE,
+    kUpdate = SR_KV_UPDATE
+  };
+  Kind kind = Kind::kPut;
+  std::string ns;
+  std::string key;
+  std::string value;  // ignored for kDelete
+};
+
+struct KvWriteOutcome {
+  KvStatus status = KvStatus::kOk;
+  std::string message;  // why it failed; empty on success
+  bool ok() const { return status == KvStatus::kOk; }
+};
+
+using KvWriteCallback = std::function<void(const KvWriteOutcome&)>;
+
+// Receives one row; the views live for the call. Return false to stop a scan.
+using KvRowVisitor = std::function<bool(std::string_view key, std::string_view value)>;
+
+// Receives one change made by another writer (deleted: value is empty).
+using KvChangeVisitor =
+    std::function<void(std::string_view key, std::string_view value, bool deleted)>;
 
 // Namespace and lease names: 1-64 of [a-z0-9_-] (sequence names: no '-').
 inline bool IsValidKvName(std::string_view name, bool allow_dash = true) {

@@ -7,15 +7,16 @@
 
 #include <chrono>
 #include <filesystem>
-#include <functional>
 #include <thread>
 
 #include "auth_e2e_support.h"
+#include "eventually.h"
 #include "pg_server.h"
 
 namespace sr::auth::e2e {
 namespace {
 
+using sr::test::Eventually;
 using sr::test::Fetch;
 using sr::test::PgServer;
 using sr::test::TestHost;
@@ -31,15 +32,8 @@ std::string ClusterYaml(const std::string& host_name) {
                       "      resync_interval: 200ms\n");
 }
 
-// Polls `condition` until it holds or 3 s pass (changes arrive within about a second).
-bool Eventually(const std::function<bool()>& condition) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return true;
-}
+// Changes arrive within about a second.
+constexpr std::chrono::seconds kPropagation{3};
 
 // The same browser session presented to another master (its Origin names that master).
 BrowserSession On(BrowserSession session, std::uint16_t port) {
@@ -80,7 +74,7 @@ TEST_F(AuthClusterE2e, SessionsUsersAndTheAuditLogAreSharedByTwoMasters) {
   ASSERT_EQ(MeStatus(b->port(), second), 200);
   auto logout = Fetch(a->port(), "POST", "/logout", "", SessionHeaders(second, true));
   EXPECT_EQ(logout.status, 200) << logout.body;
-  EXPECT_TRUE(Eventually([&] { return MeStatus(b->port(), second) == 401; }));
+  EXPECT_TRUE(Eventually([&] { return MeStatus(b->port(), second) == 401; }, kPropagation));
   EXPECT_EQ(MeStatus(a->port(), second), 401);
   EXPECT_EQ(MeStatus(b->port(), admin), 200);  // the other session lives on
 
@@ -93,12 +87,15 @@ TEST_F(AuthClusterE2e, SessionsUsersAndTheAuditLogAreSharedByTwoMasters) {
   auto disable = Fetch(a->port(), "PATCH", "/api/users/" + std::to_string(id),
                        "{\"disabled\":true}", SessionHeaders(admin, true));
   EXPECT_EQ(disable.status, 200) << disable.body;
-  EXPECT_TRUE(Eventually([&] { return MeStatus(b->port(), ann) == 401; }));
+  EXPECT_TRUE(Eventually([&] { return MeStatus(b->port(), ann) == 401; }, kPropagation));
   sr::test::HttpResponse users;
-  EXPECT_TRUE(Eventually([&] {
-    users = Fetch(b->port(), "GET", "/api/users", "", SessionHeaders(On(admin, b->port())));
-    return users.body.find("\"disabled\":true") != std::string::npos;
-  })) << users.body;
+  EXPECT_TRUE(Eventually(
+      [&] {
+        users = Fetch(b->port(), "GET", "/api/users", "", SessionHeaders(On(admin, b->port())));
+        return users.body.find("\"disabled\":true") != std::string::npos;
+      },
+      kPropagation))
+      << users.body;
 
   // Both masters' entries are in one audit log, read through either.
   for (std::uint16_t port : {a->port(), b->port()}) {
