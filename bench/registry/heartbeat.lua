@@ -30,8 +30,13 @@ function request()
   return requests[counter]
 end
 
-function response(status, headers, body)
-  if status ~= 200 then
-    error("heartbeat answered " .. status .. ": " .. body)
+-- CHECK_IN_LUA=0 leaves the status check to wrk's own count of non-2xx answers: a response()
+-- function makes wrk hand every answer's headers and body to Lua, a client cost that a
+-- comparison with a script without one (health.lua) must not carry on one side only.
+if os.getenv("CHECK_IN_LUA") ~= "0" then
+  function response(status, headers, body)
+    if status ~= 200 then
+      error("heartbeat answered " .. status .. ": " .. body)
+    end
   end
 end
