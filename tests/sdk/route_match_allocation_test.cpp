@@ -14,6 +14,12 @@ namespace {
 std::atomic<long> allocations{0};
 }  // namespace
 
+// These are the program's allocator: GCC, inlining them into a caller, takes the malloc/free
+// inside for a new/free mismatch of the caller's own.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+
 void* operator new(std::size_t size) {
   allocations.fetch_add(1, std::memory_order_relaxed);
   if (void* memory = std::malloc(size == 0 ? 1 : size)) return memory;
