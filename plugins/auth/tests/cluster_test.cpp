@@ -178,8 +178,10 @@ TEST_F(ClusterTest, LogoutOnAEndsTheSessionOnBWhenTheChangeArrives) {
   ASSERT_TRUE(SignedIn(b, token, clock_.now_ms));  // B holds it in memory now
   ASSERT_TRUE(a.core().sessions().Remove(token));
   // B's change thread delivers the deletion; the real provider does so within about a second.
+  // It leaves memory first and is announced just after: wait for both.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
-  while (SignedIn(b, token, clock_.now_ms) && std::chrono::steady_clock::now() < deadline) {
+  while ((SignedIn(b, token, clock_.now_ms) || !Announced(b, "ended_elsewhere")) &&
+         std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   EXPECT_FALSE(SignedIn(b, token, clock_.now_ms));
