@@ -33,6 +33,7 @@ PG_STARTED=0
 
 require_tools wrk curl psql
 require_host_build "$BUILD_DIR" postgres-store spawner-registry auth
+require_bench_tools "$BUILD_DIR" sse_load
 mkdir -p "$OUT"
 
 cleanup() {

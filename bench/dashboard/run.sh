@@ -25,6 +25,7 @@ HOST_PID=""
 
 require_tools curl
 require_host_build "$BUILD_DIR" sqlite-store auth spawner-registry dashboard-sse
+require_bench_tools "$BUILD_DIR" sse_load
 
 # Two sockets per client (ours and the host's) plus headroom.
 ulimit -n $((CLIENTS * 2 + 4096))

@@ -15,7 +15,8 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../lib/common.sh"
-build_dir=$(cd "${1:?usage: $0 <build-dir> [size-MB] [trials]}" && pwd)
+bench_build_dir "<build-dir> [size-MB] [trials]" "$@"
+build_dir=$BUILD_DIR
 size_mb=${2:-200}
 trials=${3:-3}
 in_a_row=3
@@ -30,10 +31,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-for tool in nginx curl zip; do
-  command -v "$tool" > /dev/null || { echo "$tool is required" >&2; exit 2; }
-done
-[[ -f "$build_dir/plugins/file-distribution.so" ]] || { echo "build file-distribution first" >&2; exit 2; }
+require_tools nginx curl zip
+require_host_build "$build_dir" file-distribution
 
 # The build: one stored entry of random bytes (incompressible, like a game's assets).
 mkdir -p "$work/files"

@@ -7,7 +7,10 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../lib/common.sh"
-build_dir=$(cd "${1:?usage: $0 <build-dir> [duration]}" && pwd)
+bench_build_dir "<build-dir> [duration]" "$@"
+build_dir=$BUILD_DIR
+require_tools wrk nginx
+require_host_build "$build_dir"
 duration=${2:-15s}
 work=$(mktemp -d)
 cleanup() {

@@ -9,21 +9,14 @@
 #   bench/instances/run.sh <build-dir> [seconds=10] [agents=50] [clients=32]
 set -euo pipefail
 
-if [[ $# -lt 1 ]]; then
-  echo "usage: $0 <build-dir> [seconds] [agents] [clients]" >&2
-  exit 2
-fi
-BUILD_DIR=$(cd "$1" && pwd)
+source "$(dirname "$0")/../lib/common.sh"
+bench_build_dir "<build-dir> [seconds] [agents] [clients]" "$@"
 SECONDS_RUN=${2:-10}
 AGENTS=${3:-50}
 CLIENTS=${4:-32}
 HOST_BIN="$BUILD_DIR/bin/spawner-master"
-for tool in allocation_decision allocation_load; do
-  [[ -x "$BUILD_DIR/bin/$tool" ]] || { echo "no $BUILD_DIR/bin/$tool: build it first" >&2; exit 2; }
-done
-for plugin in sqlite-store spawner-registry game-instances; do
-  [[ -f "$BUILD_DIR/plugins/$plugin.so" ]] || { echo "build the $plugin plugin first" >&2; exit 2; }
-done
+require_host_build "$BUILD_DIR" sqlite-store spawner-registry game-instances
+require_bench_tools "$BUILD_DIR" allocation_decision allocation_load
 WORK=$(mktemp -d /tmp/instances-bench.XXXXXX)
 HOST_PID=""
 cleanup() {
@@ -35,8 +28,6 @@ trap cleanup EXIT
 echo "== the decision, 10,000 spawners"
 "$BUILD_DIR/bin/allocation_decision" 10000 1
 "$BUILD_DIR/bin/allocation_decision" 10000 20
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 run_load() {  # $1: "store" or "memory"
   local port store=""

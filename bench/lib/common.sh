@@ -25,16 +25,25 @@ require_tools() {
   done
 }
 
-# require_host_build <build-dir> [plugin...]: exits unless the build has spawner-master,
-# sse_load (SR_BUILD_BENCH=ON) and the plugins.
+# require_host_build <build-dir> [plugin...]: exits unless the build has spawner-master and
+# the plugins.
 require_host_build() {
   local build_dir=$1 plugin
   shift
   [[ -x "$build_dir/bin/spawner-master" ]] || { echo "build spawner-master first" >&2; exit 2; }
-  [[ -x "$build_dir/bin/sse_load" ]] ||
-    { echo "no $build_dir/bin/sse_load: configure with -DSR_BUILD_BENCH=ON" >&2; exit 2; }
   for plugin in "$@"; do
     [[ -f "$build_dir/plugins/$plugin.so" ]] || { echo "build the $plugin plugin first" >&2; exit 2; }
+  done
+}
+
+# require_bench_tools <build-dir> <tool...>: exits unless the build has each load tool of
+# bench/ (they are built with -DSR_BUILD_BENCH=ON).
+require_bench_tools() {
+  local build_dir=$1 tool
+  shift
+  for tool in "$@"; do
+    [[ -x "$build_dir/bin/$tool" ]] ||
+      { echo "no $build_dir/bin/$tool: configure with -DSR_BUILD_BENCH=ON" >&2; exit 2; }
   done
 }
 

@@ -8,27 +8,17 @@
 # directory that is removed at the end.
 set -euo pipefail
 
-if [[ $# -lt 1 ]]; then
-  echo "usage: $0 <build-dir> [duration-seconds]" >&2
-  exit 2
-fi
-BUILD_DIR=$(cd "$1" && pwd)
-DURATION=${2:-5}
-HOST_BIN="$BUILD_DIR/bin/spawner-master"
 SCRIPTS=$(cd "$(dirname "$0")" && pwd)
 source "$SCRIPTS/../lib/common.sh"
+bench_build_dir "<build-dir> [duration-seconds]" "$@"
+DURATION=${2:-5}
 WORK=$(mktemp -d /tmp/registry-bench.XXXXXX)
 CONNECTIONS=32
 HOST_PID=""
 PORT=""
 
-for tool in wrk curl; do
-  command -v "$tool" > /dev/null || { echo "$tool is required" >&2; exit 2; }
-done
-[[ -x "$HOST_BIN" ]] || { echo "no $HOST_BIN: build spawner-master first" >&2; exit 2; }
-for plugin in sqlite-store spawner-registry; do
-  [[ -f "$BUILD_DIR/plugins/$plugin.so" ]] || { echo "build the $plugin plugin first" >&2; exit 2; }
-done
+require_tools wrk curl
+require_host_build "$BUILD_DIR" sqlite-store spawner-registry
 
 cleanup() {
   stop_host

@@ -11,9 +11,8 @@
 #   bench/soak/heartbeat_vs_health.sh <build-dir> [seconds=10] [spawners=10000] [rounds=3]
 set -euo pipefail
 
-[[ $# -ge 1 ]] || { echo "usage: $0 <build-dir> [seconds] [spawners] [rounds]" >&2; exit 2; }
 source "$(dirname "$0")/../lib/common.sh"
-BUILD_DIR=$(cd "$1" && pwd)
+bench_build_dir "<build-dir> [seconds] [spawners] [rounds]" "$@"
 DURATION=${2:-10}
 SPAWNERS=${3:-10000}
 ROUNDS=${4:-3}
@@ -24,8 +23,9 @@ API_KEY=bench-master-key-0123456789abcdef
 WRK_ARGS=(-t2 -c64 -d"${DURATION}s")
 HOST_PID=""
 
-command -v wrk > /dev/null || { echo "wrk is required" >&2; exit 2; }
-[[ -x "$BUILD_DIR/bin/sse_load" ]] || { echo "no sse_load: configure with -DSR_BUILD_BENCH=ON" >&2; exit 2; }
+require_tools wrk
+require_host_build "$BUILD_DIR" sqlite-store spawner-registry auth dashboard-sse file-distribution
+require_bench_tools "$BUILD_DIR" sse_load
 cleanup() {
   stop_host
   rm -rf "$WORK"

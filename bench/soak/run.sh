@@ -32,7 +32,8 @@ WRK_PID=""
 STREAM_PID=""
 
 require_tools wrk curl gnuplot
-require_host_build "$BUILD_DIR"
+require_host_build "$BUILD_DIR" sqlite-store spawner-registry auth dashboard-sse file-distribution
+require_bench_tools "$BUILD_DIR" sse_load
 mkdir -p "$OUT"
 ulimit -n $((DASHBOARDS * 2 + 4096))
 

@@ -16,8 +16,21 @@ std::int64_t FailureLimiter::LockoutFor(std::uint32_t failures) const {
   return std::min(lockout, policy_.max_lockout_ms);
 }
 
+void FailureLimiter::ForgetExpired(std::int64_t now_ms) {
+  while (!recency_.empty()) {
+    auto it = entries_.find(recency_.front());
+    const Entry& entry = it->second;
+    if (now_ms - entry.last_failure_ms <= policy_.forget_after_ms) break;
+    if (entry.locked_until_ms > now_ms) break;
+    entries_.erase(it);
+    recency_.pop_front();
+  }
+  tracked_.store(entries_.size(), std::memory_order_release);
+}
+
 std::optional<std::int64_t> FailureLimiter::LockedForMs(std::string_view key, std::int64_t now_ms) {
   std::lock_guard lock(mutex_);
+  ForgetExpired(now_ms);
   if (entries_.empty()) return std::nullopt;
   auto it = entries_.find(std::string(key));
   if (it == entries_.end() || it->second.locked_until_ms <= now_ms) return std::nullopt;
@@ -26,6 +39,7 @@ std::optional<std::int64_t> FailureLimiter::LockedForMs(std::string_view key, st
 
 std::int64_t FailureLimiter::RecordFailure(std::string_view key, std::int64_t now_ms) {
   std::lock_guard lock(mutex_);
+  ForgetExpired(now_ms);
   std::string owned(key);
   auto it = entries_.find(owned);
   if (it == entries_.end()) {
@@ -67,11 +81,6 @@ void FailureLimiter::Reset(std::string_view key) {
   recency_.erase(it->second.recency);
   entries_.erase(it);
   tracked_.store(entries_.size(), std::memory_order_release);
-}
-
-std::size_t FailureLimiter::tracked() const {
-  std::lock_guard lock(mutex_);
-  return entries_.size();
 }
 
 }  // namespace sr::auth

@@ -1,6 +1,7 @@
 // Counts failures per key (a client IP, an account) and locks a key out for a window that
 // doubles with every failure past the free ones. Memory is bounded: beyond `max_tracked` keys
-// the least recently failed one is forgotten.
+// the least recently failed one is forgotten, and a key is dropped once its failures no longer
+// count and its lockout is over, so that a burst of failures leaves nothing behind.
 #pragma once
 
 #include <atomic>
@@ -36,10 +37,10 @@ class FailureLimiter {
   // Forgets the key's failures (after a success).
   void Reset(std::string_view key);
 
-  std::size_t tracked() const;
-  // No key has a failure on record: read without the lock, so that the guard's usual check
+  // Keys with a failure on record; read without the lock, so that the guard's usual check
   // (nobody failing) costs no contention between the I/O threads.
-  bool empty() const { return tracked_.load(std::memory_order_acquire) == 0; }
+  std::size_t tracked() const { return tracked_.load(std::memory_order_acquire); }
+  bool empty() const { return tracked() == 0; }
   const FailurePolicy& policy() const { return policy_; }
 
  private:
@@ -51,12 +52,15 @@ class FailureLimiter {
   };
 
   std::int64_t LockoutFor(std::uint32_t failures) const;
+  // Drops the least recently failed keys whose failures are forgotten and whose lockout is
+  // over; stops at the first that still counts. Called with the lock held.
+  void ForgetExpired(std::int64_t now_ms);
 
   FailurePolicy policy_;
   mutable std::mutex mutex_;
   std::list<std::string> recency_;  // least recently failed first
   std::unordered_map<std::string, Entry> entries_;
-  std::atomic<std::size_t> tracked_{0};  // entries_.size(), for empty()
+  std::atomic<std::size_t> tracked_{0};  // entries_.size(), published after each change
 };
 
 }  // namespace sr::auth

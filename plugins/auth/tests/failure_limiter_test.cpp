@@ -53,6 +53,33 @@ TEST(FailureLimiter, ResetAndForgettingClearFailures) {
   EXPECT_EQ(limiter.RecordFailure("old", 60'001), 0);
 }
 
+TEST(FailureLimiter, KeysWhoseFailuresNoLongerCountAreDropped) {
+  FailureLimiter limiter(Policy());
+  for (int i = 0; i < 4; ++i) limiter.RecordFailure("burst", 0);  // locked for 2 s
+  limiter.RecordFailure("later", 30'000);
+  EXPECT_EQ(limiter.tracked(), 2u);
+  EXPECT_FALSE(limiter.LockedForMs("other", 60'000));
+  EXPECT_EQ(limiter.tracked(), 2u);  // nothing is older than forget_after yet
+  EXPECT_FALSE(limiter.LockedForMs("other", 60'001));
+  EXPECT_EQ(limiter.tracked(), 1u);  // "burst" went; "later" still counts
+  EXPECT_FALSE(limiter.empty());
+  EXPECT_EQ(limiter.RecordFailure("burst", 60'001), 0);  // starts afresh
+  EXPECT_FALSE(limiter.LockedForMs("other", 200'000));
+  EXPECT_TRUE(limiter.empty());
+}
+
+TEST(FailureLimiter, AKeyStillLockedOutIsKeptPastForgetAfter) {
+  FailurePolicy policy = Policy();
+  policy.max_lockout_ms = 120'000;
+  policy.base_lockout_ms = 100'000;
+  FailureLimiter limiter(policy);
+  for (int i = 0; i < 3; ++i) limiter.RecordFailure("k", 0);  // locked until 100 s
+  EXPECT_EQ(limiter.LockedForMs("k", 70'000), 30'000);
+  EXPECT_EQ(limiter.tracked(), 1u);
+  EXPECT_FALSE(limiter.LockedForMs("k", 100'000));
+  EXPECT_TRUE(limiter.empty());
+}
+
 TEST(FailureLimiter, MemoryIsBoundedByEvictingTheLeastRecent) {
   FailurePolicy policy = Policy();
   policy.max_tracked = 100;
