@@ -177,6 +177,7 @@ std::optional<Session> SessionStore::Find(std::string_view token, std::int64_t n
 
 void SessionStore::ReadThrough(const std::string& id_hash, std::int64_t now_ms) {
   if (misses_.Absent(id_hash, now_ms)) return;
+  if (!reads_.Take(now_ms)) return;
   // A deletion (here or on another master) between the read and the install could bring a
   // logged-out session back into memory: read again whenever one was seen meanwhile.
   constexpr int kAttempts = 3;

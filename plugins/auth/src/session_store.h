@@ -24,6 +24,7 @@
 #include <vector>
 
 #include <sr/negative_cache.hpp>
+#include <sr/read_budget.hpp>
 
 #include "key_value_store.h"
 
@@ -57,6 +58,12 @@ class SessionStore {
   // its session was stored, so a real session never meets a miss of its own.
   static constexpr std::int64_t kMissTtlMs = 2'000;
   static constexpr std::size_t kMissCapacity = 4'096;
+  // Clustered stores: store reads a second at most for cookies unknown here, in bursts of
+  // kReadBurst, so that a flood of distinct forged cookies (which the misses cannot spare)
+  // costs the database little; past that a cookie unknown here is answered as unknown. Only
+  // a session made on another master within the last second or so needs a read at all.
+  static constexpr std::uint32_t kReadsPerSecond = 100;
+  static constexpr std::uint32_t kReadBurst = 200;
 
   SessionStore(KeyValueStore& store, SessionLimits limits);
 
@@ -74,7 +81,7 @@ class SessionStore {
   // The new last-seen time reaches the store with the next Flush. Reads only memory, except
   // with a clustered store when the session is not (or no longer) live here: then one read
   // of the store (a store failure counts as unknown), unless the store lacked it less than
-  // kMissTtlMs ago.
+  // kMissTtlMs ago or the read budget (kReadsPerSecond) is spent.
   std::optional<Session> Touch(std::string_view token, std::int64_t now_ms);
   // The same without restarting the idle timer.
   std::optional<Session> Peek(std::string_view token, std::int64_t now_ms);
@@ -156,6 +163,7 @@ class SessionStore {
   std::uint64_t deletions_ = 0;
   // Clustered only: sessions the store lacked lately, by id_hash (has a lock of its own).
   NegativeCache misses_{kMissTtlMs, kMissCapacity};
+  ReadBudget reads_{kReadsPerSecond, kReadBurst};  // clustered only
 };
 
 }  // namespace sr::auth

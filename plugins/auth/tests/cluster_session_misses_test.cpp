@@ -98,6 +98,38 @@ TEST_F(ClusterSessionMissesTest, ALoginOnAIsValidOnBAtOnceWhateverBRefusedBefore
   EXPECT_TRUE(SignedIn(b_, token, clock_.now_ms, true));  // no change delivered yet
 }
 
+// Distinct forged cookies, which the misses cannot spare: the store is read kReadBurst times,
+// then kReadsPerSecond a second; the others are refused from memory.
+TEST_F(ClusterSessionMissesTest, AFloodOfDistinctForgedCookiesIsBoundedByTheReadBudget) {
+  const std::uint64_t reads = b_.gets();
+  for (std::uint32_t i = 0; i < 3 * SessionStore::kReadBurst; ++i) {
+    EXPECT_FALSE(SignedIn(b_, RandomToken(32), clock_.now_ms, true));
+  }
+  EXPECT_EQ(b_.gets(), reads + SessionStore::kReadBurst);
+  clock_.Advance(1000);
+  for (std::uint32_t i = 0; i < 3 * SessionStore::kReadBurst; ++i) {
+    EXPECT_FALSE(SignedIn(b_, RandomToken(32), clock_.now_ms, true));
+  }
+  EXPECT_EQ(b_.gets(), reads + SessionStore::kReadBurst + SessionStore::kReadsPerSecond);
+
+  // While the budget is spent, a session B has not read yet is refused there (B learns of
+  // sessions made elsewhere only by reading them), however long ago it was made...
+  std::string token = LoginOnA();
+  b_.Sync();
+  EXPECT_FALSE(SignedIn(b_, token, clock_.now_ms, true));
+  EXPECT_TRUE(SignedIn(a_, token, clock_.now_ms, true));  // where it was made, never
+  // ...until the budget has room again: the next read is its own.
+  clock_.Advance(1000 / SessionStore::kReadsPerSecond);
+  EXPECT_TRUE(SignedIn(b_, token, clock_.now_ms, true));
+  // Read once, it is held in memory: no read and no budget needed from then on.
+  const std::uint64_t reads_after = b_.gets();
+  for (std::uint32_t i = 0; i < SessionStore::kReadBurst; ++i) {
+    EXPECT_FALSE(SignedIn(b_, RandomToken(32), clock_.now_ms, true));
+  }
+  EXPECT_TRUE(SignedIn(b_, token, clock_.now_ms, true));
+  EXPECT_EQ(b_.gets(), reads_after);
+}
+
 // The contract of a remembered miss: it ends when the session's change arrives, or once the
 // TTL has passed without it.
 TEST_F(ClusterSessionMissesTest, AMissEndsWhenTheSessionsChangeArrivesOrAfterTheTtl) {

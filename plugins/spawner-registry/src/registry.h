@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <sr/negative_cache.hpp>
+#include <sr/read_budget.hpp>
 
 #include "registry_options.h"
 #include "registry_ports.h"
@@ -70,7 +71,9 @@ struct SweepSummary {
 // A request naming a spawner this master does not hold reads the store (ReadThrough); what the
 // store said it lacks is remembered for kMissTtlMs (sr::NegativeCache), so that a client
 // repeating an unknown id costs one read, not one per request; a put of the spawner, ours or
-// another master's, ends that at once.
+// another master's, ends that at once. Distinct unknown ids (a flood of guesses) are bounded
+// by sr::ReadBudget instead: at most kReadsPerSecond reads a second, and past that the request
+// is answered from memory, as when the database is away.
 class Registry {
  public:
   using Done = std::function<void(const ChangeOutcome&)>;
@@ -85,6 +88,11 @@ class Registry {
   // long at most when its registration's change is slow to arrive.
   static constexpr std::int64_t kMissTtlMs = 2000;
   static constexpr std::size_t kMissCapacity = 4096;
+  // Cluster mode: read-throughs a second at most, in bursts of kReadBurst. A registration's
+  // change reaches every master within about a second, so a legitimate read-through is rare
+  // (a spawner's first request on another master within that second).
+  static constexpr std::uint32_t kReadsPerSecond = 100;
+  static constexpr std::uint32_t kReadBurst = 200;
 
   // `store` may be null (memory only). Every reference must outlive the registry.
   Registry(RegistryOptions options, RegistryStore* store, EventSink& events,
@@ -160,7 +168,8 @@ class Registry {
   // Cluster mode: reads spawner `id` from the store when this master does not know it (its
   // registration on another master may not have been delivered here yet; a heartbeat may
   // land on any master). True when it is known now. Ids removed here are not read again, nor
-  // ids the store lacked less than kMissTtlMs ago (misses_).
+  // ids the store lacked less than kMissTtlMs ago (misses_), nor any while the read budget
+  // is spent (reads_).
   bool ReadThrough(SpawnerId id);
   // A new spawner, seen now.
   SpawnerTable::Entry NewEntry(Registration registration, std::string registered_from,
@@ -192,6 +201,7 @@ class Registry {
   RemovedIds removed_{kRemovedHorizonMs};  // guarded by removed_mutex_
   // Ids the store lacked lately, by record key; forgotten on every put of the key.
   NegativeCache misses_{kMissTtlMs, kMissCapacity};
+  ReadBudget reads_{kReadsPerSecond, kReadBurst};
   Warn warn_;                              // set by Load before the watch starts
   std::unique_ptr<RegistryStore::Watch> watch_;  // last: ended before what it uses
 };

@@ -2,6 +2,7 @@
 // masters share one store.
 #include <algorithm>
 #include <exception>
+#include <string>
 
 #include "registry.h"
 #include "registry_internal.h"
@@ -122,6 +123,17 @@ bool Registry::ReadThrough(SpawnerId id) {
   }
   const std::string key = SpawnerKey(id);
   if (misses_.Absent(key, clock_.SteadyMs())) return false;
+  if (!reads_.Take(clock_.SteadyMs())) {
+    constexpr std::int64_t kReportEveryMs = 10'000;
+    const std::uint64_t refused = reads_.RefusalsToReport(clock_.SteadyMs(), kReportEveryMs);
+    if (refused > 0 && warn_) {
+      warn_(std::to_string(refused) +
+            " requests for spawners this master does not hold were answered without reading "
+            "the database: more than " +
+            std::to_string(kReadsPerSecond) + " a second (a flood of unknown ids?)");
+    }
+    return false;
+  }
   const NegativeCache::Ticket ticket = misses_.BeforeRead(key);
   std::optional<std::string> value;
   try {

@@ -57,7 +57,10 @@ struct Master {
     options.ttl = std::chrono::milliseconds(kTtlMs);
     options.suspect_after = std::chrono::milliseconds(kTtlMs / 2);
     registry = std::make_unique<Registry>(options, &store, events, clock);
-    registry->Load([](const std::string& warning) { ADD_FAILURE() << warning; });
+    registry->Load([this](const std::string& warning) {
+      if (!warnings_expected) ADD_FAILURE() << warning;
+      warnings.push_back(warning);
+    });
   }
   ~Master() { registry->StopWatching(); }
 
@@ -78,6 +81,8 @@ struct Master {
     return topics;
   }
 
+  bool warnings_expected = false;  // otherwise a warning fails the test
+  std::vector<std::string> warnings;
   FakeClusterKv kv;
   KvRegistryStore store;
   FakeClock clock;
@@ -213,6 +218,35 @@ TEST_F(SpawnerRegistryClusterTest, AnUnknownIdIsReadFromTheStoreOncePerMissTtl) 
   EXPECT_EQ(b->kv.gets(), reads + 2);
   EXPECT_FALSE(b->registry->Heartbeat(43, Current(1)));  // each id has its own miss
   EXPECT_EQ(b->kv.gets(), reads + 3);
+}
+
+// Distinct ids nobody holds, which the misses cannot spare: the store is read kReadBurst times,
+// then kReadsPerSecond a second; the rest are answered from memory, and the operator is told.
+TEST_F(SpawnerRegistryClusterTest, AFloodOfDistinctUnknownIdsIsBoundedByTheReadBudget) {
+  b->warnings_expected = true;
+  const std::uint64_t reads = b->kv.gets();
+  SpawnerId id = 1000;
+  for (std::uint32_t i = 0; i < 3 * Registry::kReadBurst; ++i) {
+    EXPECT_FALSE(b->registry->Heartbeat(++id, Current(1)));
+  }
+  EXPECT_EQ(b->kv.gets(), reads + Registry::kReadBurst);
+  ASSERT_EQ(b->warnings.size(), 1u);  // once, not once a request
+  EXPECT_NE(b->warnings[0].find(std::to_string(Registry::kReadsPerSecond) + " a second"),
+            std::string::npos)
+      << b->warnings[0];
+
+  Advance(1000);
+  for (std::uint32_t i = 0; i < 3 * Registry::kReadBurst; ++i) {
+    EXPECT_FALSE(b->registry->VerifyToken(IssueToken(++id).token));
+  }
+  EXPECT_EQ(b->kv.gets(), reads + Registry::kReadBurst + Registry::kReadsPerSecond);
+  EXPECT_EQ(b->warnings.size(), 1u);  // the next report waits its interval
+
+  // Once the flood is over, a spawner registered on A is found on B before its change arrives.
+  Advance(Registry::kReadBurst * 1000 / Registry::kReadsPerSecond);
+  ChangeOutcome registered = a->Register();
+  ASSERT_EQ(registered.result, Result::kOk);
+  EXPECT_TRUE(b->registry->Heartbeat(registered.id, Current(2)));
 }
 
 // What a remembered miss promises: a spawner registered elsewhere right after this master
