@@ -5,13 +5,26 @@
 #include <sr/http/error_message.hpp>
 #include <sr/http/guard.hpp>
 #include <sr/http/route_table.hpp>
+#include <sr/http/text.hpp>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace {
 
 using sr::http::ErrorMessageFromBody;
+
+TEST(HttpRules, TokenCharactersAreExactlyRfc9110s) {
+  const std::string_view specials = "!#$%&'*+-.^_`|~";
+  for (int byte = 0; byte < 256; ++byte) {
+    const char c = static_cast<char>(byte);
+    const bool expected = (byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') ||
+                          (byte >= '0' && byte <= '9') ||
+                          (byte < 128 && specials.find(c) != std::string_view::npos);
+    EXPECT_EQ(sr::http::IsTokenChar(c), expected) << "byte " << byte;
+  }
+}
 
 TEST(HttpRules, ErrorMessageComesFromAJsonErrorField) {
   EXPECT_EQ(ErrorMessageFromBody("application/json", "{\"error\":\"no such spawner\"}", 404),

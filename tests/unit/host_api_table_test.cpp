@@ -52,8 +52,7 @@ class HostApiSlots : public ::testing::Test {
     exchange_ = std::make_shared<Exchange>();
     Exchange& e = *exchange_;
     e.head.method = "PATCH";
-    e.head.path = "/the/path";
-    e.head.query = "the=query";
+    EXPECT_FALSE(e.head.SetTarget("/the/path?the=query"));
     e.head.headers.push_back(HeaderField{"X-Probe", "header-value"});
     e.body = "the body";
     e.client_ip = "192.0.2.7";

@@ -20,7 +20,7 @@ TEST(RequestHead, ParsesRequestLineHeadersAndQuery) {
                                               "a\r\nX-Api-Key: k\r\n\r\n")
                                  .size());
   EXPECT_EQ(head.method, "GET");
-  EXPECT_EQ(head.path, "/api/spawners/7");
+  EXPECT_EQ(head.path(), "/api/spawners/7");
   EXPECT_EQ(head.query, "x=1&y=%20");
   ASSERT_NE(head.Find("x-api-key"), nullptr);
   EXPECT_EQ(*head.Find("X-API-KEY"), "k");
@@ -111,8 +111,52 @@ TEST(RequestHead, AbsoluteFormAndLeadingBlankLines) {
   RequestHead head;
   ASSERT_EQ(Parse("\r\nGET http://example.com/health?a=b HTTP/1.1\r\nHost: t\r\n\r\n", head).status,
             ParseStatus::kComplete);
-  EXPECT_EQ(head.path, "/health");
+  EXPECT_EQ(head.path(), "/health");
   EXPECT_EQ(head.query, "a=b");
+}
+
+TEST(RequestHead, AbsoluteFormWithoutAPathNamesTheRoot) {
+  RequestHead head;
+  ASSERT_EQ(Parse("GET http://example.com HTTP/1.1\r\nHost: t\r\n\r\n", head).status,
+            ParseStatus::kComplete);
+  EXPECT_EQ(head.raw_path(), "/");
+  EXPECT_EQ(head.path(), "/");
+  EXPECT_EQ(head.query, "");
+}
+
+TEST(RequestHead, PathIsDecodedOnlyWhenItHoldsAnEscape) {
+  RequestHead head;
+  ASSERT_FALSE(head.SetTarget("/api/spawners/1234/heartbeat?x=%41#frag"));
+  EXPECT_EQ(head.raw_path(), "/api/spawners/1234/heartbeat");
+  EXPECT_EQ(head.path(), "/api/spawners/1234/heartbeat");
+  EXPECT_EQ(head.path().data(), head.target.data());  // a view, not a copy
+  EXPECT_EQ(head.query, "x=%41");
+
+  ASSERT_FALSE(head.SetTarget("/files/a%20b+c"));
+  EXPECT_EQ(head.raw_path(), "/files/a%20b+c");
+  EXPECT_EQ(head.path(), "/files/a b+c");  // '+' is a plus in a path
+  EXPECT_EQ(head.query, "");  // nothing left from the earlier target
+
+  EXPECT_EQ(head.SetTarget("/a/%2E%2e/b"), "dot segments are not allowed");
+  EXPECT_EQ(head.SetTarget("/a%00b"), "NUL byte in the path");
+  EXPECT_EQ(head.SetTarget("/a%zz"), "malformed percent-encoding in the path");
+  EXPECT_EQ(head.SetTarget("a/b"), "the request target must be an absolute path");
+}
+
+TEST(RequestHead, PathsSurviveMovingTheHead) {
+  for (std::string_view target : {"/s", "/api/spawners/1234/heartbeat", "/e%20scaped",
+                                  "http://host", "https://host/long/enough/to/leave/sso?q"}) {
+    RequestHead head;
+    ASSERT_FALSE(head.SetTarget(target)) << target;
+    std::string raw(head.raw_path());
+    std::string path(head.path());
+    RequestHead moved = std::move(head);
+    EXPECT_EQ(moved.raw_path(), raw) << target;
+    EXPECT_EQ(moved.path(), path) << target;
+    RequestHead copied = moved;
+    EXPECT_EQ(copied.raw_path(), raw) << target;
+    EXPECT_EQ(copied.path(), path) << target;
+  }
 }
 
 TEST(ChunkedDecoder, DecodesInPieces) {

@@ -57,14 +57,15 @@ void Connection::StartExchange(RequestHead head) {
     return;
   }
   exchange->table = core_.routes();
-  RouteMatch match = exchange->table->Match(exchange->head.method, exchange->head.raw_path);
+  RouteMatch match = exchange->table->Match(exchange->head.method, exchange->head.raw_path());
   if (match.route == nullptr) {
     if (match.status == 405) {
       exchange->response.headers.push_back(HeaderField{"Allow", match.allow});
-      FinishWithError(
-          405, "method " + exchange->head.method + " is not allowed for " + exchange->head.path);
+      FinishWithError(405, "method " + exchange->head.method + " is not allowed for " +
+                               std::string(exchange->head.path()));
     } else {
-      FinishWithError(404, "no route for " + exchange->head.method + " " + exchange->head.path);
+      FinishWithError(404, "no route for " + exchange->head.method + " " +
+                               std::string(exchange->head.path()));
     }
     return;
   }

@@ -26,28 +26,6 @@ bool HasControlBytes(std::string_view text) {
   return false;
 }
 
-// Splits "/a/b?x=1" or "http://host/a/b?x=1" into path and query.
-bool SplitTarget(RequestHead& head) {
-  std::string_view target = head.target;
-  if (target.substr(0, 7) == "http://" || target.substr(0, 8) == "https://") {
-    size_t scheme_end = target.find("//") + 2;
-    size_t path_start = target.find('/', scheme_end);
-    target =
-        path_start == std::string_view::npos ? std::string_view("/") : target.substr(path_start);
-  }
-  if (target.empty() || target.front() != '/') return false;
-  size_t question = target.find('?');
-  size_t hash = target.find('#');
-  if (hash != std::string_view::npos) target = target.substr(0, hash);
-  if (question != std::string_view::npos && question < target.size()) {
-    head.raw_path = std::string(target.substr(0, question));
-    head.query = std::string(target.substr(question + 1));
-  } else {
-    head.raw_path = std::string(target);
-  }
-  return true;
-}
-
 }  // namespace
 
 const std::string* RequestHead::Find(std::string_view name) const {
@@ -55,6 +33,42 @@ const std::string* RequestHead::Find(std::string_view name) const {
     if (EqualsIgnoreCase(header.name, name)) return &header.value;
   }
   return nullptr;
+}
+
+std::optional<std::string_view> RequestHead::SetTarget(std::string_view sent) {
+  target = std::string(sent);
+  query.clear();
+  decoded_path_.clear();
+  bare_authority_ = false;
+  escaped_ = false;
+  std::string_view rest = target;
+  if (rest.substr(0, 7) == "http://" || rest.substr(0, 8) == "https://") {
+    std::size_t path_start = rest.find('/', rest.find("//") + 2);
+    if (path_start == std::string_view::npos) {
+      bare_authority_ = true;
+      return std::nullopt;
+    }
+    rest = rest.substr(path_start);
+  }
+  if (rest.empty() || rest.front() != '/') return "the request target must be an absolute path";
+  rest = rest.substr(0, rest.find('#'));
+  std::size_t question = rest.find('?');
+  if (question != std::string_view::npos) query = std::string(rest.substr(question + 1));
+  rest = rest.substr(0, question);
+  raw_path_start_ = static_cast<std::size_t>(rest.data() - target.data());
+  raw_path_size_ = rest.size();
+  escaped_ = rest.find('%') != std::string_view::npos;
+  if (escaped_) {
+    std::optional<std::string> decoded = PercentDecode(rest, false);
+    if (!decoded) return "malformed percent-encoding in the path";
+    decoded_path_ = std::move(*decoded);
+  }
+  std::string_view decoded = path();
+  if (decoded.find('\0') != std::string_view::npos) return "NUL byte in the path";
+  bool no_dot_segments = ForEachPart(
+      decoded, '/', [](std::string_view segment) { return segment != "." && segment != ".."; });
+  if (!no_dot_segments) return "dot segments are not allowed";
+  return std::nullopt;
 }
 
 HeadParseResult ParseRequestHead(std::string_view input, const HeadLimits& limits,
@@ -122,15 +136,7 @@ HeadParseResult ParseRequestHead(std::string_view input, const HeadLimits& limit
     return Error(400, "malformed HTTP version");
   }
   head.method = std::string(method);
-  head.target = std::string(target);
-  if (!SplitTarget(head)) return Error(400, "the request target must be an absolute path");
-  auto decoded = PercentDecode(head.raw_path, false);
-  if (!decoded) return Error(400, "malformed percent-encoding in the path");
-  if (decoded->find('\0') != std::string::npos) return Error(400, "NUL byte in the path");
-  bool no_dot_segments = ForEachPart(
-      *decoded, '/', [](std::string_view segment) { return segment != "." && segment != ".."; });
-  if (!no_dot_segments) return Error(400, "dot segments are not allowed");
-  head.path = std::move(*decoded);
+  if (auto refused = head.SetTarget(target)) return Error(400, std::string(*refused));
 
   // Header fields.
   if (header_lines > limits.max_headers) {

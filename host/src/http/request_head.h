@@ -16,10 +16,8 @@ struct HeaderField {
 // The request line and headers of one HTTP/1.x request.
 struct RequestHead {
   std::string method;
-  std::string target;    // as sent
-  std::string raw_path;  // target without the query, still percent-encoded
-  std::string path;      // percent-decoded
-  std::string query;     // after '?', raw
+  std::string target;  // as sent
+  std::string query;   // after '?', raw
   int minor_version = 1;
   std::vector<HeaderField> headers;
   std::optional<std::uint64_t> content_length;
@@ -29,6 +27,25 @@ struct RequestHead {
 
   // First header with this name (case-insensitive).
   const std::string* Find(std::string_view name) const;
+
+  // Takes the request target (origin or absolute form): splits off the query and decodes the
+  // path. Returns why the target is refused (answered 400), or nullopt.
+  std::optional<std::string_view> SetTarget(std::string_view sent);
+  // The target's path, still percent-encoded.
+  std::string_view raw_path() const {
+    if (bare_authority_) return "/";
+    return std::string_view(target).substr(raw_path_start_, raw_path_size_);
+  }
+  // The path, percent-decoded. Both are views into `target` unless the path holds an escape,
+  // so the usual request copies its path nowhere (a long path would cost an allocation each).
+  std::string_view path() const { return escaped_ ? std::string_view(decoded_path_) : raw_path(); }
+
+ private:
+  std::size_t raw_path_start_ = 0;
+  std::size_t raw_path_size_ = 0;
+  bool bare_authority_ = false;  // "http://host" with no path names the root
+  bool escaped_ = false;
+  std::string decoded_path_;  // only when escaped_
 };
 
 enum class ParseStatus { kIncomplete, kComplete, kError };

@@ -93,7 +93,7 @@ void ServerCore::ForEachMailbox(
 }
 
 void ServerCore::RecordError(const Exchange& exchange, int status, const std::string& message) {
-  RecordError(exchange.head.method, exchange.head.path, status, message, exchange.client_ip);
+  RecordError(exchange.head.method, exchange.head.path(), status, message, exchange.client_ip);
 }
 
 void ServerCore::RecordError(std::string_view method, std::string_view path, int status,

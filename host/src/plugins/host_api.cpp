@@ -307,7 +307,7 @@ sr_status ResponseFilterAdd(sr_host* host, sr_response_filter_fn fn, void* ctx) 
 // ---- requests -----------------------------------------------------------------------------
 
 sr_str RequestMethod(const sr_request* request) { return Str(Of(request).head.method); }
-sr_str RequestPath(const sr_request* request) { return Str(Of(request).head.path); }
+sr_str RequestPath(const sr_request* request) { return Str(Of(request).head.path()); }
 sr_str RequestQuery(const sr_request* request) { return Str(Of(request).head.query); }
 sr_str RequestBody(const sr_request* request) { return Str(Of(request).body); }
 sr_str RequestClientIp(const sr_request* request) { return Str(Of(request).client_ip); }

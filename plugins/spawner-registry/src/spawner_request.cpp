@@ -1,10 +1,12 @@
 #include "spawner_request.h"
 
 #include <rapidjson/error/en.h>
+#include <rapidjson/allocators.h>
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 
 #include <algorithm>
+#include <cstddef>
 #include <array>
 #include <charconv>
 #include <limits>
@@ -154,7 +156,12 @@ bool IsAscii(std::string_view text) {
 
 std::string ParseFlatObject(std::string_view body, FlatObjectHandler& handler) {
   rapidjson::MemoryStream stream(body.data(), body.size());
-  rapidjson::Reader reader;
+  // The reader's stack (it copies each string there) lives in this buffer rather than on the
+  // heap, so a heartbeat's parse allocates nothing; a larger body spills over to the heap.
+  alignas(std::max_align_t) char stack_buffer[1024];
+  rapidjson::MemoryPoolAllocator<> stack_pool(stack_buffer, sizeof stack_buffer);
+  rapidjson::GenericReader<rapidjson::UTF8<>, rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>>
+      reader(&stack_pool, 256);
   // ASCII is valid UTF-8: a spawner's usual body skips the per-character validation
   // (escapes are checked either way).
   rapidjson::ParseResult result =

@@ -58,10 +58,23 @@ inline std::vector<std::string_view> Split(std::string_view text, char separator
   return parts;
 }
 
+namespace detail {
+// One entry a byte: every header name of every request is checked byte by byte.
+struct TokenAlphabet {
+  bool allowed[256] = {};
+  constexpr TokenAlphabet() {
+    for (int c = 'a'; c <= 'z'; ++c) allowed[c] = true;
+    for (int c = 'A'; c <= 'Z'; ++c) allowed[c] = true;
+    for (int c = '0'; c <= '9'; ++c) allowed[c] = true;
+    for (char c : std::string_view("!#$%&'*+-.^_`|~")) allowed[static_cast<unsigned char>(c)] = true;
+  }
+};
+inline constexpr TokenAlphabet kTokenAlphabet{};
+}  // namespace detail
+
 // RFC 9110 token characters (methods, header names).
 inline bool IsTokenChar(char c) {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-  return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+  return detail::kTokenAlphabet.allowed[static_cast<unsigned char>(c)];
 }
 
 }  // namespace sr::http
