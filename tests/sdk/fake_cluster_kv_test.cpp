@@ -61,9 +61,11 @@ TEST(FakeClusterKv, IsAVersion2ProviderSharedByItsMasters) {
   store_b.Write({sr::KvStore::Delete(ns, "a")});
   EXPECT_EQ(store_a.Get(ns, "a"), std::nullopt);
   EXPECT_EQ(db.Rows("rows"), (std::map<std::string, std::string>{{"b", "2"}, {"c", "3"}}));
-  // Each master counts its own reads of single keys, found or not (scans are not counted).
+  // Each master counts its own reads of single keys, found or not, and its scans apart.
   EXPECT_EQ(a.gets(), 1u);
   EXPECT_EQ(b.gets(), 1u);
+  EXPECT_EQ(a.scans(), 0u);
+  EXPECT_EQ(b.scans(), 1u);
 }
 
 TEST(FakeClusterKv, UpdateNeverResurrectsADeletedRow) {

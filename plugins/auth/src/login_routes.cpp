@@ -115,7 +115,7 @@ HttpReply LoginRoutes::Submit(const RequestFacts& request, std::string_view body
 
   const PasswordHasher& hasher = core_.hasher();
   // Behind the throttle: in a cluster an unknown address is looked for in the store.
-  auto user = core_.users().FindByEmailOrReadThrough(credentials->email);
+  auto user = core_.users().FindByEmailOrReadThrough(credentials->email, now_ms);
   bool password_fits = credentials->password.size() <= core_.settings().password_policy.max_bytes;
   bool verified = false;
   if (user && password_fits) {

@@ -138,10 +138,12 @@ std::optional<User> UserDirectory::FindOrReadThrough(std::uint64_t id) {
   return user;
 }
 
-std::optional<User> UserDirectory::FindByEmailOrReadThrough(std::string_view email) {
+std::optional<User> UserDirectory::FindByEmailOrReadThrough(std::string_view email,
+                                                            std::int64_t now_ms) {
   if (auto user = FindByEmail(email); user || !store_.clustered()) return user;
   auto normalized = NormalizeEmail(email);
   if (!normalized) return std::nullopt;
+  if (!email_scans_.Take(now_ms)) return std::nullopt;
   std::uint64_t deletions_seen = 0;
   {
     std::shared_lock lock(mutex_);

@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include <sr/read_budget.hpp>
 #include <tl/expected.hpp>
 
 #include "key_value_store.h"
@@ -59,6 +60,10 @@ class UserDirectory {
  public:
   static constexpr std::string_view kUsersSpace = "auth_users";
   static constexpr std::string_view kMetaSpace = "auth_meta";
+  // Clustered stores: scans for an unknown address a second at most, in bursts of kScanBurst.
+  // Users made on other masters arrive here within about a second anyway.
+  static constexpr std::uint32_t kScansPerSecond = 20;
+  static constexpr std::uint32_t kScanBurst = 40;
 
   explicit UserDirectory(KeyValueStore& store);
 
@@ -70,9 +75,12 @@ class UserDirectory {
   // another master, its change not delivered yet). A store failure counts as unknown.
   std::optional<User> FindOrReadThrough(std::uint64_t id);
   // FindByEmail, but with a clustered store an address unknown here is looked for in the store
-  // (a sign-in right after the user was made on another master). Reads the whole namespace:
-  // call it behind the login throttle. A store failure counts as unknown.
-  std::optional<User> FindByEmailOrReadThrough(std::string_view email);
+  // (a sign-in right after the user was made on another master, before its change arrived).
+  // Reads the whole namespace: call it behind the login throttle. A store failure counts as
+  // unknown, and so does an address met while the scan budget is spent (kScansPerSecond: the
+  // throttle counts per address and account, and a flood from many addresses must not turn
+  // into a scan of the users each).
+  std::optional<User> FindByEmailOrReadThrough(std::string_view email, std::int64_t now_ms);
   std::optional<User> FindByEmail(std::string_view email) const;
   std::vector<User> List() const;  // by id
   bool AnyAdmin() const;
@@ -118,6 +126,7 @@ class UserDirectory {
   std::uint64_t next_id_ = 1;
   // Counts deletions, so that a read-through racing with one does not bring the user back.
   std::uint64_t deletions_ = 0;
+  ReadBudget email_scans_{kScansPerSecond, kScanBurst};  // clustered only
 };
 
 }  // namespace sr::auth

@@ -50,6 +50,7 @@ class ClusterMaster {
   void Sync() { kv_.Sync(); }
   // How many single keys this master read from the database (its read-throughs).
   std::uint64_t gets() const { return kv_.gets(); }
+  std::uint64_t scans() const { return kv_.scans(); }  // its scans of a whole namespace
   std::vector<Announcement> announced() {
     std::lock_guard lock(mutex_);
     return announced_;

@@ -106,11 +106,33 @@ TEST_F(ClusterTest, AUserMadeOnAMomentAgoCanSignInThroughB) {
 TEST_F(ClusterTest, AUserMadeOnAMomentAgoIsFoundByEmailOnB) {
   User user = AddUser(a_, "ann@example.com", Role::kViewer);
   EXPECT_FALSE(b_.core().users().FindByEmail("ann@example.com"));
-  auto found = b_.core().users().FindByEmailOrReadThrough("Ann@Example.com");
+  auto found = b_.core().users().FindByEmailOrReadThrough("Ann@Example.com", clock_.now_ms);
   ASSERT_TRUE(found);
   EXPECT_EQ(found->id, user.id);
   EXPECT_TRUE(b_.core().users().FindByEmail("ann@example.com"));
-  EXPECT_FALSE(b_.core().users().FindByEmailOrReadThrough("nobody@example.com"));
+  EXPECT_FALSE(b_.core().users().FindByEmailOrReadThrough("nobody@example.com", clock_.now_ms));
+}
+
+// Sign-ins with addresses nobody has, from as many client addresses as the login throttle
+// lets through: the users are scanned kScanBurst times, then kScansPerSecond a second.
+TEST_F(ClusterTest, AFloodOfUnknownAddressesIsBoundedByTheScanBudget) {
+  UserDirectory& users = b_.core().users();
+  const std::uint64_t scans = b_.scans();
+  for (std::uint32_t i = 0; i < 3 * UserDirectory::kScanBurst; ++i) {
+    EXPECT_FALSE(users.FindByEmailOrReadThrough("nobody" + std::to_string(i) + "@example.com",
+                                                clock_.now_ms));
+  }
+  EXPECT_EQ(b_.scans(), scans + UserDirectory::kScanBurst);
+  // A user made on A is found on B once its change arrives, budget or not...
+  User ann = AddUser(a_, "ann@example.com", Role::kViewer);
+  EXPECT_FALSE(users.FindByEmailOrReadThrough("ann@example.com", clock_.now_ms));
+  b_.Sync();
+  EXPECT_EQ(users.FindByEmailOrReadThrough("ann@example.com", clock_.now_ms)->id, ann.id);
+  // ...and before it arrives once the budget has room again.
+  User bob = AddUser(a_, "bob@example.com", Role::kViewer);
+  clock_.Advance(1000 / UserDirectory::kScansPerSecond);
+  EXPECT_EQ(users.FindByEmailOrReadThrough("bob@example.com", clock_.now_ms)->id, bob.id);
+  EXPECT_EQ(b_.scans(), scans + UserDirectory::kScanBurst + 1);
 }
 
 TEST_F(ClusterTest, AUserMadeOnAMomentAgoCanBeChangedThroughB) {

@@ -28,7 +28,7 @@
 // master (deliveries hold that master's watch lock), as the contract says of unwatch.
 // write_async commits before it returns; its `done` runs on the master's writer thread
 // (WaitIdle() waits for those). gets() counts a master's reads of single keys (a plugin's
-// read-throughs). Kill() plays kill -9: the master's leases go to the next master that asks,
+// read-throughs), scans() its scans. Kill() plays kill -9: the master's leases go to the next master that asks,
 // its watches stop and every call answers SR_ERR_UNAVAILABLE.
 //
 // LIFETIME: the database must outlive its masters; namespace handles are valid for the
@@ -213,6 +213,8 @@ class FakeClusterKv {
   // How many get calls this master made (found, absent or refused): lets a test count what
   // reaches the database.
   std::uint64_t gets() const { return gets_.load(); }
+  // How many scan calls this master made, likewise.
+  std::uint64_t scans() const { return scans_.load(); }
 
   // Delivers, on the calling thread, every change committed by other masters since the last
   // delivery; returns how many calls were made. Nothing while the database is unreachable or
@@ -369,6 +371,7 @@ class FakeClusterKv {
                         uint32_t limit, int32_t reverse, sr_kv_row_fn fn, void* ctx) noexcept {
     if (ns == nullptr || fn == nullptr) return SR_ERR_INVALID_ARGUMENT;
     FakeClusterKv& kv = Self(self);
+    kv.scans_.fetch_add(1);
     std::vector<std::pair<std::string, std::string>> rows;
     try {
       std::lock_guard<std::mutex> lock(kv.database_.mutex_);
@@ -552,6 +555,7 @@ class FakeClusterKv {
   sr_kv_store_v2 table_{};
   std::atomic<bool> dead_{false};
   std::atomic<std::uint64_t> gets_{0};
+  std::atomic<std::uint64_t> scans_{0};
 
   std::mutex error_mutex_;
   std::string last_error_;
