@@ -67,7 +67,6 @@ class ReadBudget {
     last_report_ms_ = now_ms;
     return unreported;
   }
-  std::uint32_t per_second() const { return per_second_; }
 
  private:
   void Refill(std::int64_t now_ms) {

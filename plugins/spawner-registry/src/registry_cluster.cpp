@@ -122,10 +122,11 @@ bool Registry::ReadThrough(SpawnerId id) {
     if (removed_.Contains(id)) return false;
   }
   const std::string key = SpawnerKey(id);
-  if (misses_.Absent(key, clock_.SteadyMs())) return false;
-  if (!reads_.Take(clock_.SteadyMs())) {
+  const std::int64_t asked_ms = clock_.SteadyMs();
+  if (misses_.Absent(key, asked_ms)) return false;
+  if (!reads_.Take(asked_ms)) {
     constexpr std::int64_t kReportEveryMs = 10'000;
-    const std::uint64_t refused = reads_.RefusalsToReport(clock_.SteadyMs(), kReportEveryMs);
+    const std::uint64_t refused = reads_.RefusalsToReport(asked_ms, kReportEveryMs);
     if (refused > 0 && warn_) {
       warn_(std::to_string(refused) +
             " requests for spawners this master does not hold were answered without reading "

@@ -1,14 +1,14 @@
 #include "spawner_request.h"
 
-#include <rapidjson/error/en.h>
 #include <rapidjson/allocators.h>
+#include <rapidjson/error/en.h>
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 
 #include <algorithm>
-#include <cstddef>
 #include <array>
 #include <charconv>
+#include <cstddef>
 #include <limits>
 
 namespace sr::spawner_registry {
