@@ -153,8 +153,15 @@ KvStatus KvStore::NextId(std::string_view name, std::uint64_t& out) {
   if (!sr::IsValidKvName(name, false)) return KvStatus::kInvalidArgument;
   std::string sequence = SequenceName(name);
   std::string next_sql = std::string("SELECT nextval('").append(sequence).append("')");
-  std::string create_sql =
-      std::string("CREATE SEQUENCE IF NOT EXISTS ").append(sequence).append(" START 1");
+  // IF NOT EXISTS checks before it locks: two masters creating the sequence at once could
+  // both pass the check and one fail on the catalog (23505 or 42P07). Under the schema lock
+  // the second waits and then finds it. One simple query is one transaction, so the lock is
+  // held until the sequence is committed.
+  std::string create_sql = std::string("SELECT pg_advisory_xact_lock(")
+                               .append(std::to_string(kSchemaLock))
+                               .append("); CREATE SEQUENCE IF NOT EXISTS ")
+                               .append(sequence)
+                               .append(" START 1");
   try {
     return readers_->With([&](PgConnection& conn) {
       for (int attempt = 0;; ++attempt) {
@@ -162,15 +169,10 @@ KvStatus KvStore::NextId(std::string_view name, std::uint64_t& out) {
           out = static_cast<std::uint64_t>(conn.Query(next_sql.c_str()).Int64(0, 0));
           return KvStatus::kOk;
         } catch (const PgError& e) {
-          // 42P01: the sequence does not exist yet. Two masters creating it at once may
-          // collide in the catalog (23505) even with IF NOT EXISTS: then it exists.
+          // 42P01: the sequence does not exist yet.
           if (e.connection_lost() || e.sqlstate() != "42P01" || attempt > 0) throw;
         }
-        try {
-          conn.Exec(create_sql.c_str());
-        } catch (const PgError& e) {
-          if (e.connection_lost() || e.sqlstate() != "23505") throw;
-        }
+        conn.Exec(create_sql.c_str());
       }
     });
   } catch (const PgError& e) {
