@@ -153,15 +153,6 @@ KvStatus KvStore::NextId(std::string_view name, std::uint64_t& out) {
   if (!sr::IsValidKvName(name, false)) return KvStatus::kInvalidArgument;
   std::string sequence = SequenceName(name);
   std::string next_sql = std::string("SELECT nextval('").append(sequence).append("')");
-  // IF NOT EXISTS checks before it locks: two masters creating the sequence at once could
-  // both pass the check and one fail on the catalog (23505 or 42P07). Under the schema lock
-  // the second waits and then finds it. One simple query is one transaction, so the lock is
-  // held until the sequence is committed.
-  std::string create_sql = std::string("SELECT pg_advisory_xact_lock(")
-                               .append(std::to_string(kSchemaLock))
-                               .append("); CREATE SEQUENCE IF NOT EXISTS ")
-                               .append(sequence)
-                               .append(" START 1");
   try {
     return readers_->With([&](PgConnection& conn) {
       for (int attempt = 0;; ++attempt) {
@@ -172,7 +163,7 @@ KvStatus KvStore::NextId(std::string_view name, std::uint64_t& out) {
           // 42P01: the sequence does not exist yet.
           if (e.connection_lost() || e.sqlstate() != "42P01" || attempt > 0) throw;
         }
-        conn.Exec(create_sql.c_str());
+        CreateSequence(conn, sequence);
       }
     });
   } catch (const PgError& e) {

@@ -6,11 +6,27 @@
 
 namespace sr::postgres_store {
 
+namespace {
+
+// Held until the end of the transaction it runs in.
+std::string SchemaLockStatement() {
+  return std::string("SELECT pg_advisory_xact_lock(")
+      .append(std::to_string(kSchemaLock))
+      .append(");\n");
+}
+
+std::uint64_t Fnv1a(std::string_view prefix, std::string_view text) {
+  std::uint64_t hash = 14695981039346656037ULL;
+  for (std::string_view part : {prefix, text}) {
+    for (char c : part) hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+  }
+  return hash;
+}
+
+}  // namespace
+
 void CreateSchema(PgConnection& conn) {
-  std::string sql = std::string("BEGIN;\nSELECT pg_advisory_xact_lock(")
-                        .append(std::to_string(kSchemaLock))
-                        .append(");\n")
-                        .append(R"sql(
+  std::string sql = std::string("BEGIN;\n").append(SchemaLockStatement()).append(R"sql(
 CREATE TABLE IF NOT EXISTS sr_kv (
   ns text NOT NULL,
   key bytea NOT NULL,
@@ -44,17 +60,15 @@ COMMIT;
   }
 }
 
-namespace {
-
-std::uint64_t Fnv1a(std::string_view prefix, std::string_view text) {
-  std::uint64_t hash = 14695981039346656037ULL;
-  for (std::string_view part : {prefix, text}) {
-    for (char c : part) hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
-  }
-  return hash;
+void CreateSequence(PgConnection& conn, std::string_view sequence) {
+  // One simple query is one transaction: the lock is held until the sequence is committed,
+  // and a failure rolls both back.
+  conn.Exec(SchemaLockStatement()
+                .append("CREATE SEQUENCE IF NOT EXISTS ")
+                .append(sequence)
+                .append(" START 1")
+                .c_str());
 }
-
-}  // namespace
 
 std::int64_t LeaseKey(std::string_view name) {
   return static_cast<std::int64_t>(Fnv1a("sr-lease:", name));

@@ -22,6 +22,12 @@ inline constexpr std::int64_t kRevisionLock = 0x73725f6b765f7276LL;  // "sr_kv_r
 //   sr_hosts one row per master, upserted every second
 void CreateSchema(PgConnection& conn);
 
+// Creates `sequence` (a SequenceName) starting at 1 if it is missing. IF NOT EXISTS checks
+// before it locks, so two masters creating it at once could both pass the check and one
+// fail in the catalog ("already exists"). Under the schema lock the second waits, then
+// finds it.
+void CreateSequence(PgConnection& conn, std::string_view sequence);
+
 // The advisory lock key of the lease `name` (FNV-1a of the name, 64 bits).
 std::int64_t LeaseKey(std::string_view name);
 

@@ -2,6 +2,8 @@
 // restart in the middle.
 #include <algorithm>
 #include <atomic>
+#include <functional>
+#include <initializer_list>
 #include <mutex>
 #include <set>
 #include <vector>
@@ -35,6 +37,16 @@ sr::KvStore::Watch WatchInto(Master& master, sr_kv_namespace* ns, Recorder& reco
       ns, [&recorder](std::string_view key, std::string_view value, bool deleted) {
         recorder.Add(key, value, deleted);
       });
+}
+
+// Runs `body` on `per_master` threads of each master at once, and waits for them all.
+void OnThreadsOf(std::initializer_list<Master*> masters, int per_master,
+                 const std::function<void(Master&)>& body) {
+  std::vector<std::thread> threads;
+  for (Master* master : masters) {
+    for (int t = 0; t < per_master; ++t) threads.emplace_back([&body, master] { body(*master); });
+  }
+  for (auto& thread : threads) thread.join();
 }
 
 using PgClusterTest = PgStoreTest;
@@ -101,19 +113,13 @@ TEST_F(PgClusterTest, SequencesAreUniqueUnderConcurrentDrawsFromTwoMasters) {
   constexpr int kDraws = 100;
   std::mutex mutex;
   std::vector<std::uint64_t> ids;
-  std::vector<std::thread> threads;
-  for (Master* master : {a.get(), b.get()}) {
-    for (int t = 0; t < kThreads; ++t) {
-      threads.emplace_back([&, master] {
-        for (int i = 0; i < kDraws; ++i) {
-          std::uint64_t id = master->client->NextId("spawner_id");
-          std::lock_guard<std::mutex> lock(mutex);
-          ids.push_back(id);
-        }
-      });
+  OnThreadsOf({a.get(), b.get()}, kThreads, [&](Master& master) {
+    for (int i = 0; i < kDraws; ++i) {
+      std::uint64_t id = master.client->NextId("spawner_id");
+      std::lock_guard<std::mutex> lock(mutex);
+      ids.push_back(id);
     }
-  }
-  for (auto& thread : threads) thread.join();
+  });
   std::set<std::uint64_t> unique(ids.begin(), ids.end());
   EXPECT_EQ(unique.size(), ids.size());
   EXPECT_EQ(*unique.begin(), 1u);  // created at 1, never skipping at the start
@@ -138,27 +144,21 @@ TEST_F(PgClusterTest, ASequenceFirstDrawnEverywhereAtOnceIsCreatedOnce) {
   std::mutex mutex;
   std::vector<std::set<std::uint64_t>> ids(kRounds);
   std::vector<std::string> failures;
-  std::vector<std::thread> threads;
-  for (Master* master : {a.get(), b.get()}) {
-    for (int t = 0; t < kThreadsPerMaster; ++t) {
-      threads.emplace_back([&, master] {
-        for (int round = 0; round < kRounds; ++round) {
-          // Every thread starts a round together: the first draws all miss the sequence.
-          arrived.fetch_add(1);
-          while (arrived.load() < (round + 1) * kThreads) std::this_thread::yield();
-          try {
-            std::uint64_t id = master->client->NextId("race_" + std::to_string(round));
-            std::lock_guard<std::mutex> lock(mutex);
-            ids[round].insert(id);
-          } catch (const sr::KvStoreError& e) {
-            std::lock_guard<std::mutex> lock(mutex);
-            failures.emplace_back(e.what());
-          }
-        }
-      });
+  OnThreadsOf({a.get(), b.get()}, kThreadsPerMaster, [&](Master& master) {
+    for (int round = 0; round < kRounds; ++round) {
+      // Every thread starts a round together: the first draws all miss the sequence.
+      arrived.fetch_add(1);
+      while (arrived.load() < (round + 1) * kThreads) std::this_thread::yield();
+      try {
+        std::uint64_t id = master.client->NextId("race_" + std::to_string(round));
+        std::lock_guard<std::mutex> lock(mutex);
+        ids[round].insert(id);
+      } catch (const sr::KvStoreError& e) {
+        std::lock_guard<std::mutex> lock(mutex);
+        failures.emplace_back(e.what());
+      }
     }
-  }
-  for (auto& thread : threads) thread.join();
+  });
   EXPECT_TRUE(failures.empty()) << ::testing::PrintToString(failures);
   std::set<std::uint64_t> every_draw;
   for (std::uint64_t id = 1; id <= kThreads; ++id) every_draw.insert(id);
